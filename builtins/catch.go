@@ -1,0 +1,166 @@
+package builtins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/pyerr"
+	"go.starlark.net/starlark"
+)
+
+// catchBuiltin is netstar's try/except: catch(fn, *args, **kwargs).
+func catchBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("%s: missing argument for fn", b.Name())
+	}
+	fn, ok := args[0].(starlark.Callable)
+	if !ok {
+		return nil, fmt.Errorf("%s: for parameter fn: got %s, want callable", b.Name(), args[0].Type())
+	}
+	v, err := starlark.Call(thread, fn, args[1:], kwargs)
+	if err == nil {
+		return starlark.Tuple{v, starlark.None}, nil
+	}
+	if !Catchable(thread, err) {
+		return nil, err
+	}
+	return starlark.Tuple{starlark.None, NewException(err)}, nil
+}
+
+// Catchable reports whether catch() may turn err into a value: exits and
+// cancellations (Ctrl-C, the end of the program, a request's time
+// budget) always propagate.
+func Catchable(thread *starlark.Thread, err error) bool {
+	if _, ok := interp.ExitCode(err); ok {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if interp.Context(thread).Err() != nil {
+		return false
+	}
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) && strings.HasPrefix(ee.Msg, "Starlark computation cancelled") {
+		return false
+	}
+	return true
+}
+
+// Exception is the value catch() returns for a failure: Python's
+// exception object, seen from Starlark.
+type Exception struct {
+	err  *pyerr.Error
+	from error
+}
+
+var _ starlark.HasAttrs = (*Exception)(nil)
+
+// NewException converts any error into an Exception. Python exceptions
+// raised by netstar's modules keep their class and errno; other
+// Starlark errors get a class guessed from the message (KeyError,
+// IndexError, ZeroDivisionError, TypeError, ValueError) or "Error".
+func NewException(err error) *Exception {
+	if pe, ok := pyerr.As(err); ok {
+		return &Exception{err: pe, from: err}
+	}
+	msg := err.Error()
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
+		msg = ee.Msg
+	}
+	return &Exception{err: &pyerr.Error{Type: classify(msg), Strerror: msg, Err: err}, from: err}
+}
+
+func classify(msg string) string {
+	switch {
+	case strings.Contains(msg, "division by zero") || strings.Contains(msg, "modulo by zero"):
+		return "ZeroDivisionError"
+	case strings.Contains(msg, "not in dict") || strings.Contains(msg, "key ") && strings.Contains(msg, "not found"):
+		return "KeyError"
+	case strings.Contains(msg, "out of range"):
+		return "IndexError"
+	case strings.Contains(msg, "has no .") || strings.Contains(msg, "no such attribute"):
+		return "AttributeError"
+	case strings.Contains(msg, "invalid literal") || strings.Contains(msg, "invalid syntax"):
+		return "ValueError"
+	case strings.Contains(msg, "unsupported") || strings.Contains(msg, "unknown binary op") || strings.Contains(msg, ", want "):
+		return "TypeError"
+	case strings.Contains(msg, "undefined:"):
+		return "NameError"
+	}
+	return "Error"
+}
+
+// Err returns the Python exception behind the value.
+func (e *Exception) Err() *pyerr.Error { return e.err }
+
+// String returns Python's str(e).
+func (e *Exception) String() string { return e.err.Str() }
+
+// Type returns "exception".
+func (e *Exception) Type() string { return "exception" }
+
+// Freeze does nothing: an Exception is immutable.
+func (e *Exception) Freeze() {}
+
+// Truth is always true, so `if err:` reads naturally.
+func (e *Exception) Truth() starlark.Bool { return true }
+
+// Hash fails: exceptions are not hashable.
+func (e *Exception) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: exception") }
+
+var exceptionAttrs = []string{"args", "errno", "is_a", "message", "strerror", "type"}
+
+// AttrNames lists the attributes: type, errno, strerror, message, args
+// and the method is_a.
+func (e *Exception) AttrNames() []string { return exceptionAttrs }
+
+// Attr returns one attribute of the exception.
+func (e *Exception) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "type":
+		return starlark.String(e.err.Type), nil
+	case "errno":
+		if e.err.HasErrno {
+			return starlark.MakeInt(e.err.Errno), nil
+		}
+		return starlark.None, nil
+	case "strerror":
+		if e.err.HasErrno {
+			return starlark.String(e.err.Strerror), nil
+		}
+		return starlark.None, nil
+	case "message":
+		return starlark.String(e.err.Error()), nil
+	case "args":
+		if e.err.HasErrno {
+			return starlark.Tuple{starlark.MakeInt(e.err.Errno), starlark.String(e.err.Strerror)}, nil
+		}
+		return starlark.Tuple{starlark.String(e.err.Strerror)}, nil
+	case "is_a":
+		return starlark.NewBuiltin("exception.is_a", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var classes []string
+			for _, a := range args {
+				s, ok := starlark.AsString(a)
+				if !ok {
+					return nil, fmt.Errorf("%s: for parameter %d: got %s, want string (a class name such as \"OSError\")", b.Name(), len(classes)+1, a.Type())
+				}
+				classes = append(classes, s)
+			}
+			if len(classes) == 0 || len(kwargs) > 0 {
+				return nil, fmt.Errorf("%s: want one or more class names", b.Name())
+			}
+			for _, c := range classes {
+				if c == "Exception" || c == "BaseException" || pyerr.IsSubclass(e.err.Type, c) {
+					return starlark.True, nil
+				}
+			}
+			return starlark.False, nil
+		}), nil
+	}
+	return nil, nil
+}

@@ -1,0 +1,127 @@
+package builtins
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules"
+	"go.starlark.net/starlark"
+)
+
+// Documented is implemented by values that carry their own help text
+// (socket objects, scan results, servers...). help() probes for it.
+type Documented interface {
+	Doc() string
+}
+
+func helpBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &x); err != nil {
+		return nil, err
+	}
+	text := Help(x)
+	if s := interp.SessionOf(thread); s != nil {
+		fmt.Fprintln(s.Stdout(), text)
+	} else {
+		thread.Print(thread, text)
+	}
+	return starlark.None, nil
+}
+
+// Help returns the help text for x, as help(x) shows it.
+func Help(x starlark.Value) string {
+	switch v := x.(type) {
+	case starlark.NoneType:
+		return overview()
+	case starlark.String:
+		if m, ok := modules.Lookup(string(v)); ok {
+			return moduleHelp(m)
+		}
+		if d := modules.Doc(string(v)); d != "" {
+			return d
+		}
+		return fmt.Sprintf("No documentation found for %q. Try help() for a list.", string(v))
+	case *starlark.Builtin:
+		if d := modules.Doc(v.Name()); d != "" {
+			return d
+		}
+		return fmt.Sprintf("%s(...): built-in function (no documentation)", v.Name())
+	case *starlark.Function:
+		var params []string
+		for i := 0; i < v.NumParams(); i++ {
+			name, _ := v.Param(i)
+			params = append(params, name)
+		}
+		sig := fmt.Sprintf("%s(%s)", v.Name(), strings.Join(params, ", "))
+		if v.Doc() == "" {
+			return sig + "\n    (no docstring)"
+		}
+		return sig + "\n    " + strings.ReplaceAll(v.Doc(), "\n", "\n    ")
+	case Documented:
+		return v.Doc()
+	}
+	for _, m := range modules.All() {
+		if m.Value == x {
+			return moduleHelp(m)
+		}
+	}
+	text := fmt.Sprintf("%s value", x.Type())
+	if ha, ok := x.(starlark.HasAttrs); ok {
+		names := ha.AttrNames()
+		if len(names) > 0 {
+			text += "\nattributes and methods: " + strings.Join(names, ", ")
+		}
+	}
+	return text
+}
+
+func moduleHelp(m modules.Module) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Help on module %s:\n\nNAME\n    %s - %s\n", m.Name, m.Name, m.Doc)
+	if long := modules.Doc(m.Name); long != "" && long != m.Doc {
+		fmt.Fprintf(&sb, "\nDESCRIPTION\n    %s\n", strings.ReplaceAll(strings.TrimSpace(long), "\n", "\n    "))
+	}
+	ha, ok := m.Value.(starlark.HasAttrs)
+	if !ok {
+		return sb.String()
+	}
+	var funcs, data []string
+	names := ha.AttrNames()
+	sort.Strings(names)
+	for _, name := range names {
+		v, _ := ha.Attr(name)
+		switch v := v.(type) {
+		case *starlark.Builtin:
+			d := modules.Doc(v.Name())
+			if d == "" {
+				d = name + "(...)"
+			}
+			funcs = append(funcs, "    "+strings.ReplaceAll(strings.TrimSpace(d), "\n", "\n        "))
+		case nil:
+		default:
+			data = append(data, fmt.Sprintf("    %s = %s", name, v.String()))
+		}
+	}
+	if len(funcs) > 0 {
+		fmt.Fprintf(&sb, "\nFUNCTIONS\n%s\n", strings.Join(funcs, "\n\n"))
+	}
+	if len(data) > 0 {
+		fmt.Fprintf(&sb, "\nDATA\n%s\n", strings.Join(data, "\n"))
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+func overview() string {
+	var sb strings.Builder
+	sb.WriteString("netstar: a scriptable network shell (Starlark with Python's socket API).\n\n")
+	sb.WriteString("help(x) shows the documentation of a module, function or method;\ndir(x) lists its members.\n\n")
+	sb.WriteString(newTable(modulesRows(), []string{"MODULE", "DESCRIPTION"}).String())
+	var names []string
+	for _, b := range modules.Builtins() {
+		names = append(names, b.Name)
+	}
+	fmt.Fprintf(&sb, "\nBuilt-in functions: %s,\nand Starlark's own (len, range, dir, sorted, ...).", strings.Join(names, ", "))
+	return sb.String()
+}

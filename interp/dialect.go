@@ -1,0 +1,210 @@
+package interp
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/netstar/netstar/modules"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// Options is netstar's Starlark dialect, used by every entry point (REPL,
+// scripts, -c, loaded files): while loops, top-level control flow,
+// global reassignment, recursion and sets, as the course's Python needs.
+var Options = &syntax.FileOptions{
+	Set:               true,
+	While:             true,
+	TopLevelControl:   true,
+	GlobalReassign:    true,
+	LoadBindsGlobally: true,
+	Recursion:         true,
+}
+
+// importFunc is the predeclared function the import pre-pass calls.
+const importFunc = "__import__"
+
+// methodFunc is the predeclared function the method rewrite calls.
+const methodFunc = "__pymethod__"
+
+var (
+	importRE = regexp.MustCompile(`^([ \t]*)import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*)[ \t]*;?[ \t]*(#.*)?$`)
+	fromRE   = regexp.MustCompile(`^([ \t]*)from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+(\*|\(?[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*[ \t]*,?[ \t]*\)?)[ \t]*;?[ \t]*(#.*)?$`)
+	asRE     = regexp.MustCompile(`^([\w.]+)(?:[ \t]+as[ \t]+(\w+))?$`)
+)
+
+// RewriteImports turns the Python import statements the course uses into
+// netstar calls, line for line, so line numbers in errors stay right:
+//
+//	import socket, sys           ->  socket, sys = __import__("socket"), __import__("sys")
+//	import socket as s           ->  s = __import__("socket")
+//	from socket import a, b as c ->  a, c = __import__("socket", "a", "b")
+//	from socket import *         ->  every public member of socket, bound by name
+//
+// Lines inside triple-quoted strings are left alone.
+func RewriteImports(src []byte) []byte {
+	if !bytes.Contains(src, []byte("import")) {
+		return src
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	changed := false
+	inString := "" // the open triple quote, if any
+	for i, line := range lines {
+		body := strings.TrimRight(line, "\r\n")
+		if inString == "" {
+			if out, ok := rewriteImportLine(body); ok {
+				lines[i] = out + line[len(body):]
+				changed = true
+				continue
+			}
+		}
+		inString = scanTripleQuotes(body, inString)
+	}
+	if !changed {
+		return src
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+// scanTripleQuotes returns the triple quote left open at the end of line,
+// given the one open at its start. It is a heuristic good enough to keep
+// the import rewrite out of docstrings.
+func scanTripleQuotes(line, open string) string {
+	for i := 0; i < len(line); i++ {
+		if open == "" && line[i] == '#' {
+			return ""
+		}
+		for _, q := range []string{`"""`, `'''`} {
+			if strings.HasPrefix(line[i:], q) {
+				switch open {
+				case "":
+					open = q
+				case q:
+					open = ""
+				default:
+					continue
+				}
+				i += 2
+				break
+			}
+		}
+	}
+	return open
+}
+
+func rewriteImportLine(line string) (string, bool) {
+	if m := importRE.FindStringSubmatch(line); m != nil {
+		var names, calls []string
+		for _, part := range strings.Split(m[2], ",") {
+			am := asRE.FindStringSubmatch(strings.TrimSpace(part))
+			if am == nil {
+				return "", false
+			}
+			name, bind := am[1], am[2]
+			if bind == "" {
+				bind = strings.SplitN(name, ".", 2)[0]
+			}
+			names = append(names, bind)
+			calls = append(calls, fmt.Sprintf("%s(%s)", importFunc, strconv.Quote(name)))
+		}
+		return m[1] + strings.Join(names, ", ") + " = " + strings.Join(calls, ", ") + trailingComment(m[3]), true
+	}
+	if m := fromRE.FindStringSubmatch(line); m != nil {
+		module, list := m[2], strings.Trim(m[3], "() \t")
+		var binds, members []string
+		if list == "*" {
+			members = publicMembers(module)
+			binds = members
+			if len(members) == 0 {
+				// Unknown module (or nothing to bind): raise the import error.
+				return m[1] + fmt.Sprintf("%s(%s)", importFunc, strconv.Quote(module)) + trailingComment(m[4]), true
+			}
+		} else {
+			for _, part := range strings.Split(strings.TrimSuffix(list, ","), ",") {
+				am := asRE.FindStringSubmatch(strings.TrimSpace(part))
+				if am == nil || strings.Contains(am[1], ".") {
+					return "", false
+				}
+				bind := am[2]
+				if bind == "" {
+					bind = am[1]
+				}
+				binds = append(binds, bind)
+				members = append(members, am[1])
+			}
+		}
+		args := []string{strconv.Quote(module)}
+		for _, name := range members {
+			args = append(args, strconv.Quote(name))
+		}
+		return m[1] + strings.Join(binds, ", ") + ", = " + importFunc + "(" + strings.Join(args, ", ") + ")" + trailingComment(m[4]), true
+	}
+	return "", false
+}
+
+func trailingComment(c string) string {
+	if c == "" {
+		return ""
+	}
+	return "  " + c
+}
+
+// publicMembers lists what `from module import *` binds: the registered
+// module's attributes not starting with an underscore.
+func publicMembers(module string) []string {
+	m, ok := modules.Lookup(module)
+	if !ok {
+		return nil
+	}
+	ha, ok := m.Value.(starlark.HasAttrs)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, name := range ha.AttrNames() {
+		if !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// pyMethods are Python method spellings Starlark's built-in types lack.
+// Calls of these names are routed through __pymethod__, which decides by
+// the receiver's type at run time (json.encode(x) stays json.encode).
+var pyMethods = map[string]bool{"encode": true, "decode": true}
+
+// RewriteMethods rewrites calls x.encode(...) and x.decode(...) in f into
+// __pymethod__(x, "encode", ...), in place.
+func RewriteMethods(f *syntax.File) {
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok {
+			return true
+		}
+		dot, ok := call.Fn.(*syntax.DotExpr)
+		if !ok || !pyMethods[dot.Name.Name] {
+			return true
+		}
+		name := &syntax.Literal{Token: syntax.STRING, TokenPos: dot.Name.NamePos, Raw: strconv.Quote(dot.Name.Name), Value: dot.Name.Name}
+		call.Args = append([]syntax.Expr{dot.X, name}, call.Args...)
+		call.Fn = &syntax.Ident{NamePos: dot.Dot, Name: methodFunc}
+		return true
+	})
+}
+
+// Parse parses a netstar source file: the import pre-pass, then
+// Starlark's parser with netstar's Options, then the method rewrite.
+func Parse(filename string, src []byte) (*syntax.File, error) {
+	f, err := Options.Parse(filename, RewriteImports(src), syntax.RetainComments)
+	if err != nil {
+		return nil, err
+	}
+	RewriteMethods(f)
+	return f, nil
+}
