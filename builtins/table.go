@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/netstar/netstar/table"
 	"go.starlark.net/starlark"
@@ -19,7 +20,7 @@ var _ starlark.Value = (*Table)(nil)
 func newTable(rows [][]string, header []string) *Table { return &Table{header: header, rows: rows} }
 
 // String draws the table.
-func (t *Table) String() string { return table.Render(t.header, t.rows) }
+func (t *Table) String() string { return strings.TrimRight(table.Render(t.header, t.rows), "\n") }
 
 // Type returns "table".
 func (t *Table) Type() string { return "table" }

@@ -43,6 +43,7 @@ var (
 //	import socket, sys           ->  socket, sys = __import__("socket"), __import__("sys")
 //	import socket as s           ->  s = __import__("socket")
 //	from socket import a, b as c ->  a, c = __import__("socket", "a", "b")
+//	from time import sleep       ->  sleep = __import__("time", "sleep")[0]
 //	from socket import *         ->  every public member of socket, bound by name
 //
 // Lines inside triple-quoted strings are left alone.
@@ -141,7 +142,11 @@ func rewriteImportLine(line string) (string, bool) {
 		for _, name := range members {
 			args = append(args, strconv.Quote(name))
 		}
-		return m[1] + strings.Join(binds, ", ") + ", = " + importFunc + "(" + strings.Join(args, ", ") + ")" + trailingComment(m[4]), true
+		call := importFunc + "(" + strings.Join(args, ", ") + ")"
+		if len(binds) == 1 {
+			call += "[0]" // Starlark has no `x, = ...`
+		}
+		return m[1] + strings.Join(binds, ", ") + " = " + call + trailingComment(m[4]), true
 	}
 	return "", false
 }

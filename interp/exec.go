@@ -75,7 +75,7 @@ func (s *Session) exec(thread *starlark.Thread, filename string, src []byte, pre
 		return nil, err
 	}
 	prog, err := starlark.FileProgram(f, func(name string) bool {
-		return predeclared.Has(name) || starlark.Universe.Has(name)
+		return predeclared.Has(name)
 	})
 	if err != nil {
 		return nil, err

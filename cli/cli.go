@@ -1,0 +1,186 @@
+// Package cli is the netstar command line: flag parsing, the script
+// runner and the hand-off to the REPL. It is a package of its own so
+// tests (testscript) run it in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules/sys"
+	"github.com/netstar/netstar/repl"
+	"go.starlark.net/starlark"
+	"golang.org/x/term"
+)
+
+// IO holds the standard streams, swappable for tests.
+type IO struct {
+	Stdin          *os.File
+	Stdout, Stderr io.Writer
+}
+
+// Stdio returns the process's standard streams.
+func Stdio() IO { return IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+
+const usage = `usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]
+
+  netstar                  start the interactive shell (REPL); if standard
+                           input is not a terminal, run the program it holds
+  netstar FILE.star ARGS   run a script (sys.argv = [FILE.star, ARGS...])
+  netstar -c CODE ARGS     run CODE (sys.argv = ["-c", ARGS...])
+  netstar -i FILE.star     run a script, then stay interactive
+  netstar --version        print the version
+
+Environment:
+  NETSTAR_PATH      directories (separated by ':') where load() looks for .star files
+  NETSTAR_HISTORY   the REPL's history file (default ~/.netstar_history)
+  NETSTAR_RESOLVER  a DNS server (host:port) for every lookup, for labs and tests
+
+Exit status: 0 ok, 1 uncaught error, 2 usage error, n for exit(n),
+130 after Ctrl-C, 143 after SIGTERM.
+`
+
+// Main runs the netstar command with args (without the program name)
+// and returns its exit status.
+func Main(args []string, stdio IO) int {
+	fs := flag.NewFlagSet("netstar", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	code := fs.String("c", "", "run `CODE`")
+	interactive := fs.Bool("i", false, "stay interactive after running the script")
+	version := fs.Bool("version", false, "print the version")
+	help := fs.Bool("h", false, "show usage")
+	fs.BoolVar(help, "help", false, "show usage")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage)
+		return 2
+	}
+	codeSet := false
+	fs.Visit(func(f *flag.Flag) { codeSet = codeSet || f.Name == "c" })
+	rest := fs.Args()
+	switch {
+	case *help:
+		io.WriteString(stdio.Stdout, usage)
+		return 0
+	case *version:
+		fmt.Fprintf(stdio.Stdout, "netstar %s\n", sys.Version)
+		return 0
+	}
+
+	var path []string
+	if p := os.Getenv("NETSTAR_PATH"); p != "" {
+		path = filepath.SplitList(p)
+	}
+	isTTY := stdio.Stdin != nil && term.IsTerminal(int(stdio.Stdin.Fd()))
+
+	var filename string
+	var src []byte
+	var argv []string
+	switch {
+	case codeSet:
+		filename, src, argv = "<string>", []byte(*code), append([]string{"-c"}, rest...)
+	case len(rest) > 0:
+		filename, argv = rest[0], rest
+		b, err := os.ReadFile(filename)
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "netstar: can't open file '%s': %v\n", filename, unwrapPathError(err))
+			return 2
+		}
+		src = b
+	case *interactive:
+		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage)
+		return 2
+	case !isTTY && stdio.Stdin != nil:
+		b, err := io.ReadAll(stdio.Stdin)
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
+			return 1
+		}
+		filename, src, argv = "<stdin>", b, []string{""}
+	default:
+		argv = []string{""}
+	}
+
+	s := interp.New(interp.Config{Stdout: stdio.Stdout, Stderr: stdio.Stderr, Argv: argv, Path: path})
+	defer s.Close()
+
+	if src == nil {
+		return repl.Run(repl.Config{Session: s, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
+	}
+	globals, status := runProgram(s, filename, src, stdio.Stderr)
+	if *interactive && status == 0 && isTTY {
+		return repl.Run(repl.Config{Session: s, Globals: globals, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
+	}
+	return status
+}
+
+// runProgram runs src as the main module, then waits for the threads it
+// started, as Python does. Ctrl-C and SIGTERM cancel it.
+func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer) (starlark.StringDict, int) {
+	thread := s.NewThread("main")
+	ctx, cancel := context.WithCancel(s.Context())
+	defer cancel()
+	interp.SetContext(thread, ctx)
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got os.Signal
+	done := make(chan struct{})
+	defer close(done)
+	caught := make(chan os.Signal, 1)
+	go func() {
+		select {
+		case sig := <-sigs:
+			caught <- sig
+			thread.Cancel("KeyboardInterrupt")
+			cancel()
+		case <-done:
+		}
+	}()
+
+	s.Lock()
+	globals, err := s.ExecFile(thread, filename, src)
+	s.Unlock()
+	if err == nil {
+		err = s.Wait(ctx)
+	}
+	select {
+	case got = <-caught:
+	default:
+	}
+	switch {
+	case got == syscall.SIGTERM:
+		return globals, 143
+	case got != nil:
+		fmt.Fprintln(stderr, "KeyboardInterrupt")
+		return globals, 130
+	case err == nil:
+		return globals, 0
+	}
+	if status, ok := interp.ExitCode(err); ok {
+		var ee *interp.ExitError
+		if errors.As(err, &ee) && ee.Message != "" {
+			fmt.Fprintln(stderr, ee.Message)
+		}
+		return globals, status
+	}
+	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
+	return globals, 1
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

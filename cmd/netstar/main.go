@@ -1,0 +1,26 @@
+// Command netstar is a scriptable network shell: a REPL and script runner
+// for Starlark with Python's socket API, a port scanner, DNS tools and an
+// HTTP server.
+//
+// Usage:
+//
+//	netstar                     start the REPL (or run the program on stdin when it is not a terminal)
+//	netstar FILE.star [ARGS]    run a script; sys.argv is [FILE, ARGS...]
+//	netstar -c CODE [ARGS]      run CODE; sys.argv is ["-c", ARGS...]
+//	netstar -i FILE [ARGS]      run a script, then stay in the REPL with its globals
+//	netstar -h | --version
+//
+// Exit status: 0 success; 1 uncaught error; 2 usage error; n from
+// exit(n) or sys.exit(n); 130 after Ctrl-C; 143 after SIGTERM.
+package main
+
+import (
+	"os"
+
+	"github.com/netstar/netstar/cli"
+	_ "github.com/netstar/netstar/modules/standard"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.Stdio()))
+}

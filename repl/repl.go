@@ -1,0 +1,344 @@
+// Package repl is netstar's interactive loop: a chzyer/readline line
+// editor in front of an interp.Session. It knows the terminal (prompts,
+// paste, completion, history, Ctrl-C) and nothing about networks.
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/chzyer/readline"
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules/sys"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+	"golang.org/x/term"
+)
+
+// Config configures Run.
+type Config struct {
+	// Session runs the code; its output is redirected through the line
+	// editor while the REPL runs.
+	Session *interp.Session
+	// Globals are the starting globals (for netstar -i); nil starts from
+	// the session's predeclared environment.
+	Globals starlark.StringDict
+	// HistoryFile is where history persists; "" uses NETSTAR_HISTORY or
+	// ~/.netstar_history. "-" disables persistence.
+	HistoryFile string
+	Stdin       *os.File
+	Stdout      io.Writer
+	Stderr      io.Writer
+}
+
+const (
+	prompt1 = ">>> "
+	prompt2 = "... "
+)
+
+// Run runs the REPL until Ctrl-D, exit() or SIGTERM and returns the exit
+// status. The terminal is restored on every exit path.
+func Run(cfg Config) (status int) {
+	if cfg.Stdin == nil {
+		cfg.Stdin = os.Stdin
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = os.Stdout
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
+	}
+	fd := int(cfg.Stdin.Fd())
+	if saved, err := term.GetState(fd); err == nil {
+		defer term.Restore(fd, saved)
+	}
+	r, err := newREPL(cfg)
+	if err != nil {
+		fmt.Fprintf(cfg.Stderr, "netstar: %v\n", err)
+		return 1
+	}
+	defer r.close()
+	return r.loop()
+}
+
+type repl struct {
+	cfg     Config
+	s       *interp.Session
+	rl      *readline.Instance
+	paste   *pasteReader
+	thread  *starlark.Thread
+	globals starlark.StringDict
+	history *history
+
+	mu      sync.Mutex
+	running context.CancelFunc // cancels the current evaluation, nil at the prompt
+	sigterm bool
+}
+
+func newREPL(cfg Config) (*repl, error) {
+	r := &repl{cfg: cfg, s: cfg.Session}
+	r.paste = newPasteReader(cfg.Stdin)
+	r.globals = cfg.Globals
+	if r.globals == nil {
+		r.globals = r.s.Predeclared("__main__")
+	} else {
+		g := r.s.Predeclared("__main__")
+		for k, v := range cfg.Globals {
+			g[k] = v
+		}
+		r.globals = g
+	}
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:                 prompt1,
+		HistoryLimit:           1000,
+		DisableAutoSaveHistory: true,
+		AutoComplete:           &completer{r: r},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+		Stdin:                  r.paste,
+		Stdout:                 cfg.Stdout,
+		Stderr:                 cfg.Stderr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.rl = rl
+	r.history = openHistory(cfg.HistoryFile)
+	for _, e := range r.history.load() {
+		rl.SaveHistory(e)
+	}
+	r.s.SetStdout(rl.Stdout())
+	r.s.SetStderr(rl.Stderr())
+	r.s.SetInput(r.input)
+	r.thread = r.s.NewThread("main")
+	io.WriteString(cfg.Stdout, "\x1b[?2004h") // ask the terminal for bracketed paste
+	return r, nil
+}
+
+func (r *repl) close() {
+	io.WriteString(r.cfg.Stdout, "\x1b[?2004l")
+	r.s.SetStdout(r.cfg.Stdout)
+	r.s.SetStderr(r.cfg.Stderr)
+	r.rl.Close()
+}
+
+// input is input() while the REPL runs: it reads through the line editor
+// so the prompt and the user's typing are drawn properly.
+func (r *repl) input(prompt string) (string, error) {
+	r.rl.SetPrompt(prompt)
+	defer r.rl.SetPrompt(prompt1)
+	line, err := r.rl.Readline()
+	r.paste.next()
+	if errors.Is(err, readline.ErrInterrupt) {
+		r.interrupt()
+		return "", context.Canceled
+	}
+	return line, err
+}
+
+func (r *repl) loop() int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	quit := make(chan struct{})
+	defer close(quit)
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if sig == syscall.SIGTERM {
+					r.mu.Lock()
+					r.sigterm = true
+					r.mu.Unlock()
+					r.interrupt()
+					r.rl.Close() // unblocks Readline; the deferred Restore resets the terminal
+					continue
+				}
+				r.interrupt()
+			case <-quit:
+				return
+			}
+		}
+	}()
+
+	fmt.Fprintf(r.cfg.Stdout, "netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n", sys.Version)
+	var buf []string
+	for {
+		if r.terminated() {
+			return 143
+		}
+		if len(buf) == 0 {
+			r.rl.SetPrompt(prompt1)
+		} else {
+			r.rl.SetPrompt(prompt2)
+		}
+		line, err := r.rl.Readline()
+		if r.terminated() {
+			return 143
+		}
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			buf = nil
+			fmt.Fprintln(r.rl.Stderr(), "KeyboardInterrupt")
+			continue
+		case err == io.EOF:
+			fmt.Fprintln(r.cfg.Stdout)
+			return 0
+		case err != nil:
+			return 0
+		}
+		more := r.paste.next()
+		// A multi-line history entry comes back as one string.
+		parts := strings.Split(line, "\n")
+		for i, part := range parts {
+			buf = append(buf, part)
+			if more || i < len(parts)-1 {
+				continue
+			}
+			src, ready := r.ready(buf)
+			if !ready {
+				continue
+			}
+			entry := strings.TrimRight(strings.Join(buf, "\n"), "\n ")
+			buf = nil
+			if strings.TrimSpace(entry) == "" {
+				continue
+			}
+			r.rl.SaveHistory(entry)
+			r.history.add(entry)
+			if status, exit := r.eval(src); exit {
+				return status
+			}
+		}
+	}
+}
+
+// ready decides whether the lines typed so far form a complete input.
+// Like Python's REPL: an unfinished construct asks for more; a block
+// (def, if, for, while) ends with a blank line; anything else runs
+// at once.
+func (r *repl) ready(buf []string) (string, bool) {
+	src := strings.Join(buf, "\n") + "\n"
+	if strings.TrimSpace(src) == "" {
+		return "", true
+	}
+	f, err := interp.Parse("<stdin>", []byte(src))
+	if err != nil {
+		if interp.Incomplete(err) {
+			return "", false
+		}
+		return src, true // let eval report the syntax error
+	}
+	last := buf[len(buf)-1]
+	if strings.TrimSpace(last) != "" && len(f.Stmts) > 0 && isCompound(f.Stmts[len(f.Stmts)-1]) {
+		return "", false
+	}
+	return src, true
+}
+
+func isCompound(s syntax.Stmt) bool {
+	switch s.(type) {
+	case *syntax.DefStmt, *syntax.IfStmt, *syntax.ForStmt, *syntax.WhileStmt:
+		return true
+	}
+	return false
+}
+
+func (r *repl) terminated() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sigterm
+}
+
+// interrupt stops the running evaluation, if any: it cancels the
+// evaluation's context (blocking builtins watch it) and the thread (the
+// interpreter checks it at every step, so `while True: pass` stops too).
+func (r *repl) interrupt() {
+	r.mu.Lock()
+	cancel := r.running
+	r.mu.Unlock()
+	if cancel != nil {
+		r.thread.Cancel("KeyboardInterrupt")
+		cancel()
+	}
+}
+
+// eval runs one complete input. It reports exit() as (status, true).
+func (r *repl) eval(src string) (int, bool) {
+	f, err := interp.Parse("<stdin>", []byte(src))
+	if err != nil {
+		r.printErr(err)
+		return 0, false
+	}
+	ctx, cancel := context.WithCancel(r.s.Context())
+	defer cancel()
+	interp.SetContext(r.thread, ctx)
+	r.thread.Uncancel()
+	r.mu.Lock()
+	r.running = cancel
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running = nil
+		r.mu.Unlock()
+		r.thread.Uncancel()
+	}()
+
+	r.s.Lock()
+	var v starlark.Value
+	if expr := soleExpr(f); expr != nil {
+		v, err = starlark.EvalExprOptions(interp.Options, r.thread, expr, r.globals)
+	} else {
+		err = interp.ExecChunk(r.thread, f, r.globals)
+	}
+	if err == nil && v != nil && v != starlark.None {
+		r.globals["_"] = v
+	}
+	r.s.Unlock()
+
+	if err != nil {
+		if status, ok := interp.ExitCode(err); ok {
+			var ee *interp.ExitError
+			if errors.As(err, &ee) && ee.Message != "" {
+				fmt.Fprintln(r.rl.Stderr(), ee.Message)
+			}
+			return status, true
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintln(r.rl.Stderr(), "KeyboardInterrupt")
+			return 0, false
+		}
+		r.printErr(err)
+		return 0, false
+	}
+	if v != nil && v != starlark.None {
+		fmt.Fprintln(r.rl.Stdout(), repr(v))
+	}
+	return 0, false
+}
+
+func repr(v starlark.Value) string {
+	return v.String()
+}
+
+func (r *repl) printErr(err error) {
+	fmt.Fprintln(r.rl.Stderr(), strings.TrimRight(interp.FormatError(err), "\n"))
+}
+
+// soleExpr returns the expression of an input that is one expression
+// statement, whose value the REPL echoes.
+func soleExpr(f *syntax.File) syntax.Expr {
+	if len(f.Stmts) == 1 {
+		if stmt, ok := f.Stmts[0].(*syntax.ExprStmt); ok {
+			return stmt.X
+		}
+	}
+	return nil
+}
