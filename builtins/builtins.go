@@ -8,8 +8,8 @@ package builtins
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/netstar/netstar/interp"
@@ -83,7 +83,7 @@ func printBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if s, ok := v.(starlark.String); ok {
 			sb.WriteString(string(s))
 		} else {
-			sb.WriteString(v.String())
+			sb.WriteString(interp.Repr(v))
 		}
 	}
 	sb.WriteString(end)
@@ -219,4 +219,3 @@ func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	return starlark.Call(thread, starlark.Universe["str"], starlark.Tuple{x}, nil)
 }
-

@@ -57,7 +57,10 @@ type Exception struct {
 	from error
 }
 
-var _ starlark.HasAttrs = (*Exception)(nil)
+var (
+	_ starlark.HasAttrs = (*Exception)(nil)
+	_ interp.PyReprer   = (*Exception)(nil)
+)
 
 // NewException converts any error into an Exception. Python exceptions
 // raised by netstar's modules keep their class and errno; other
@@ -100,6 +103,15 @@ func (e *Exception) Err() *pyerr.Error { return e.err }
 
 // String returns Python's str(e).
 func (e *Exception) String() string { return e.err.Str() }
+
+// PyRepr returns Python's repr of the exception, e.g.
+// ConnectionRefusedError(111, 'Connection refused').
+func (e *Exception) PyRepr() string {
+	if e.err.HasErrno {
+		return fmt.Sprintf("%s(%d, %s)", e.err.Type, e.err.Errno, interp.Repr(starlark.String(e.err.Strerror)))
+	}
+	return fmt.Sprintf("%s(%s)", e.err.Type, interp.Repr(starlark.String(e.err.Strerror)))
+}
 
 // Type returns "exception".
 func (e *Exception) Type() string { return "exception" }

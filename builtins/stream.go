@@ -40,7 +40,9 @@ func (s *Stream) write(thread *starlark.Thread, text string) error {
 }
 
 // String returns a repr like Python's.
-func (s *Stream) String() string { return fmt.Sprintf("<_io.TextIOWrapper name='%s' mode='w' encoding='utf-8'>", s.name) }
+func (s *Stream) String() string {
+	return fmt.Sprintf("<_io.TextIOWrapper name='%s' mode='w' encoding='utf-8'>", s.name)
+}
 
 // Type returns "file".
 func (s *Stream) Type() string { return "file" }

@@ -324,9 +324,7 @@ func (r *repl) eval(src string) (int, bool) {
 	return 0, false
 }
 
-func repr(v starlark.Value) string {
-	return v.String()
-}
+func repr(v starlark.Value) string { return interp.Repr(v) }
 
 func (r *repl) printErr(err error) {
 	fmt.Fprintln(r.rl.Stderr(), strings.TrimRight(interp.FormatError(err), "\n"))

@@ -1,0 +1,118 @@
+package interp
+
+import (
+	"fmt"
+	"strings"
+
+	"go.starlark.net/starlark"
+)
+
+// PyReprer is implemented by values whose repr differs from their
+// Starlark String form (an exception shows as ValueError('...')).
+type PyReprer interface {
+	PyRepr() string
+}
+
+// Repr returns Python's repr of v: strings in single quotes ('abc'),
+// bytes as b'...', and containers with their elements in that form, so
+// the REPL echoes what the course shows.
+func Repr(v starlark.Value) string {
+	var sb strings.Builder
+	writeRepr(&sb, v, 0)
+	return sb.String()
+}
+
+func writeRepr(sb *strings.Builder, v starlark.Value, depth int) {
+	if depth > 50 {
+		sb.WriteString("...")
+		return
+	}
+	switch x := v.(type) {
+	case starlark.String:
+		sb.WriteString(quote(string(x), false))
+	case starlark.Bytes:
+		sb.WriteString(quote(string(x), true))
+	case *starlark.List:
+		sb.WriteByte('[')
+		for i := 0; i < x.Len(); i++ {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			writeRepr(sb, x.Index(i), depth+1)
+		}
+		sb.WriteByte(']')
+	case starlark.Tuple:
+		sb.WriteByte('(')
+		for i, e := range x {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			writeRepr(sb, e, depth+1)
+		}
+		if len(x) == 1 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte(')')
+	case *starlark.Dict:
+		sb.WriteByte('{')
+		for i, item := range x.Items() {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			writeRepr(sb, item[0], depth+1)
+			sb.WriteString(": ")
+			writeRepr(sb, item[1], depth+1)
+		}
+		sb.WriteByte('}')
+	case PyReprer:
+		sb.WriteString(x.PyRepr())
+	default:
+		sb.WriteString(v.String())
+	}
+}
+
+// quote quotes s as Python's repr does: single quotes unless s contains
+// a single quote and no double quote; bytes escape non-ASCII as \xNN.
+func quote(s string, isBytes bool) string {
+	q := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		q = '"'
+	}
+	var sb strings.Builder
+	if isBytes {
+		sb.WriteByte('b')
+	}
+	sb.WriteByte(q)
+	write := func(r rune) {
+		switch {
+		case r == rune(q) || r == '\\':
+			sb.WriteByte('\\')
+			sb.WriteRune(r)
+		case r == '\n':
+			sb.WriteString(`\n`)
+		case r == '\r':
+			sb.WriteString(`\r`)
+		case r == '\t':
+			sb.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&sb, `\x%02x`, r)
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	if isBytes {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				fmt.Fprintf(&sb, `\x%02x`, s[i])
+			} else {
+				write(rune(s[i]))
+			}
+		}
+	} else {
+		for _, r := range s {
+			write(r)
+		}
+	}
+	sb.WriteByte(q)
+	return sb.String()
+}
