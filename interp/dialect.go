@@ -98,6 +98,23 @@ func scanTripleQuotes(line, open string) string {
 }
 
 func rewriteImportLine(line string) (string, bool) {
+	// `import sys; print(sys.argv)`: rewrite the part before the first
+	// semicolon and keep the rest.
+	if i := strings.IndexByte(line, ';'); i >= 0 && !strings.ContainsAny(line[:i], "'\"#") {
+		if out, ok := rewriteImportStmt(line[:i]); ok {
+			if rest := line[i+1:]; strings.TrimSpace(rest) != "" {
+				if more, ok := rewriteImportLine(strings.TrimLeft(rest, " \t")); ok {
+					rest = " " + more
+				}
+				return out + ";" + rest, true
+			}
+			return out, true
+		}
+	}
+	return rewriteImportStmt(line)
+}
+
+func rewriteImportStmt(line string) (string, bool) {
 	if m := importRE.FindStringSubmatch(line); m != nil {
 		var names, calls []string
 		for _, part := range strings.Split(m[2], ",") {

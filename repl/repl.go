@@ -79,6 +79,7 @@ type repl struct {
 
 	mu      sync.Mutex
 	running context.CancelFunc // cancels the current evaluation, nil at the prompt
+	echo    *starlark.Builtin
 	sigterm bool
 }
 
@@ -118,6 +119,7 @@ func newREPL(cfg Config) (*repl, error) {
 	r.s.SetStderr(rl.Stderr())
 	r.s.SetInput(r.input)
 	r.thread = r.s.NewThread("main")
+	r.echo = starlark.NewBuiltin(echoFunc, r.echoValue)
 	io.WriteString(cfg.Stdout, "\x1b[?2004h") // ask the terminal for bracketed paste
 	return r, nil
 }
@@ -292,15 +294,9 @@ func (r *repl) eval(src string) (int, bool) {
 	}()
 
 	r.s.Lock()
-	var v starlark.Value
-	if expr := soleExpr(f); expr != nil {
-		v, err = starlark.EvalExprOptions(interp.Options, r.thread, expr, r.globals)
-	} else {
-		err = interp.ExecChunk(r.thread, f, r.globals)
-	}
-	if err == nil && v != nil && v != starlark.None {
-		r.globals["_"] = v
-	}
+	echoExprs(f)
+	r.globals[echoFunc] = r.echo
+	err = interp.ExecChunk(r.thread, f, r.globals)
 	r.s.Unlock()
 
 	if err != nil {
@@ -318,25 +314,40 @@ func (r *repl) eval(src string) (int, bool) {
 		r.printErr(err)
 		return 0, false
 	}
-	if v != nil && v != starlark.None {
-		fmt.Fprintln(r.rl.Stdout(), repr(v))
-	}
 	return 0, false
 }
 
-func repr(v starlark.Value) string { return interp.Repr(v) }
+// echoFunc is the REPL's hidden builtin that shows the value of an
+// expression statement.
+const echoFunc = "__echo__"
+
+// echoExprs wraps every top-level expression statement of f in a call
+// to __echo__, so the REPL shows its value as Python's does, also for
+// each expression of a pasted block.
+func echoExprs(f *syntax.File) {
+	for _, stmt := range f.Stmts {
+		if es, ok := stmt.(*syntax.ExprStmt); ok {
+			pos, _ := es.X.Span()
+			es.X = &syntax.CallExpr{
+				Fn:     &syntax.Ident{NamePos: pos, Name: echoFunc},
+				Lparen: pos,
+				Args:   []syntax.Expr{es.X},
+				Rparen: pos,
+			}
+		}
+	}
+}
+
+// echo prints the Python repr of a non-None value and keeps it in _.
+func (r *repl) echoValue(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 1 && args[0] != starlark.None {
+		fmt.Fprintln(r.rl.Stdout(), interp.Repr(args[0]))
+		r.globals["_"] = args[0]
+	}
+	return starlark.None, nil
+}
 
 func (r *repl) printErr(err error) {
 	fmt.Fprintln(r.rl.Stderr(), strings.TrimRight(interp.FormatError(err), "\n"))
 }
 
-// soleExpr returns the expression of an input that is one expression
-// statement, whose value the REPL echoes.
-func soleExpr(f *syntax.File) syntax.Expr {
-	if len(f.Stmts) == 1 {
-		if stmt, ok := f.Stmts[0].(*syntax.ExprStmt); ok {
-			return stmt.X
-		}
-	}
-	return nil
-}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/netstar/netstar/cli"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"netstar": func() { os.Exit(cli.Main(os.Args[1:], cli.Stdio())) },
+	})
+}
+
+// TestScripts runs the CLI scripts in testdata/*.txtar: each runs the
+// real netstar command in a fresh directory and checks its output and
+// exit status.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("NETSTAR_HISTORY", env.WorkDir+"/.history")
+			return nil
+		},
+	})
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// The REPL is tested through a real pseudo-terminal: a netstar binary
+// built from this package, driven by typing into the pty.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func netstarBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "netstar-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "netstar")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			binPath = string(out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building netstar: %v\n%s", buildErr, binPath)
+	}
+	return binPath
+}
+
+// term is a netstar REPL running on a pseudo-terminal.
+type term struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	pty  *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer
+	read int // offset up to which expect has consumed out
+	done chan struct{}
+}
+
+func startREPL(t *testing.T, env ...string) *term {
+	t.Helper()
+	cmd := exec.Command(netstarBinary(t))
+	cmd.Env = append(os.Environ(), env...)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	if err != nil {
+		t.Fatalf("starting netstar on a pty: %v", err)
+	}
+	tm := &term{t: t, cmd: cmd, pty: f, done: make(chan struct{})}
+	go func() {
+		defer close(tm.done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			tm.mu.Lock()
+			tm.out.Write(buf[:n])
+			tm.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		f.Close()
+		<-tm.done
+	})
+	tm.expect(`>>> `)
+	return tm
+}
+
+func (tm *term) send(s string) {
+	tm.t.Helper()
+	if _, err := io.WriteString(tm.pty, s); err != nil {
+		tm.t.Fatalf("writing to pty: %v", err)
+	}
+}
+
+// expect waits until the output after the last match contains pattern
+// and consumes it. The generous deadline only bounds a hang; it is not a
+// speed assertion.
+func (tm *term) expect(pattern string) string {
+	tm.t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		tm.mu.Lock()
+		rest := tm.out.String()[tm.read:]
+		if loc := re.FindStringIndex(rest); loc != nil {
+			tm.read += loc[1]
+			tm.mu.Unlock()
+			return rest[:loc[1]]
+		}
+		tm.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	tm.t.Fatalf("timed out waiting for %q; output so far:\n%s", pattern, strings.ReplaceAll(tm.out.String()[tm.read:], "\r", ""))
+	return ""
+}
+
+// wait waits for the process to exit and returns its status.
+func (tm *term) wait() int {
+	tm.t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- tm.cmd.Wait() }()
+	select {
+	case err := <-errc:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			tm.t.Fatalf("wait: %v", err)
+		}
+		return 0
+	case <-time.After(20 * time.Second):
+		tm.t.Fatal("netstar did not exit")
+		return -1
+	}
+}
+
+func history(t *testing.T) string {
+	return "NETSTAR_HISTORY=" + filepath.Join(t.TempDir(), "history")
+}
+
+func TestREPLEchoAndBlocks(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("x = 41\r")
+	tm.expect(`>>> `)
+	tm.send("x + 1\r")
+	tm.expect(`42`)
+	tm.send("'ho' + 'la'\r")
+	tm.expect(`'hola'`)
+	tm.send("def double(a):\r")
+	tm.expect(`\.\.\. `)
+	tm.send("    return a * 2\r")
+	tm.expect(`\.\.\. `)
+	tm.send("\r")
+	tm.expect(`>>> `)
+	tm.send("double(21)\r")
+	tm.expect(`42`)
+	// An error never ends the session.
+	tm.send("nope\r")
+	tm.expect(`undefined: nope`)
+	tm.send("1 // 0\r")
+	tm.expect(`division by zero`)
+	tm.send("x\r")
+	tm.expect(`41`)
+	tm.send("\x04") // Ctrl-D
+	if status := tm.wait(); status != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", status)
+	}
+}
+
+func TestREPLPasteKeepsBlankLinesInsideBlocks(t *testing.T) {
+	tm := startREPL(t, history(t))
+	// A function with a blank line inside, then a call, pasted at once
+	// with bracketed-paste markers as a terminal sends it.
+	tm.send("\x1b[200~def f():\r    a = 20\r\r    return a + 1\r\rprint('got', f() * 2)\r\x1b[201~")
+	tm.send("\r")
+	tm.expect(`got 42`)
+	// The same without paste markers: several lines in one write.
+	tm.send("def g():\n    b = 1\n\n    return b + 2\nprint('g', g())\n")
+	tm.expect(`g 3`)
+	tm.send("f() + g()\r")
+	tm.expect(`24`)
+}
+
+func TestREPLTabCompletion(t *testing.T) {
+	tm := startREPL(t, history(t))
+	// A unique completion is inserted without a trailing space:
+	// "sys.platfo<Tab>X" must read sys.platformX.
+	tm.send("sys.platfo\t")
+	tm.expect(`sys\.platform`)
+	tm.send("X\r")
+	tm.expect(`has no \.platformX field`)
+	// Globals complete too.
+	tm.send("unique_name_123 = 5\r")
+	tm.send("unique_name_123 * 2\r")
+	tm.expect(`(^|[^0-9])10\r?\n`)
+	tm.send("unique_na\t")
+	tm.expect(`unique_name_123`)
+	tm.send(" + 1\r")
+	tm.expect(`6`)
+}
+
+func TestREPLCtrlCStopsLoop(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("kept = 'still here'\r")
+	tm.expect(`>>> `)
+	tm.send("n = 0\r")
+	tm.expect(`>>> `)
+	tm.send("while True:\r")
+	tm.send("    n += 1\r")
+	tm.send("\r")
+	// Let the loop run, then interrupt it.
+	time.Sleep(300 * time.Millisecond)
+	tm.send("\x03")
+	tm.expect(`KeyboardInterrupt`)
+	tm.expect(`>>> `)
+	tm.send("kept, n > 0\r")
+	tm.expect(`\('still here', True\)`)
+	// Ctrl-C at the prompt clears the line.
+	tm.send("half typed")
+	tm.send("\x03")
+	tm.expect(`>>> `)
+	tm.send("1 + 1\r")
+	tm.expect(`2`)
+	// A blocking builtin is interrupted as well.
+	tm.send("time.sleep(100)\r")
+	time.Sleep(200 * time.Millisecond)
+	tm.send("\x03")
+	tm.expect(`KeyboardInterrupt`)
+	tm.send("kept\r")
+	tm.expect(`'still here'`)
+}
+
+func TestREPLHistoryAcrossRuns(t *testing.T) {
+	env := history(t)
+	tm := startREPL(t, env)
+	tm.send("def h():\r    return 'from history'\r\r")
+	tm.expect(`>>> `)
+	tm.send("h()\r")
+	tm.expect(`'from history'`)
+	tm.send("exit(0)\r")
+	if status := tm.wait(); status != 0 {
+		t.Fatalf("exit(0) status = %d", status)
+	}
+
+	tm = startREPL(t, env)
+	// Up three times (exit(0), h(), the definition) recalls the
+	// two-line definition as one entry.
+	tm.send("\x1b[A\x1b[A\x1b[A\r")
+	tm.expect(`>>> `)
+	tm.send("h()\r")
+	tm.expect(`'from history'`)
+}
+
+func TestREPLExitStatus(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("exit(5)\r")
+	if status := tm.wait(); status != 5 {
+		t.Errorf("exit(5) status = %d, want 5", status)
+	}
+}
+
+func TestREPLInput(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("name = input('Introduce IP : ')\r")
+	tm.expect(`Introduce IP : `)
+	tm.send("127.0.0.1\r")
+	tm.expect(`>>> `)
+	tm.send("name\r")
+	tm.expect(`'127\.0\.0\.1'`)
+}
