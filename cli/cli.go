@@ -147,9 +147,7 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		}
 	}()
 
-	s.Lock()
-	globals, err := s.ExecFile(thread, filename, src)
-	s.Unlock()
+	globals, err := execMain(s, thread, filename, src)
 	if err == nil {
 		err = s.Wait(ctx)
 	}
@@ -183,4 +181,17 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// execMain runs the program holding the interpreter lock. A Go panic in
+// a builtin is reported as an internal error, never as a Go trace.
+func execMain(s *interp.Session, thread *starlark.Thread, filename string, src []byte) (globals starlark.StringDict, err error) {
+	s.Lock()
+	defer s.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("netstar: internal error: %v (please report it)", p)
+		}
+	}()
+	return s.ExecFile(thread, filename, src)
 }

@@ -293,11 +293,9 @@ func (r *repl) eval(src string) (int, bool) {
 		r.thread.Uncancel()
 	}()
 
-	r.s.Lock()
 	echoExprs(f)
 	r.globals[echoFunc] = r.echo
-	err = interp.ExecChunk(r.thread, f, r.globals)
-	r.s.Unlock()
+	err = r.exec(f)
 
 	if err != nil {
 		if status, ok := interp.ExitCode(err); ok {
@@ -315,6 +313,20 @@ func (r *repl) eval(src string) (int, bool) {
 		return 0, false
 	}
 	return 0, false
+}
+
+// exec runs a chunk holding the interpreter lock. A Go panic in a
+// builtin becomes an error: it must not end the session or leave the
+// terminal raw.
+func (r *repl) exec(f *syntax.File) (err error) {
+	r.s.Lock()
+	defer r.s.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", p)
+		}
+	}()
+	return interp.ExecChunk(r.thread, f, r.globals)
 }
 
 // echoFunc is the REPL's hidden builtin that shows the value of an

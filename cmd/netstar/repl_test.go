@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -272,4 +273,24 @@ func TestREPLInput(t *testing.T) {
 	tm.expect(`>>> `)
 	tm.send("name\r")
 	tm.expect(`'127\.0\.0\.1'`)
+}
+
+func TestREPLSIGTERMExits(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("x = 1\r")
+	tm.expect(`>>> `)
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	if status := tm.wait(); status != 143 {
+		t.Errorf("status after SIGTERM at the prompt = %d, want 143", status)
+	}
+}
+
+func TestREPLSIGTERMWhileRunning(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("while True:\r    pass\r\r")
+	time.Sleep(200 * time.Millisecond)
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	if status := tm.wait(); status != 143 {
+		t.Errorf("status after SIGTERM during a loop = %d, want 143", status)
+	}
 }
