@@ -362,4 +362,3 @@ func (r *repl) echoValue(thread *starlark.Thread, b *starlark.Builtin, args star
 func (r *repl) printErr(err error) {
 	fmt.Fprintln(r.rl.Stderr(), strings.TrimRight(interp.FormatError(err), "\n"))
 }
-
