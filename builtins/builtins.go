@@ -45,7 +45,8 @@ Returns rows (a list of lists, tuples or dicts) drawn as a text table;
 printing it, or echoing it in the REPL, shows the table. With dicts the
 header defaults to their keys.`)
 	register("modules", modulesBuiltin, `modules()
-Prints the modules netstar has, with a one-line summary each.`)
+Returns a table of the modules netstar has, with a one-line summary
+each: the REPL shows it; in a script, print(modules()).`)
 	register("bytes", bytesBuiltin, `bytes(x, encoding="utf-8", errors="strict")
 Returns bytes: bytes("text", "utf-8") encodes a string as Python does;
 bytes(b), bytes([65, 66]) and bytes("text") work as in Starlark.`)
@@ -80,9 +81,12 @@ func printBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if i > 0 {
 			sb.WriteString(sep)
 		}
-		if s, ok := v.(starlark.String); ok {
-			sb.WriteString(string(s))
-		} else {
+		switch v := v.(type) {
+		case starlark.String:
+			sb.WriteString(string(v))
+		case *Exception:
+			sb.WriteString(v.String()) // Python prints str(e), not repr(e)
+		default:
 			sb.WriteString(interp.Repr(v))
 		}
 	}
@@ -184,7 +188,10 @@ func bytesBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return starlark.Bytes(""), nil
 	}
 	if s, ok := x.(starlark.String); ok && encoding != "" {
-		return interp.Encode(b.Name(), s, encoding)
+		if errs == "" {
+			errs = "strict"
+		}
+		return interp.EncodeErrors(b.Name(), s, encoding, errs)
 	}
 	if encoding != "" {
 		return nil, pyerr.New("TypeError", "bytes: encoding without a string argument")

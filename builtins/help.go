@@ -8,6 +8,7 @@ import (
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/modules"
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 )
 
 // Documented is implemented by values that carry their own help text
@@ -49,18 +50,19 @@ func Help(x starlark.Value) string {
 		}
 		return fmt.Sprintf("%s(...): built-in function (no documentation)", v.Name())
 	case *starlark.Function:
-		var params []string
-		for i := 0; i < v.NumParams(); i++ {
-			name, _ := v.Param(i)
-			params = append(params, name)
-		}
-		sig := fmt.Sprintf("%s(%s)", v.Name(), strings.Join(params, ", "))
+		sig := signature(v)
 		if v.Doc() == "" {
 			return sig + "\n    (no docstring)"
 		}
-		return sig + "\n    " + strings.ReplaceAll(v.Doc(), "\n", "\n    ")
+		return sig + "\n" + indent(cleanDoc(v.Doc()), "    ")
 	case Documented:
 		return v.Doc()
+	case *starlarkstruct.Module:
+		// A per-session module (sys) is a copy of the registered value:
+		// find it by name.
+		if m, ok := modules.Lookup(v.Name); ok {
+			return moduleHelp(m)
+		}
 	}
 	for _, m := range modules.All() {
 		if m.Value == x {
@@ -77,6 +79,80 @@ func Help(x starlark.Value) string {
 	return text
 }
 
+// indent prefixes every non-blank line of text.
+func indent(text, prefix string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cleanDoc removes a docstring's indentation as Python's
+// inspect.cleandoc does: the first line is stripped, the common indent of
+// the others removed, and blank lines at either end dropped.
+func cleanDoc(doc string) string {
+	lines := strings.Split(strings.ReplaceAll(doc, "\t", "        "), "\n")
+	indent := -1
+	for _, l := range lines[1:] {
+		if trimmed := strings.TrimLeft(l, " "); trimmed != "" {
+			if n := len(l) - len(trimmed); indent < 0 || n < indent {
+				indent = n
+			}
+		}
+	}
+	lines[0] = strings.TrimSpace(lines[0])
+	for i := 1; i < len(lines); i++ {
+		if len(lines[i]) >= indent && indent > 0 {
+			lines[i] = lines[i][indent:]
+		} else {
+			lines[i] = strings.TrimLeft(lines[i], " ")
+		}
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+// signature returns a Starlark function's call signature as Python's
+// help shows it: f(a, b=1, *args, c, **kwargs).
+func signature(fn *starlark.Function) string {
+	n, kwonly := fn.NumParams(), fn.NumKwonlyParams()
+	positional := n - kwonly
+	if fn.HasVarargs() {
+		positional--
+	}
+	if fn.HasKwargs() {
+		positional--
+	}
+	param := func(i int) string {
+		name, _ := fn.Param(i)
+		if d := fn.ParamDefault(i); d != nil {
+			return name + "=" + interp.Repr(d)
+		}
+		return name
+	}
+	var params []string
+	for i := 0; i < positional; i++ {
+		params = append(params, param(i))
+	}
+	if fn.HasVarargs() {
+		name, _ := fn.Param(positional + kwonly)
+		params = append(params, "*"+name)
+	} else if kwonly > 0 {
+		params = append(params, "*")
+	}
+	for i := positional; i < positional+kwonly; i++ {
+		params = append(params, param(i))
+	}
+	if fn.HasKwargs() {
+		name, _ := fn.Param(n - 1)
+		params = append(params, "**"+name)
+	}
+	return fmt.Sprintf("%s(%s)", fn.Name(), strings.Join(params, ", "))
+}
+
 func moduleHelp(m modules.Module) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Help on module %s:\n\nNAME\n    %s - %s\n", m.Name, m.Name, m.Doc)
@@ -91,6 +167,9 @@ func moduleHelp(m modules.Module) string {
 	names := ha.AttrNames()
 	sort.Strings(names)
 	for _, name := range names {
+		if strings.HasPrefix(name, "_") {
+			continue // private, as Python's help hides it
+		}
 		v, _ := ha.Attr(name)
 		switch v := v.(type) {
 		case *starlark.Builtin:

@@ -41,6 +41,7 @@ func tableBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	var header []string
+	var keys []starlark.Value // dict keys behind a header taken from the first dict
 	if headerV != starlark.None {
 		it, ok := headerV.(starlark.Iterable)
 		if !ok {
@@ -56,13 +57,18 @@ func tableBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		switch r := x.(type) {
 		case *starlark.Dict:
 			if header == nil {
-				for _, k := range r.Keys() {
+				keys = r.Keys()
+				for _, k := range keys {
 					header = append(header, cellText(k))
 				}
 			}
 			row := make([]string, len(header))
 			for j, h := range header {
-				if v, found, _ := r.Get(starlark.String(h)); found {
+				var key starlark.Value = starlark.String(h)
+				if keys != nil {
+					key = keys[j] // {1: "a"}: look up 1, not "1"
+				}
+				if v, found, _ := r.Get(key); found {
 					row[j] = cellText(v)
 				}
 			}

@@ -52,6 +52,9 @@ func (s *Session) Predeclared(name string) starlark.StringDict {
 				s.env[k] = ps.ForSession(s)
 			}
 		}
+		for k, v := range s.extra {
+			s.env[k] = v
+		}
 	})
 	env := make(starlark.StringDict, len(s.env)+3)
 	for k, v := range s.env {
@@ -65,6 +68,9 @@ func (s *Session) Predeclared(name string) starlark.StringDict {
 
 // ExecFile runs a program as the main module ("__main__") on thread and
 // returns its globals. The caller must hold the interpreter lock.
+//
+// The globals are not frozen: threads the program started may still be
+// running and mutating them, as in Python.
 func (s *Session) ExecFile(thread *starlark.Thread, filename string, src []byte) (starlark.StringDict, error) {
 	return s.exec(thread, filename, src, s.Predeclared("__main__"))
 }
@@ -80,9 +86,7 @@ func (s *Session) exec(thread *starlark.Thread, filename string, src []byte, pre
 	if err != nil {
 		return nil, err
 	}
-	g, err := prog.Init(thread, predeclared)
-	g.Freeze()
-	return g, err
+	return prog.Init(thread, predeclared)
 }
 
 // ExecChunk runs one REPL input (already parsed by Parse) against
@@ -137,21 +141,29 @@ func importModule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 // methodBuiltin implements the Python method spellings Starlark lacks:
 // str.encode and bytes.decode. Any other receiver gets its own method.
 var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	recv, name := args[0], string(args[1].(starlark.String))
-	rest := args[2:]
+	// The rewrite always passes (receiver, "name", ...), but __pymethod__
+	// is a visible global a program may call by hand.
+	if len(args) < 2 {
+		return nil, fmt.Errorf("%s: want a receiver and a method name", b.Name())
+	}
+	name, ok := starlark.AsString(args[1])
+	if !ok {
+		return nil, fmt.Errorf("%s: for parameter name: got %s, want string", b.Name(), args[1].Type())
+	}
+	recv, rest := args[0], args[2:]
 	switch x := recv.(type) {
 	case starlark.String:
 		if name == "encode" {
 			var encoding, errs string = "utf-8", "strict"
-			if err := starlark.UnpackArgs("encode", rest, kwargs, "encoding?", &encoding, "errors?", &errs); err != nil {
+			if err := starlark.UnpackArgs("str.encode", rest, kwargs, "encoding?", &encoding, "errors?", &errs); err != nil {
 				return nil, err
 			}
-			return Encode("str.encode", x, encoding)
+			return EncodeErrors("str.encode", x, encoding, errs)
 		}
 	case starlark.Bytes:
 		if name == "decode" {
 			var encoding, errs string = "utf-8", "strict"
-			if err := starlark.UnpackArgs("decode", rest, kwargs, "encoding?", &encoding, "errors?", &errs); err != nil {
+			if err := starlark.UnpackArgs("bytes.decode", rest, kwargs, "encoding?", &encoding, "errors?", &errs); err != nil {
 				return nil, err
 			}
 			return Decode("bytes.decode", x, encoding, errs)
@@ -171,58 +183,123 @@ var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread
 	return starlark.Call(thread, fn, rest, kwargs)
 })
 
-// checkEncoding accepts the spellings of UTF-8 (and ASCII/Latin-1 for
-// text that is ASCII) and rejects others with Python's LookupError.
-func checkEncoding(fn, encoding string) error {
+// codec returns the canonical name of a supported encoding: "utf-8",
+// "ascii" or "latin-1"; anything else is Python's LookupError.
+func codec(fn, encoding string) (string, error) {
 	switch strings.ReplaceAll(strings.ToLower(encoding), "_", "-") {
-	case "utf-8", "utf8", "u8", "ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1":
+	case "utf-8", "utf8", "u8":
+		return "utf-8", nil
+	case "ascii", "us-ascii":
+		return "ascii", nil
+	case "latin-1", "latin1", "iso-8859-1":
+		return "latin-1", nil
+	}
+	return "", pyerr.Errorf("LookupError", "%s: unknown encoding: %s", fn, encoding)
+}
+
+// checkErrors accepts the error handlers netstar implements.
+func checkErrors(fn, errs string) error {
+	switch errs {
+	case "strict", "replace", "ignore":
 		return nil
 	}
-	return pyerr.Errorf("LookupError", "%s: unknown encoding: %s", fn, encoding)
+	return pyerr.Errorf("LookupError", "%s: unknown error handler name '%s'", fn, errs)
 }
 
 // Encode converts a string to bytes as Python's str.encode does for
-// UTF-8, ASCII and Latin-1.
+// UTF-8, ASCII and Latin-1, with errors="strict".
 func Encode(fn string, s starlark.String, encoding string) (starlark.Value, error) {
-	if err := checkEncoding(fn, encoding); err != nil {
+	return EncodeErrors(fn, s, encoding, "strict")
+}
+
+// EncodeErrors is Encode with Python's errors argument: "strict" fails
+// with UnicodeEncodeError, "replace" writes '?', "ignore" drops the
+// character.
+func EncodeErrors(fn string, s starlark.String, encoding, errs string) (starlark.Value, error) {
+	enc, err := codec(fn, encoding)
+	if err != nil {
 		return nil, err
 	}
-	switch strings.ReplaceAll(strings.ToLower(encoding), "_", "-") {
-	case "utf-8", "utf8", "u8":
+	if err := checkErrors(fn, errs); err != nil {
+		return nil, err
+	}
+	if enc == "utf-8" {
 		return starlark.Bytes(s), nil
 	}
-	limit, codec := rune(0x7f), "ascii"
-	if !strings.Contains(strings.ToLower(encoding), "ascii") {
-		limit, codec = 0xff, "latin-1"
+	limit := rune(0x7f)
+	if enc == "latin-1" {
+		limit = 0xff
 	}
-	out := make([]byte, 0, len(s))
-	for i, r := range string(s) {
-		if r > limit {
-			return nil, pyerr.Errorf("UnicodeEncodeError", "'%s' codec can't encode character '\\u%04x' in position %d: ordinal not in range(%d)", codec, r, i, limit+1)
+	runes := []rune(string(s))
+	out := make([]byte, 0, len(runes))
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if r <= limit {
+			out = append(out, byte(r))
+			continue
 		}
-		out = append(out, byte(r))
+		switch errs {
+		case "replace":
+			out = append(out, '?')
+			continue
+		case "ignore":
+			continue
+		}
+		// Python reports the whole run of unencodable characters.
+		j := i + 1
+		for j < len(runes) && runes[j] > limit {
+			j++
+		}
+		if j-i == 1 {
+			return nil, pyerr.Errorf("UnicodeEncodeError", "'%s' codec can't encode character '%s' in position %d: ordinal not in range(%d)", enc, escapeRune(r), i, limit+1)
+		}
+		return nil, pyerr.Errorf("UnicodeEncodeError", "'%s' codec can't encode characters in position %d-%d: ordinal not in range(%d)", enc, i, j-1, limit+1)
 	}
 	return starlark.Bytes(out), nil
 }
 
+// escapeRune writes r as Python's repr escapes a non-printable character.
+func escapeRune(r rune) string {
+	switch {
+	case r < 0x100:
+		return fmt.Sprintf(`\x%02x`, r)
+	case r < 0x10000:
+		return fmt.Sprintf(`\u%04x`, r)
+	}
+	return fmt.Sprintf(`\U%08x`, r)
+}
+
 // Decode converts bytes to a string as Python's bytes.decode does for
-// UTF-8, ASCII and Latin-1; errors is "strict", "replace" or "ignore".
+// UTF-8, ASCII and Latin-1; errs is "strict", "replace" or "ignore".
+// Invalid UTF-8 is split into errors as CPython does (one U+FFFD per
+// maximal invalid subsequence), and a strict failure has CPython's text.
 func Decode(fn string, b starlark.Bytes, encoding, errs string) (starlark.Value, error) {
-	if err := checkEncoding(fn, encoding); err != nil {
+	enc, err := codec(fn, encoding)
+	if err != nil {
 		return nil, err
 	}
-	enc := strings.ReplaceAll(strings.ToLower(encoding), "_", "-")
-	if strings.Contains(enc, "ascii") {
-		for i := 0; i < len(b); i++ {
-			if b[i] > 0x7f && errs == "strict" {
-				return nil, pyerr.Errorf("UnicodeDecodeError", "'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", b[i], i)
-			}
-		}
+	if err := checkErrors(fn, errs); err != nil {
+		return nil, err
 	}
-	if enc == "latin-1" || enc == "latin1" || enc == "iso-8859-1" {
-		var sb strings.Builder
+	var sb strings.Builder
+	switch enc {
+	case "latin-1":
 		for i := 0; i < len(b); i++ {
 			sb.WriteRune(rune(b[i]))
+		}
+		return starlark.String(sb.String()), nil
+	case "ascii":
+		for i := 0; i < len(b); i++ {
+			if b[i] < 0x80 {
+				sb.WriteByte(b[i])
+				continue
+			}
+			switch errs {
+			case "replace":
+				sb.WriteRune(utf8.RuneError)
+			case "strict":
+				return nil, pyerr.Errorf("UnicodeDecodeError", "'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", b[i], i)
+			}
 		}
 		return starlark.String(sb.String()), nil
 	}
@@ -230,20 +307,68 @@ func Decode(fn string, b starlark.Bytes, encoding, errs string) (starlark.Value,
 	if utf8.ValidString(s) {
 		return starlark.String(s), nil
 	}
-	switch errs {
-	case "replace":
-		return starlark.String(strings.ToValidUTF8(s, "\uFFFD")), nil
-	case "ignore":
-		return starlark.String(strings.ToValidUTF8(s, "")), nil
-	}
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return nil, pyerr.Errorf("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x%02x in position %d: invalid start byte", s[i], i)
+		n, reason := utf8Seq(s[i:])
+		if reason == "" {
+			sb.WriteString(s[i : i+n])
+			i += n
+			continue
 		}
-		i += size
+		switch errs {
+		case "replace":
+			sb.WriteRune(utf8.RuneError)
+		case "strict":
+			if n == 1 {
+				return nil, pyerr.Errorf("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x%02x in position %d: %s", s[i], i, reason)
+			}
+			return nil, pyerr.Errorf("UnicodeDecodeError", "'utf-8' codec can't decode bytes in position %d-%d: %s", i, i+n-1, reason)
+		}
+		i += n
 	}
-	return starlark.String(s), nil
+	return starlark.String(sb.String()), nil
+}
+
+// utf8Seq measures the UTF-8 sequence at the start of s (non-empty). For
+// a valid sequence it returns its length and "". For an invalid one it
+// returns the length of the maximal invalid subsequence and CPython's
+// reason: "invalid start byte", "invalid continuation byte" or
+// "unexpected end of data".
+func utf8Seq(s string) (int, string) {
+	c := s[0]
+	var size int
+	lo, hi := byte(0x80), byte(0xbf) // valid range of the second byte
+	switch {
+	case c < 0x80:
+		return 1, ""
+	case 0xc2 <= c && c <= 0xdf:
+		size = 2
+	case 0xe0 <= c && c <= 0xef:
+		size = 3
+		if c == 0xe0 {
+			lo = 0xa0
+		} else if c == 0xed {
+			hi = 0x9f
+		}
+	case 0xf0 <= c && c <= 0xf4:
+		size = 4
+		if c == 0xf0 {
+			lo = 0x90
+		} else if c == 0xf4 {
+			hi = 0x8f
+		}
+	default:
+		return 1, "invalid start byte"
+	}
+	for k := 1; k < size; k++ {
+		if k >= len(s) {
+			return k, "unexpected end of data"
+		}
+		if s[k] < lo || s[k] > hi {
+			return k, "invalid continuation byte"
+		}
+		lo, hi = 0x80, 0xbf
+	}
+	return size, ""
 }
 
 // stdinReader returns an input() implementation reading lines from r and
@@ -310,6 +435,8 @@ func (s *Session) load(thread *starlark.Thread, module string) (starlark.StringD
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		child.SetMaxExecutionSteps(^uint64(0)) // the loader already holds the lock
 		e.globals, err = s.exec(child, path, src, s.Predeclared(name))
+		// A loaded module is shared by every file that loads it.
+		e.globals.Freeze()
 		if ee, ok := err.(*starlark.EvalError); ok {
 			err = fmt.Errorf("%s", ee.Backtrace())
 		}

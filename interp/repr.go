@@ -3,6 +3,8 @@ package interp
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.starlark.net/starlark"
 )
@@ -96,6 +98,10 @@ func quote(s string, isBytes bool) string {
 			sb.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&sb, `\x%02x`, r)
+		case r >= 0x80 && !unicode.IsPrint(r):
+			// Python escapes non-printable characters (U+00A0,
+			// U+200B, ...) as \xNN, \uNNNN or \UNNNNNNNN.
+			sb.WriteString(escapeRune(r))
 		default:
 			sb.WriteRune(r)
 		}
@@ -109,7 +115,12 @@ func quote(s string, isBytes bool) string {
 			}
 		}
 	} else {
-		for _, r := range s {
+		for i, r := range s {
+			if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+				// Not UTF-8 (Starlark strings may hold any bytes).
+				fmt.Fprintf(&sb, `\x%02x`, s[i])
+				continue
+			}
 			write(r)
 		}
 	}

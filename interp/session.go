@@ -48,6 +48,10 @@ type Config struct {
 	// Path lists directories searched by load() after the loading
 	// script's own directory (NETSTAR_PATH).
 	Path []string
+	// Extra adds names to every program's predeclared environment, after
+	// the registry's (an Extra name replaces a registered one). Tests use
+	// it to give .star files starlarktest's assert module.
+	Extra starlark.StringDict
 }
 
 // Session is the state one running program shares across all of its
@@ -61,6 +65,7 @@ type Session struct {
 	input  func(prompt string) (string, error)
 	argv   []string
 	path   []string
+	extra  starlark.StringDict
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,6 +95,7 @@ func New(cfg Config) *Session {
 		input:     cfg.Input,
 		argv:      cfg.Argv,
 		path:      cfg.Path,
+		extra:     cfg.Extra,
 		resources: map[io.Closer]struct{}{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -214,6 +220,12 @@ func (s *Session) NewThread(name string) *starlark.Thread {
 		runtime.Gosched()
 		s.gil.Lock()
 		t.SetMaxExecutionSteps(t.ExecutionSteps() + quantum)
+		// A CPU-bound loop watches no context: stop it here when the
+		// session closes (or the evaluation is cancelled), or Close
+		// would wait for it forever.
+		if err := Context(t).Err(); err != nil {
+			t.Cancel(err.Error())
+		}
 	}
 	return t
 }

@@ -55,7 +55,7 @@ func sleep(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if math.IsNaN(f) || f < 0 {
 		return nil, pyerr.Errorf("ValueError", "%s: sleep length must be non-negative", b.Name())
 	}
-	if f > math.MaxInt64/1e9 {
+	if f >= math.MaxInt64/1e9 { // the Duration would overflow
 		return nil, pyerr.Errorf("OverflowError", "%s: sleep length is too large", b.Name())
 	}
 	_, err := interp.Blocking(thread, func(ctx context.Context) (struct{}, error) {
