@@ -50,6 +50,9 @@ each: the REPL shows it; in a script, print(modules()).`)
 	register("bytes", bytesBuiltin, `bytes(x, encoding="utf-8", errors="strict")
 Returns bytes: bytes("text", "utf-8") encodes a string as Python does;
 bytes(b), bytes([65, 66]) and bytes("text") work as in Starlark.`)
+	register("repr", reprBuiltin, `repr(x)
+Returns the text Python's repr(x) gives: 'abc' for a string, b'..' for
+bytes, and containers with their elements in that form.`)
 	register("str", strBuiltin, `str(x, encoding=None, errors="strict")
 Returns the string form of x; str(b, "utf-8") decodes bytes as Python does.`)
 }
@@ -81,14 +84,7 @@ func printBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if i > 0 {
 			sb.WriteString(sep)
 		}
-		switch v := v.(type) {
-		case starlark.String:
-			sb.WriteString(string(v))
-		case *Exception:
-			sb.WriteString(v.String()) // Python prints str(e), not repr(e)
-		default:
-			sb.WriteString(interp.Repr(v))
-		}
+		sb.WriteString(Str(v)) // Python prints str(e) of an exception, not repr(e)
 	}
 	sb.WriteString(end)
 	s := interp.SessionOf(thread)
@@ -221,8 +217,26 @@ func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 		return interp.Decode(b.Name(), bs, encoding, errs)
 	}
-	if e, ok := x.(*Exception); ok {
-		return starlark.String(e.String()), nil
+	return starlark.String(Str(x)), nil
+}
+
+// Str returns Python's str(x): a string is itself, containers and bytes
+// show their elements as Python's repr does (str([b"a"]) is "[b'a']"),
+// and other values their own string form.
+func Str(x starlark.Value) string {
+	switch x := x.(type) {
+	case starlark.String:
+		return string(x)
+	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict:
+		return interp.Repr(x)
 	}
-	return starlark.Call(thread, starlark.Universe["str"], starlark.Tuple{x}, nil)
+	return x.String()
+}
+
+func reprBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+		return nil, err
+	}
+	return starlark.String(interp.Repr(x)), nil
 }

@@ -12,7 +12,7 @@ import (
 
 // Module is json from go.starlark.net/lib/json plus the aliases
 //
-//	def dumps(x)   same as encode
+//	def dumps(obj, indent=None, ensure_ascii=True)   Python's json.dumps: encode, spaced as Python spaces it
 //	def loads(s)   same as decode
 var Module = &starlarkstruct.Module{Name: "json", Members: members()}
 
@@ -21,7 +21,7 @@ func members() starlark.StringDict {
 	for k, v := range json.Module.Members {
 		m[k] = v
 	}
-	m["dumps"] = json.Module.Members["encode"]
+	m["dumps"] = starlark.NewBuiltin("json.dumps", dumps)
 	m["loads"] = json.Module.Members["decode"]
 	return m
 }
