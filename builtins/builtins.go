@@ -227,7 +227,7 @@ func Str(x starlark.Value) string {
 	switch x := x.(type) {
 	case starlark.String:
 		return string(x)
-	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict:
+	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict, starlark.Float:
 		return interp.Repr(x)
 	}
 	return x.String()

@@ -148,8 +148,10 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 	}()
 
 	globals, err := execMain(s, thread, filename, src)
-	if err == nil {
-		err = s.Wait(ctx)
+	// Python waits for the program's threads also after exit() or an
+	// uncaught error in the main thread.
+	if werr := s.Wait(ctx); err == nil {
+		err = werr
 	}
 	select {
 	case got = <-caught:

@@ -31,6 +31,9 @@ const importFunc = "__import__"
 // methodFunc is the predeclared function the method rewrite calls.
 const methodFunc = "__pymethod__"
 
+// opFunc wraps the left operand of |, & and ^ (see RewriteMethods).
+const opFunc = "__pyop__"
+
 var (
 	importRE = regexp.MustCompile(`^([ \t]*)import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*)[ \t]*;?[ \t]*(#.*)?$`)
 	fromRE   = regexp.MustCompile(`^([ \t]*)from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+(\*|\(?[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*[ \t]*,?[ \t]*\)?)[ \t]*;?[ \t]*(#.*)?$`)
@@ -203,8 +206,20 @@ var pyMethods = map[string]bool{"encode": true, "decode": true}
 
 // RewriteMethods rewrites calls x.encode(...) and x.decode(...) in f into
 // __pymethod__(x, "encode", ...), in place.
+//
+// It also makes |, & and ^ between two bools give a bool, as in Python
+// (the course writes `if (host == None) | (ports[0] == None):`), by
+// wrapping the left operand of those operators in __pyop__.
 func RewriteMethods(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if bin, ok := n.(*syntax.BinaryExpr); ok {
+			switch bin.Op {
+			case syntax.PIPE, syntax.AMP, syntax.CIRCUMFLEX:
+				pos, _ := bin.X.Span()
+				bin.X = &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{bin.X}, Rparen: pos}
+			}
+			return true
+		}
 		call, ok := n.(*syntax.CallExpr)
 		if !ok {
 			return true

@@ -62,6 +62,7 @@ func (s *Session) Predeclared(name string) starlark.StringDict {
 	}
 	env[importFunc] = importBuiltin
 	env[methodFunc] = methodBuiltin
+	env[opFunc] = opBuiltin
 	env["__name__"] = starlark.String(name)
 	return env
 }

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,6 +31,17 @@ func writeRepr(sb *strings.Builder, v starlark.Value, depth int) {
 		return
 	}
 	switch x := v.(type) {
+	case starlark.Float:
+		switch f := float64(x); {
+		case math.IsInf(f, 1):
+			sb.WriteString("inf")
+		case math.IsInf(f, -1):
+			sb.WriteString("-inf")
+		case math.IsNaN(f):
+			sb.WriteString("nan")
+		default:
+			sb.WriteString(x.String())
+		}
 	case starlark.String:
 		sb.WriteString(quote(string(x), false))
 	case starlark.Bytes:

@@ -1,0 +1,43 @@
+package interp_test
+
+import (
+	"math"
+	"testing"
+
+	"go.starlark.net/starlark"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/interp/interptest"
+)
+
+// TestBoolOperators checks Python's |, & and ^ on bools (the course's
+// `if (host == None) | (ports[0] == None):`) and that other operands keep
+// Starlark's operators.
+func TestBoolOperators(t *testing.T) {
+	res := interptest.Run(t, "ops.star", `
+host = None
+assert.eq((host == None) | (1 == 2), True)
+assert.eq((host != None) | (1 == 2), False)
+assert.eq(True & False, False)
+assert.eq(True & True, True)
+assert.eq(True ^ True, False)
+assert.eq(False ^ True, True)
+assert.eq(6 | 3, 7)
+assert.eq(6 & 3, 2)
+assert.eq(6 ^ 3, 5)
+assert.eq(set([1]) | set([2]), set([1, 2]))
+assert.eq((1 | 2) | 4, 7)
+assert.fails(lambda: 1 | "a", "unknown binary op: int | string")
+`, interp.Config{})
+	if res.Err != nil {
+		t.Fatal(interp.FormatError(res.Err))
+	}
+}
+
+func TestReprSpecialFloats(t *testing.T) {
+	for f, want := range map[float64]string{math.Inf(1): "inf", math.Inf(-1): "-inf", math.NaN(): "nan", 1.5: "1.5"} {
+		if got := interp.Repr(starlark.Float(f)); got != want {
+			t.Errorf("Repr(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
