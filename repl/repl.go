@@ -200,33 +200,60 @@ func (r *repl) loop() int {
 		// A multi-line history entry comes back as one string.
 		parts := strings.Split(line, "\n")
 		for i, part := range parts {
-			buf = append(buf, part)
-			if more || i < len(parts)-1 {
-				continue
+			// In pasted or typed-ahead text, a line at column 0 after a
+			// blank line starts a new input: run what came before, as
+			// Python does.
+			if startsNewInput(buf, part) {
+				if src, ready := r.ready(buf, false); ready {
+					if status, exit := r.run(buf, src); exit {
+						return status
+					}
+					buf = nil
+				}
 			}
-			src, ready := r.ready(buf)
+			buf = append(buf, part)
+			src, ready := r.ready(buf, more || i < len(parts)-1)
 			if !ready {
 				continue
 			}
-			entry := strings.TrimRight(strings.Join(buf, "\n"), "\n ")
+			status, exit := r.run(buf, src)
 			buf = nil
-			if strings.TrimSpace(entry) == "" {
-				continue
-			}
-			r.rl.SaveHistory(entry)
-			r.history.add(entry)
-			if status, exit := r.eval(src); exit {
+			if exit {
 				return status
 			}
 		}
 	}
 }
 
+// startsNewInput reports whether line, following the lines in buf, begins
+// a new statement after a finished block: buf ends with a blank line and
+// line is not indented.
+func startsNewInput(buf []string, line string) bool {
+	if len(buf) < 2 || strings.TrimSpace(buf[len(buf)-1]) != "" || strings.TrimSpace(line) == "" {
+		return false
+	}
+	return line[0] != ' ' && line[0] != '\t'
+}
+
+// run records a complete input in the history and evaluates it. It
+// reports exit() as (status, true).
+func (r *repl) run(buf []string, src string) (int, bool) {
+	entry := strings.TrimRight(strings.Join(buf, "\n"), "\n ")
+	if strings.TrimSpace(entry) == "" {
+		return 0, false
+	}
+	r.rl.SaveHistory(entry)
+	r.history.add(entry)
+	return r.eval(src)
+}
+
 // ready decides whether the lines typed so far form a complete input.
 // Like Python's REPL: an unfinished construct asks for more; a block
 // (def, if, for, while) ends with a blank line; anything else runs
-// at once.
-func (r *repl) ready(buf []string) (string, bool) {
+// at once. When pasted is set the last line was pasted with more text
+// after it, so a blank line does not end a block: pasted functions keep
+// the blank lines inside them.
+func (r *repl) ready(buf []string, pasted bool) (string, bool) {
 	src := strings.Join(buf, "\n") + "\n"
 	if strings.TrimSpace(src) == "" {
 		return "", true
@@ -239,7 +266,7 @@ func (r *repl) ready(buf []string) (string, bool) {
 		return src, true // let eval report the syntax error
 	}
 	last := buf[len(buf)-1]
-	if strings.TrimSpace(last) != "" && len(f.Stmts) > 0 && isCompound(f.Stmts[len(f.Stmts)-1]) {
+	if len(f.Stmts) > 0 && isCompound(f.Stmts[len(f.Stmts)-1]) && (pasted || strings.TrimSpace(last) != "") {
 		return "", false
 	}
 	return src, true

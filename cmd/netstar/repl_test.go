@@ -294,3 +294,23 @@ func TestREPLSIGTERMWhileRunning(t *testing.T) {
 		t.Errorf("status after SIGTERM during a loop = %d, want 143", status)
 	}
 }
+
+// TestREPLBackgroundOutputAbovePrompt prints from a thread while the
+// user is typing: the output appears and the half-typed line survives.
+func TestREPLBackgroundOutputAbovePrompt(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("import threading, time\r")
+	tm.expect(`>>> `)
+	tm.send("def later():\r    time.sleep(0.5)\r    print('from thread')\r\r")
+	tm.expect(`>>> `)
+	tm.send("threading.Thread(target=later).start()\r")
+	tm.expect(`>>> `)
+	tm.send("abc")
+	tm.expect(`from thread`)
+	// The prompt and the typed text are drawn again below the output.
+	tm.expect(`>>> abc`)
+	tm.send("def = 1\r")
+	tm.expect(`>>> `)
+	tm.send("abcdef + 1\r")
+	tm.expect(`(^|[^0-9])2\r?\n`)
+}
