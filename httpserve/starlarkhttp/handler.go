@@ -1,0 +1,105 @@
+package starlarkhttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/netstar/netstar/httpserve"
+	"github.com/netstar/netstar/interp"
+	"go.starlark.net/starlark"
+)
+
+// Handler is an http.Handler that answers with a Starlark callable.
+//
+// Each request runs on a new Starlark thread of the session that holds
+// the session's interpreter lock while Starlark code runs, so handlers
+// may read and mutate shared globals without data races (the lock is
+// released every few thousand steps and inside blocking builtins, so
+// requests proceed concurrently). The thread's context is the request's:
+// when the request's time budget runs out, the client goes away or the
+// server stops, the thread is cancelled and blocking builtins return.
+//
+// The request body is read (up to the server's limit) before the lock
+// is taken; the answer is written after it is released.
+type Handler struct {
+	Session *interp.Session
+	Fn      starlark.Callable
+}
+
+// ServeHTTP runs the callable for one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			if httpserve.IsTooLarge(err) {
+				httpserve.Error(w, http.StatusRequestEntityTooLarge, "Request entity too large")
+			} else {
+				httpserve.Error(w, http.StatusBadRequest, "Could not read the request body")
+			}
+			return
+		}
+		body = b
+	}
+
+	ctx := r.Context()
+	thread := h.Session.NewThread("serve_http " + r.URL.Path)
+	interp.SetContext(thread, ctx)
+	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
+
+	h.Session.Lock()
+	v, err := starlark.Call(thread, h.Fn, starlark.Tuple{NewRequest(r, body)}, nil)
+	var a answer
+	if err == nil {
+		a, err = toAnswer(v)
+	}
+	h.Session.Unlock()
+	stop()
+
+	if err != nil {
+		if ctx.Err() != nil {
+			// A timeout has been answered with 503 already; a client
+			// that went away or a stopping server needs no answer.
+			httpserve.Note(w, "Handler stopped: "+cancelReason(ctx))
+			return
+		}
+		var ee *starlark.EvalError
+		cause := err.Error()
+		if errors.As(err, &ee) {
+			cause = ee.Backtrace()
+		}
+		httpserve.Note(w, "Exception occurred during processing of request from "+addrTuple(r.RemoteAddr)+"\n"+cause)
+		httpserve.Error(w, http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
+	hdr := w.Header()
+	for k, vs := range a.header {
+		hdr[k] = vs
+	}
+	// The length is the body's, whatever the handler said.
+	hdr["Content-Length"] = []string{strconv.Itoa(len(a.body))}
+	w.WriteHeader(a.status)
+	if r.Method != http.MethodHead {
+		w.Write(a.body)
+	}
+}
+
+func cancelReason(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return "the request exceeded its time budget"
+	}
+	return "the request was cancelled (client gone or server stopping)"
+}
+
+func addrTuple(remote string) string {
+	host, port, err := net.SplitHostPort(remote)
+	if err != nil {
+		return fmt.Sprintf("('%s')", remote)
+	}
+	return fmt.Sprintf("('%s', %s)", host, port)
+}

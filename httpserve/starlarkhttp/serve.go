@@ -1,0 +1,235 @@
+// Package starlarkhttp is the Starlark skin of package httpserve:
+// socket.serve_http, the request and response values, and
+// http.response (which the http module registers).
+//
+// It joins the socket module with modules.Extend and depends on it for
+// nothing else.
+package starlarkhttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"os/signal"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/netstar/netstar/httpserve"
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/pyerr"
+	"go.starlark.net/starlark"
+)
+
+// ServeDoc is the help text of socket.serve_http.
+const ServeDoc = `serve_http(port=8080, host="localhost", handler=None, directory=None, background=False, timeout=30)
+Serves HTTP on host:port. Every request is logged to stderr like python's http.server:
+  127.0.0.1 - - [27/Nov/2026 10:00:00] "GET / HTTP/1.1" 200 -
+
+handler(req) answers requests. req has method, path, query (dict), headers (dict, lower-case
+names), body (bytes), text, json(), remote_addr (("127.0.0.1", 54321)) and url. It returns a str
+or bytes (status 200), (status, body), (status, headers, body), a dict with status/headers/body,
+or http.response(...); for JSON return json.encode(x) with a Content-Type header. An error in the
+handler, or a bad return value, answers 500 and logs the cause; the server keeps serving.
+
+Requests run concurrently, each on its own thread, but Starlark code runs one thread at a time
+(as Python code does under the GIL), so a handler may update shared globals, e.g. a dict of
+visit counts: visits["n"] += 1. Each request has timeout seconds (None: no limit): a handler
+still running then is stopped and the client gets 503.
+
+Without handler it serves directory (default: the current one) like python3 -m http.server:
+index.html, listings, content types, HEAD, If-Modified-Since. Nothing outside the directory is
+served ("..", symlinks out), and names starting with "." are hidden.
+
+host "localhost" binds 127.0.0.1 only; "" or "0.0.0.0" binds every interface. port 0 picks a
+free port. In the foreground serve_http blocks until Ctrl-C (or SIGTERM), then stops gracefully.
+With background=True it returns a server with url, port, host, running and stop(); it is stopped
+when the program ends. Limits: headers 64 KiB (431), body 10 MiB (413).`
+
+// ServeBuiltin is socket.serve_http.
+var ServeBuiltin = starlark.NewBuiltin("socket.serve_http", serveHTTP)
+
+func init() {
+	modules.Extend("socket", "serve_http", ServeBuiltin, ServeDoc)
+}
+
+func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	port := 8080
+	host := "localhost"
+	var handler, directory, timeout starlark.Value = starlark.None, starlark.None, starlark.MakeInt(30)
+	background := false
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
+		"port?", &port, "host?", &host, "handler?", &handler, "directory?", &directory,
+		"background?", &background, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	if port < 0 || port > 65535 {
+		return nil, pyerr.Errorf("OverflowError", "%s: for parameter port: port must be 0-65535", b.Name())
+	}
+	sess := interp.SessionOf(thread)
+	if sess == nil {
+		return nil, fmt.Errorf("%s: needs a netstar session (interp.Session.NewThread)", b.Name())
+	}
+	cfg := httpserve.Config{
+		Addr: net.JoinHostPort(host, strconv.Itoa(port)),
+		Log:  sess.Stderr(),
+	}
+	switch fn := handler.(type) {
+	case starlark.NoneType:
+	case starlark.Callable:
+		cfg.Handler = &Handler{Session: sess, Fn: fn}
+	default:
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter handler: got %s, want a function", b.Name(), handler.Type())
+	}
+	switch d := directory.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		if cfg.Handler != nil {
+			return nil, pyerr.Errorf("ValueError", "%s: give handler or directory, not both", b.Name())
+		}
+		cfg.Dir = string(d)
+	default:
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter directory: got %s, want str", b.Name(), directory.Type())
+	}
+	if timeout != starlark.None {
+		secs, ok := starlark.AsFloat(timeout)
+		if !ok {
+			return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want int, float or None", b.Name(), timeout.Type())
+		}
+		if math.IsNaN(secs) || secs <= 0 || secs > 365*24*3600 {
+			return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: want a positive number of seconds or None", b.Name())
+		}
+		cfg.Timeout = time.Duration(secs * float64(time.Second))
+	}
+
+	if background {
+		cfg.BaseContext = sess.Context()
+		srv, err := httpserve.Listen(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", b.Name(), err)
+		}
+		v := &Server{srv: srv, host: host}
+		v.untrack = sess.Track(srv)
+		srv.Start()
+		return v, nil
+	}
+
+	ctx := interp.Context(thread)
+	cfg.BaseContext = ctx
+	srv, err := httpserve.Listen(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Name(), err)
+	}
+	untrack := sess.Track(srv)
+	defer untrack()
+	addr := srv.Addr().(*net.TCPAddr)
+	fmt.Fprintf(sess.Stdout(), "Serving HTTP on %s port %d (%s) ...\n", addr.IP, addr.Port, srv.URL())
+	_, err = interp.Blocking(thread, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, serveForeground(ctx, srv, sess.Stdout())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Name(), err)
+	}
+	return starlark.None, nil
+}
+
+// serveForeground serves until ctx is cancelled (Ctrl-C, the program
+// ends) or SIGTERM arrives, then shuts down gracefully. Ctrl-C is
+// reported as ctx's error, as every blocking builtin reports it;
+// SIGTERM ends serving without error.
+func serveForeground(ctx context.Context, srv *httpserve.Server, out io.Writer) error {
+	term, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	srv.Start()
+	select {
+	case <-ctx.Done():
+	case <-term.Done():
+	case <-srv.Done():
+	}
+	err := srv.Close()
+	if ctx.Err() != nil {
+		io.WriteString(out, "\nKeyboard interrupt received, exiting.\n")
+		return ctx.Err()
+	}
+	if serr := srv.Err(); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// Server is the value serve_http(background=True) returns.
+//
+//	srv.url      "http://127.0.0.1:8080/"
+//	srv.port     the port (the chosen one for port=0)
+//	srv.host     the host as given
+//	srv.running  False once stopped
+//	srv.stop()   stops gracefully (in-flight requests get a few seconds); idempotent
+type Server struct {
+	srv     *httpserve.Server
+	host    string
+	untrack func()
+
+	mu      sync.Mutex
+	stopped bool
+}
+
+var serverAttrs = []string{"host", "port", "running", "stop", "url"}
+
+func (s *Server) String() string        { return fmt.Sprintf("<http server %s>", s.srv.URL()) }
+func (s *Server) Type() string          { return "http_server" }
+func (s *Server) Freeze()               {}
+func (s *Server) Truth() starlark.Bool  { return true }
+func (s *Server) Hash() (uint32, error) { return uint32(s.srv.Port()), nil }
+
+// AttrNames lists the server's fields.
+func (s *Server) AttrNames() []string { return serverAttrs }
+
+// Attr returns a field of the server.
+func (s *Server) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "url":
+		return starlark.String(s.srv.URL()), nil
+	case "port":
+		return starlark.MakeInt(s.srv.Port()), nil
+	case "host":
+		return starlark.String(s.host), nil
+	case "running":
+		select {
+		case <-s.srv.Done():
+			return starlark.False, nil
+		default:
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return starlark.Bool(!s.stopped), nil
+		}
+	case "stop":
+		return starlark.NewBuiltin("http_server.stop", s.stop).BindReceiver(s), nil
+	}
+	return nil, nil
+}
+
+func (s *Server) stop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
+	// Shutdown waits for in-flight handlers, which need the interpreter
+	// lock: release it.
+	_, err := interp.Blocking(thread, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.srv.Close()
+	})
+	s.untrack()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("%s: %v", b.Name(), err)
+	}
+	return starlark.None, nil
+}
+
+var _ starlark.HasAttrs = (*Server)(nil)

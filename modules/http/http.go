@@ -1,0 +1,242 @@
+// Package http registers netstar's http module: a small HTTP client for
+// the client side of the course's HTTP lesson, and http.response for
+// socket.serve_http handlers.
+//
+// Importing it also registers socket.serve_http (package
+// httpserve/starlarkhttp).
+package http
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	gohttp "net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/netstar/netstar/httpserve"
+	"github.com/netstar/netstar/httpserve/starlarkhttp"
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/pyerr"
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// Module is the http module:
+//
+//	def get(url, *, headers={}, timeout=30)
+//	def post(url, body="", *, headers={}, timeout=30)
+//	def request(method, url, body=None, *, headers={}, timeout=30)
+//	def response(status=200, headers={}, body="")
+//
+// get, post and request return a response with status (int), headers
+// (dict, lower-case names), body (bytes), text (str), ok (status < 400),
+// url (after redirects) and json(). A status of 4xx or 5xx is a
+// response, not an error; errors are connection failures
+// (ConnectionRefusedError: [Errno 111] Connection refused), timeouts
+// (TimeoutError: timed out), bad URLs (ValueError) and Ctrl-C.
+// Redirects are followed (at most 10); HTTP proxies from the
+// environment are not used; bodies over 64 MiB are an error.
+// timeout=None waits as long as the server takes (Ctrl-C still stops it).
+//
+// response builds the answer of a socket.serve_http handler.
+var Module = &starlarkstruct.Module{
+	Name: "http",
+	Members: starlark.StringDict{
+		"get":      starlark.NewBuiltin("http.get", get),
+		"post":     starlark.NewBuiltin("http.post", post),
+		"request":  starlark.NewBuiltin("http.request", request),
+		"response": starlarkhttp.ResponseBuiltin,
+	},
+}
+
+// MaxBodyBytes caps a response body read by the client.
+const MaxBodyBytes = 64 << 20
+
+// client follows redirects and keeps no idle connections, so that a
+// program leaves no connection goroutines behind; it never uses a proxy.
+var client = &gohttp.Client{
+	Transport: &gohttp.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+		DisableKeepAlives:     true,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 0,
+	},
+}
+
+func init() {
+	modules.Register(modules.Module{
+		Name:  "http",
+		Doc:   "HTTP client (get, post, request) and response() for socket.serve_http handlers",
+		Value: Module,
+		Docs: map[string]string{
+			"http": "HTTP client (get, post, request) and response() for socket.serve_http handlers.\n" +
+				"Example: r = http.get(\"http://127.0.0.1:8080/\"); print(r.status, r.text)",
+			"http.get":      "get(url, headers={}, timeout=30)\nSends GET and returns the response: status, headers, body (bytes), text, ok, url, json().\nA 404 is a response, not an error.",
+			"http.post":     "post(url, body=\"\", headers={}, timeout=30)\nSends POST with body (str or bytes) and returns the response.",
+			"http.request":  "request(method, url, body=None, headers={}, timeout=30)\nSends any method and returns the response.",
+			"http.response": starlarkhttp.ResponseDoc,
+		},
+	})
+}
+
+func get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var rawURL string
+	var headers, timeout starlark.Value = starlark.None, starlark.MakeInt(30)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &rawURL, "headers?", &headers, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	return do(thread, b.Name(), "GET", rawURL, starlark.None, headers, timeout)
+}
+
+func post(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var rawURL string
+	var body, headers, timeout starlark.Value = starlark.String(""), starlark.None, starlark.MakeInt(30)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &rawURL, "body?", &body, "headers?", &headers, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	return do(thread, b.Name(), "POST", rawURL, body, headers, timeout)
+}
+
+func request(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var method, rawURL string
+	var body, headers, timeout starlark.Value = starlark.None, starlark.None, starlark.MakeInt(30)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "method", &method, "url", &rawURL, "body?", &body, "headers?", &headers, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	return do(thread, b.Name(), method, rawURL, body, headers, timeout)
+}
+
+// do sends one request. Everything Starlark is converted before the
+// interpreter lock is released.
+func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeout starlark.Value) (starlark.Value, error) {
+	if method == "" || strings.ContainsAny(method, " \t\r\n") {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter method: invalid method %q", fn, method)
+	}
+	method = strings.ToUpper(method)
+	u, err := url.Parse(rawURL)
+	if err != nil && strings.Contains(rawURL, "://") {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter url: %v", fn, err)
+	}
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return nil, pyerr.Errorf("ValueError", "%s: unknown url type: '%s' (want http:// or https://)", fn, rawURL)
+	}
+	if u.Host == "" {
+		return nil, pyerr.Errorf("ValueError", "%s: no host given in url '%s'", fn, rawURL)
+	}
+	var payload []byte
+	switch x := body.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		payload = []byte(x)
+	case starlark.Bytes:
+		payload = []byte(x)
+	default:
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter body: got %s, want str or bytes (use json.encode for JSON)", fn, body.Type())
+	}
+	hdr := gohttp.Header{}
+	if headers != starlark.None {
+		d, ok := headers.(starlark.IterableMapping)
+		if !ok {
+			return nil, pyerr.Errorf("TypeError", "%s: for parameter headers: got %s, want dict", fn, headers.Type())
+		}
+		for _, kv := range d.Items() {
+			k, ok1 := starlark.AsString(kv[0])
+			v, ok2 := starlark.AsString(kv[1])
+			if !ok1 || !ok2 || k == "" || strings.ContainsAny(k, " :\r\n") || strings.ContainsAny(v, "\r\n") {
+				return nil, pyerr.Errorf("ValueError", "%s: for parameter headers: invalid header %s: %s", fn, kv[0], kv[1])
+			}
+			hdr.Add(k, v)
+		}
+	}
+	var limit time.Duration
+	if timeout != starlark.None {
+		secs, ok := starlark.AsFloat(timeout)
+		if !ok {
+			return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want int, float or None", fn, timeout.Type())
+		}
+		if math.IsNaN(secs) || secs <= 0 || secs > 365*24*3600 {
+			return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: want a positive number of seconds or None", fn)
+		}
+		limit = time.Duration(secs * float64(time.Second))
+	}
+
+	type result struct {
+		status int
+		header gohttp.Header
+		body   []byte
+		url    string
+	}
+	res, err := interp.Blocking(thread, func(ctx context.Context) (result, error) {
+		var cancel context.CancelFunc = func() {}
+		if limit > 0 {
+			ctx, cancel = context.WithTimeoutCause(ctx, limit, errTimedOut)
+		}
+		defer cancel()
+		var rd io.Reader
+		if payload != nil {
+			rd = bytes.NewReader(payload)
+		}
+		req, err := gohttp.NewRequestWithContext(ctx, method, u.String(), rd)
+		if err != nil {
+			return result{}, pyerr.Errorf("ValueError", "%v", err)
+		}
+		req.Header = hdr
+		req.Header.Set("User-Agent", "netstar")
+		resp, err := client.Do(req)
+		if err != nil {
+			return result{}, clientError(ctx, err)
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+		if err != nil {
+			return result{}, clientError(ctx, err)
+		}
+		if len(data) > MaxBodyBytes {
+			return result{}, pyerr.Errorf("ValueError", "response body is larger than %d MiB", MaxBodyBytes>>20)
+		}
+		return result{resp.StatusCode, resp.Header, data, resp.Request.URL.String()}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	h := starlark.NewDict(len(res.header))
+	for k, vs := range res.header {
+		h.SetKey(starlark.String(strings.ToLower(k)), starlark.String(strings.Join(vs, ", ")))
+	}
+	return &starlarkhttp.Response{Status: res.status, Headers: h, Body: res.body, URL: res.url}, nil
+}
+
+var errTimedOut = errors.New("timed out")
+
+// clientError turns a transport failure into Python's exception.
+func clientError(ctx context.Context, err error) error {
+	if errors.Is(context.Cause(ctx), errTimedOut) {
+		return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: err}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: err}
+	}
+	if pe := httpserve.OSError(err, ""); pe != err {
+		return pe
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return &pyerr.Error{Type: "RemoteDisconnected", Strerror: "Remote end closed connection without response", Err: err}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &pyerr.Error{Type: "URLError", Strerror: ue.Err.Error(), Err: err}
+	}
+	return err
+}

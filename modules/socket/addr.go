@@ -1,0 +1,236 @@
+package socket
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/netstar/netstar/pyerr"
+	"go.starlark.net/starlark"
+	"golang.org/x/sys/unix"
+)
+
+// addrSpec is a socket address as a script wrote it, before any name is
+// resolved: parsing happens with the interpreter lock held, resolution
+// without it.
+type addrSpec struct {
+	family int
+	host   string // AF_INET, AF_INET6
+	port   int
+	scope  uint32 // AF_INET6 scope id
+	path   string // AF_UNIX
+}
+
+// parsePort checks a port number the way CPython does for socket
+// addresses: an int, 0-65535 ("connect(): port must be 0-65535.").
+func parsePort(call string, v starlark.Value) (int, error) {
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+	}
+	n, ok := i.Int64()
+	if !ok || n < 0 || n > 65535 {
+		return 0, pyerr.Errorf("OverflowError", "%s(): port must be 0-65535.", call)
+	}
+	return int(n), nil
+}
+
+// pyType names a Starlark value's type as Python would in messages.
+func pyType(v starlark.Value) string {
+	switch v.(type) {
+	case starlark.String:
+		return "str"
+	case starlark.Bytes:
+		return "bytes"
+	case starlark.Int:
+		return "int"
+	case starlark.Float:
+		return "float"
+	case starlark.NoneType:
+		return "NoneType"
+	case starlark.Tuple:
+		return "tuple"
+	case *starlark.List:
+		return "list"
+	case *starlark.Dict:
+		return "dict"
+	case starlark.Bool:
+		return "bool"
+	}
+	return v.Type()
+}
+
+// familyName is how Python's messages name an address family.
+func familyName(family int) string {
+	switch family {
+	case unix.AF_INET:
+		return "AF_INET"
+	case unix.AF_INET6:
+		return "AF_INET6"
+	case unix.AF_UNIX:
+		return "AF_UNIX"
+	}
+	return fmt.Sprintf("family %d", family)
+}
+
+// parseAddr checks an address argument for a socket of the given family:
+// (host, port) for AF_INET, (host, port[, flowinfo[, scope_id]]) for
+// AF_INET6, a path for AF_UNIX. call is the method name used in
+// Python's messages ("connect").
+func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
+	spec := addrSpec{family: family}
+	switch family {
+	case unix.AF_UNIX:
+		switch p := v.(type) {
+		case starlark.String:
+			spec.path = string(p)
+		case starlark.Bytes:
+			spec.path = string(p)
+		default:
+			return spec, pyerr.Errorf("TypeError", "%s(): AF_UNIX address must be str or bytes, not %s", call, pyType(v))
+		}
+		if len(spec.path) > 107 {
+			return spec, pyerr.New("OSError", "AF_UNIX path too long")
+		}
+		return spec, nil
+	case unix.AF_INET, unix.AF_INET6:
+	default:
+		return spec, pyerr.WithErrno("OSError", int(unix.EAFNOSUPPORT), strerror(unix.EAFNOSUPPORT))
+	}
+	t, ok := v.(starlark.Tuple)
+	if !ok {
+		return spec, pyerr.Errorf("TypeError", "%s(): %s address must be tuple, not %s", call, familyName(family), pyType(v))
+	}
+	if family == unix.AF_INET && len(t) != 2 {
+		return spec, pyerr.New("TypeError", "AF_INET address must be a pair (host, port)")
+	}
+	if family == unix.AF_INET6 && (len(t) < 2 || len(t) > 4) {
+		return spec, pyerr.Errorf("TypeError", "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
+	}
+	switch h := t[0].(type) {
+	case starlark.String:
+		spec.host = string(h)
+	case starlark.Bytes:
+		spec.host = string(h)
+	case starlark.NoneType:
+		spec.host = ""
+	default:
+		return spec, pyerr.Errorf("TypeError", "str, bytes or bytearray expected, not %s", pyType(t[0]))
+	}
+	port, err := parsePort(call, t[1])
+	if err != nil {
+		return spec, err
+	}
+	spec.port = port
+	if len(t) == 4 {
+		if s, ok := t[3].(starlark.Int); ok {
+			if n, ok := s.Uint64(); ok && n <= 1<<32-1 {
+				spec.scope = uint32(n)
+			} else {
+				return spec, pyerr.Errorf("OverflowError", "%s(): scope_id must be 0-4294967295.", call)
+			}
+		} else {
+			return spec, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(t[3]))
+		}
+	}
+	return spec, nil
+}
+
+// resolveAddr turns a parsed address into a kernel address, resolving a
+// host name as Python's socket methods do ("" is the wildcard address,
+// "<broadcast>" the IPv4 broadcast address).
+func resolveAddr(ctx context.Context, spec addrSpec) (unix.Sockaddr, error) {
+	switch spec.family {
+	case unix.AF_UNIX:
+		return &unix.SockaddrUnix{Name: spec.path}, nil
+	case unix.AF_INET:
+		var ip netip.Addr
+		switch spec.host {
+		case "":
+			ip = netip.IPv4Unspecified()
+		case "<broadcast>":
+			ip = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+		default:
+			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET)
+			if err != nil {
+				return nil, err
+			}
+			ip = addrs[0]
+		}
+		return &unix.SockaddrInet4{Port: spec.port, Addr: ip.As4()}, nil
+	default:
+		ip := netip.IPv6Unspecified()
+		if spec.host != "" {
+			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET6)
+			if err != nil {
+				return nil, err
+			}
+			ip = addrs[0]
+		}
+		return &unix.SockaddrInet6{Port: spec.port, ZoneId: spec.scope, Addr: ip.As16()}, nil
+	}
+}
+
+// addrValue converts a kernel address to Python's form: (ip, port) for
+// IPv4, (ip, port, flowinfo, scope_id) for IPv6, the path for AF_UNIX.
+func addrValue(sa unix.Sockaddr) starlark.Value {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return starlark.Tuple{starlark.String(netip.AddrFrom4(a.Addr).String()), starlark.MakeInt(a.Port)}
+	case *unix.SockaddrInet6:
+		return starlark.Tuple{starlark.String(netip.AddrFrom16(a.Addr).String()), starlark.MakeInt(a.Port), starlark.MakeInt(0), starlark.MakeInt(int(a.ZoneId))}
+	case *unix.SockaddrUnix:
+		if a.Name == "@" {
+			return starlark.String("") // unbound: x/sys/unix reports "@"
+		}
+		if len(a.Name) > 0 && a.Name[0] == '@' {
+			// Abstract namespace: Python shows it as bytes with a leading NUL.
+			return starlark.Bytes("\x00" + a.Name[1:])
+		}
+		return starlark.String(a.Name)
+	}
+	return starlark.None
+}
+
+// addrString is addrValue as Python's repr prints it.
+func addrString(sa unix.Sockaddr) string {
+	v := addrValue(sa)
+	if t, ok := v.(starlark.Tuple); ok {
+		s := "("
+		for i, x := range t {
+			if i > 0 {
+				s += ", "
+			}
+			if str, ok := x.(starlark.String); ok {
+				s += "'" + string(str) + "'"
+			} else {
+				s += x.String()
+			}
+		}
+		return s + ")"
+	}
+	if str, ok := v.(starlark.String); ok {
+		return "'" + string(str) + "'"
+	}
+	return v.String()
+}
+
+// toInt converts a Starlark int to a Go int, failing with Python's
+// messages.
+func toInt(v starlark.Value) (int, error) {
+	i, ok := v.(starlark.Int)
+	if !ok {
+		if b, isBool := v.(starlark.Bool); isBool {
+			if b {
+				return 1, nil
+			}
+			return 0, nil
+		}
+		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+	}
+	n, ok := i.Int64()
+	if !ok || n != int64(int(n)) {
+		return 0, pyerr.New("OverflowError", "Python int too large to convert to C int")
+	}
+	return int(n), nil
+}

@@ -1,0 +1,75 @@
+package dnstest_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/netstar/netstar/modules/socket/dnstest"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestAnswers(t *testing.T) {
+	srv := dnstest.NewServer()
+	defer srv.Close()
+	srv.AddA("a.test", "192.0.2.1", "192.0.2.2")
+	srv.AddAAAA("a.test", "2001:db8::1")
+	srv.AddCNAME("alias.test", "a.test")
+	srv.AddPTR("192.0.2.1", "a.test")
+	srv.AddServFail("broken.test")
+	for _, tc := range []struct {
+		name    string
+		qtype   uint16
+		rcode   int
+		answers int
+	}{
+		{"a.test.", dns.TypeA, dns.RcodeSuccess, 2},
+		{"A.TEST.", dns.TypeA, dns.RcodeSuccess, 2},
+		{"a.test.", dns.TypeAAAA, dns.RcodeSuccess, 1},
+		{"alias.test.", dns.TypeA, dns.RcodeSuccess, 3},
+		{"1.2.0.192.in-addr.arpa.", dns.TypePTR, dns.RcodeSuccess, 1},
+		{"a.test.", dns.TypeMX, dns.RcodeSuccess, 0},
+		{"missing.test.", dns.TypeA, dns.RcodeNameError, 0},
+		{"broken.test.", dns.TypeA, dns.RcodeServerFailure, 0},
+	} {
+		m := new(dns.Msg)
+		m.SetQuestion(tc.name, tc.qtype)
+		in, err := dns.Exchange(m, srv.Addr)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if in.Rcode != tc.rcode || len(in.Answer) != tc.answers {
+			t.Errorf("%s %s: rcode %s, %d answers; want %s, %d", tc.name, dns.TypeToString[tc.qtype],
+				dns.RcodeToString[in.Rcode], len(in.Answer), dns.RcodeToString[tc.rcode], tc.answers)
+		}
+	}
+	if srv.Queries() != 8 {
+		t.Errorf("Queries() = %d, want 8", srv.Queries())
+	}
+}
+
+// TestCloseCutsDelay checks that Close does not wait out pending delays
+// and leaves no goroutine behind (TestMain checks leaks).
+func TestCloseCutsDelay(t *testing.T) {
+	srv := dnstest.NewServer()
+	srv.SetDelay(time.Hour)
+	srv.AddA("slow.test", "192.0.2.9")
+	errc := make(chan error, 1)
+	go func() {
+		c := &dns.Client{Timeout: 200 * time.Millisecond}
+		m := new(dns.Msg)
+		m.SetQuestion("slow.test.", dns.TypeA)
+		_, _, err := c.Exchange(m, srv.Addr)
+		errc <- err
+	}()
+	for srv.Queries() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	srv.Close()
+	srv.Close() // idempotent
+	if err := <-errc; err == nil {
+		t.Error("query answered despite an hour's delay")
+	}
+}

@@ -1,0 +1,60 @@
+package socket
+
+// docs are the help texts of the module, its functions and the methods
+// of socket objects, keyed by builtin name (methods are "socket.recv").
+var docs = map[string]string{
+	"socket": "socket: Python's socket module over real OS sockets.\n" +
+		"Lookups (gethostbyname, gethostbyaddr, getaddrinfo...), services (getservbyport...),\n" +
+		"socket objects (TCP/UDP over IPv4/IPv6, AF_UNIX), errors as Python's, and bulk DNS:\n" +
+		"resolve(names) and reverse(ips or CIDR). setresolver(\"127.0.0.1:5353\") or\n" +
+		"NETSTAR_RESOLVER sends every lookup to one DNS server.",
+	"socket.socket":            "socket(family=AF_INET, type=SOCK_STREAM, proto=0)\nA new socket object. Methods: accept, bind, close, connect, connect_ex, fileno,\ngetpeername, getsockname, getsockopt, gettimeout, listen, recv, recvfrom, send,\nsendall, sendto, setblocking, setsockopt, settimeout, shutdown.",
+	"socket.create_connection": "create_connection((host, port), timeout=None, source_address=None)\nConnects to host (each of its addresses in turn) and returns the connected socket.",
+	"socket.gethostbyname":     "gethostbyname(hostname)\nThe IPv4 address of hostname as a string: gethostbyname('localhost') == '127.0.0.1'.",
+	"socket.gethostbyname_ex":  "gethostbyname_ex(hostname)\n(canonical name, aliases, IPv4 addresses).",
+	"socket.gethostbyaddr":     "gethostbyaddr(ip_address)\n(hostname, aliases, [ip]) from a reverse (PTR) lookup; socket.herror if unknown.",
+	"socket.getfqdn":           "getfqdn(name='')\nThe fully qualified name of name (of this host if empty); name itself if unknown.",
+	"socket.gethostname":       "gethostname()\nThis machine's host name.",
+	"socket.getaddrinfo":       "getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)\nList of (family, type, proto, canonname, sockaddr) to connect to host:port.",
+	"socket.getservbyname":     "getservbyname(servicename, protocolname=None)\nThe port of a service: getservbyname('http') == 80 (from /etc/services).",
+	"socket.getservbyport":     "getservbyport(port, protocolname=None)\nThe service on a port: getservbyport(80) == 'http'.",
+	"socket.inet_aton":         "inet_aton(ip)\nIPv4 string to 4 packed bytes (accepts the C library's short forms, e.g. '127.1').",
+	"socket.inet_ntoa":         "inet_ntoa(packed)\n4 packed bytes to an IPv4 string.",
+	"socket.inet_pton":         "inet_pton(family, ip)\nIP string to packed bytes for AF_INET or AF_INET6.",
+	"socket.inet_ntop":         "inet_ntop(family, packed)\nPacked bytes to an IP string for AF_INET or AF_INET6.",
+	"socket.htons":             "htons(x)\n16-bit integer from host to network byte order.",
+	"socket.ntohs":             "ntohs(x)\n16-bit integer from network to host byte order.",
+	"socket.htonl":             "htonl(x)\n32-bit integer from host to network byte order.",
+	"socket.ntohl":             "ntohl(x)\n32-bit integer from network to host byte order.",
+	"socket.getdefaulttimeout": "getdefaulttimeout()\nThe timeout new sockets start with (None: blocking).",
+	"socket.setdefaulttimeout": "setdefaulttimeout(timeout)\nSets the timeout new sockets start with (seconds, or None).",
+	"socket.setresolver":       "setresolver(addr)\nSends every lookup to the DNS server addr ('127.0.0.1:5353'; port 53 by default).\nNone goes back to the system's resolver. NETSTAR_RESOLVER does the same at start.",
+	"socket.resolve": "resolve(names, workers=500, timeout=2.0, family=AF_INET)\n" +
+		"Resolves many names in parallel and returns a dict name -> list of addresses;\n" +
+		"a name that failed maps to its exception (r[name].errno == -2 for NXDOMAIN).\n" +
+		"family=AF_INET6 asks AAAA, AF_UNSPEC both. Ctrl-C stops it; progress shows on a terminal.",
+	"socket.reverse": "reverse(targets, workers=500, timeout=2.0)\n" +
+		"PTR lookups in parallel for a list of IPs or a CIDR ('10.0.0.0/24', at most 65536\n" +
+		"addresses); returns a dict ip -> list of names, or the exception for that ip.",
+	"socket.accept":      "accept()\nWaits for a connection: returns (conn, (ip, port)).",
+	"socket.bind":        "bind(address)\nBinds to (host, port); '' is every interface. A path for AF_UNIX.",
+	"socket.close":       "close()\nCloses the socket (again is harmless). Scripts' leftover sockets close at exit.",
+	"socket.connect":     "connect(address)\nConnects to (host, port); raises ConnectionRefusedError, TimeoutError...",
+	"socket.connect_ex":  "connect_ex(address)\nLike connect, but returns the errno: 0 connected, 111 refused, 11 timed out.",
+	"socket.fileno":      "fileno()\nThe file descriptor, -1 once closed.",
+	"socket.getblocking": "getblocking()\nFalse when the timeout is 0.",
+	"socket.getpeername": "getpeername()\nThe remote address.",
+	"socket.getsockname": "getsockname()\nThe local address.",
+	"socket.getsockopt":  "getsockopt(level, option, buflen=0)\nAn option's value: an int, or bytes when buflen is given.",
+	"socket.gettimeout":  "gettimeout()\nThe timeout in seconds, or None.",
+	"socket.listen":      "listen(backlog=128)\nStarts accepting connections.",
+	"socket.recv":        "recv(bufsize, flags=0)\nReceives up to bufsize bytes (b'' when the peer closed).",
+	"socket.recvfrom":    "recvfrom(bufsize, flags=0)\n(bytes, address) of a datagram.",
+	"socket.send":        "send(data, flags=0)\nSends bytes or str; returns how many bytes were sent.",
+	"socket.sendall":     "sendall(data, flags=0)\nSends all of data (bytes or str).",
+	"socket.sendto":      "sendto(data, [flags,] address)\nSends a datagram to address.",
+	"socket.setblocking": "setblocking(flag)\nsetblocking(False) is settimeout(0); setblocking(True) is settimeout(None).",
+	"socket.setsockopt":  "setsockopt(level, option, value)\nSets an option (int or bytes), e.g. setsockopt(SOL_SOCKET, SO_REUSEADDR, 1).",
+	"socket.settimeout":  "settimeout(seconds)\nNone blocks, 0 never waits, >0 raises TimeoutError after that long.",
+	"socket.shutdown":    "shutdown(how)\nShuts down reading (SHUT_RD), writing (SHUT_WR) or both (SHUT_RDWR).",
+}

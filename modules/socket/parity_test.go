@@ -1,0 +1,200 @@
+package socket_test
+
+import (
+	"fmt"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// parityCases are expressions valid in both Python 3 and netstar. Each is
+// evaluated by python3 and by netstar and the results (value, or
+// exception class, errno and message) must agree. None of them queries
+// DNS: only literals, localhost (/etc/hosts) and loopback sockets.
+var parityCases = []string{
+	`socket.getservbyport(80)`,
+	`socket.getservbyport(23)`,
+	`socket.getservbyport(80, "udp")`,
+	`socket.getservbyport(99999)`,
+	`socket.getservbyport(-1)`,
+	`socket.getservbyport(5999)`,
+	`socket.getservbyname("http")`,
+	`socket.getservbyname("smtp", "tcp")`,
+	`socket.getservbyname("www", "tcp")`,
+	`socket.getservbyname("nope")`,
+	`socket.getservbyname("http", "xdp")`,
+	`socket.inet_aton("127.0.0.1")`,
+	`socket.inet_aton("300.1.1.1")`,
+	`socket.inet_aton("1.2")`,
+	`socket.inet_aton("1")`,
+	`socket.inet_aton("0x7f.1")`,
+	`socket.inet_aton("")`,
+	`socket.inet_aton("1.2.3.4.5")`,
+	`socket.inet_aton("01.02.03.010")`,
+	`socket.inet_aton("1.2.3.256")`,
+	`socket.inet_aton("1.2.65535")`,
+	`socket.inet_aton("1.2.65536")`,
+	`socket.inet_ntoa(b"abc")`,
+	`socket.inet_ntoa(b"\x7f\x00\x00\x01")`,
+	`socket.inet_pton(socket.AF_INET6, "::1")`,
+	`socket.inet_pton(socket.AF_INET6, "::ffff:1.2.3.4")`,
+	`socket.inet_pton(socket.AF_INET6, "zz")`,
+	`socket.inet_pton(socket.AF_INET, "1.2")`,
+	`socket.inet_pton(99, "1.2")`,
+	`socket.inet_ntop(socket.AF_INET6, b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x01\x02\x03\x04")`,
+	`socket.inet_ntop(socket.AF_INET6, b"\x00\x00\x00")`,
+	`socket.inet_ntop(socket.AF_INET, b"\x00\x00\x00")`,
+	`socket.gethostbyname("localhost")`,
+	`socket.gethostbyname("127.1")`,
+	`socket.gethostbyname("")`,
+	`socket.gethostbyname_ex("127.0.0.1")`,
+	`socket.getaddrinfo("127.0.0.1", 80)`,
+	`socket.getaddrinfo("127.0.0.1", "http", type=socket.SOCK_STREAM)`,
+	`socket.getaddrinfo("::1", 80, socket.AF_INET6, socket.SOCK_STREAM)`,
+	`socket.getaddrinfo(None, 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)`,
+	`socket.getdefaulttimeout()`,
+	`socket.socket(99, 1)`,
+	`socket.socket(2, 99)`,
+	`s.connect(("127.0.0.1",))`,
+	`s.connect(("127.0.0.1", "80"))`,
+	`s.connect(("127.0.0.1", 70000))`,
+	`s.connect_ex(("127.0.0.1", -1))`,
+	`s.connect("x")`,
+	`s.recv(10)`,
+	`s.send(b"x")`,
+	`s.getpeername()`,
+	`s.getsockname()`,
+	`s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)`,
+	`s.recv(-1)`,
+	`s.settimeout(-1)`,
+	`socket.socket().connect_ex(("127.0.0.1", CLOSED))`,
+	`socket.socket().connect_ex(("localhost", CLOSED))`,
+	`socket.socket().connect_ex(("127.0.0.1", PORT))`,
+	`socket.socket().connect(("127.0.0.1", CLOSED))`,
+	`socket.create_connection(("127.0.0.1", CLOSED))`,
+	`socket.socket().bind(("127.0.0.1", PORT))`,
+	`socket.socket(socket.AF_INET6).connect_ex(("::1", CLOSED))`,
+	`u.recv(1)`,
+	`u.recvfrom(1)`,
+	`u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)`,
+	`c.recv(1)`,
+	`c.fileno()`,
+	`c.close()`,
+	`c.connect_ex(("127.0.0.1", PORT))`,
+	`c.getsockname()`,
+	`socket.socket(socket.AF_UNIX).connect("/nonexistent/netstar.sock")`,
+	`socket.socket(socket.AF_UNIX).getsockname()`,
+	`errno.errorcode[socket.socket().connect_ex(("127.0.0.1", CLOSED))]`,
+	`r.connect_ex(("127.0.0.1", CLOSED))`,
+	`r.connect(("127.0.0.1", CLOSED))`,
+}
+
+const parityPrelude = `import socket
+import errno
+s = socket.socket()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+u.settimeout(0.01)
+c = socket.socket()
+c.close()
+r = socket.socket()
+`
+
+const pythonDriver = `
+import json
+def conv(v):
+    if isinstance(v, (bytes, bytearray)):
+        return "b:" + v.hex()
+    if isinstance(v, (list, tuple)):
+        return [conv(x) for x in v]
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return v
+    return "<%s>" % type(v).__name__
+for expr in EXPRS:
+    try:
+        out = ["ok", conv(eval(expr))]
+    except Exception as e:
+        out = ["err", type(e).__name__, getattr(e, "errno", None), str(e)]
+    print(json.dumps(out))
+`
+
+const netstarDriver = `
+import json
+def conv(v):
+    if type(v) == "bytes":
+        return "b:" + "".join(["0123456789abcdef"[b // 16] + "0123456789abcdef"[b % 16] for b in v.elems()])
+    if type(v) in ("list", "tuple"):
+        return [conv(x) for x in v]
+    if type(v) in ("bool", "NoneType", "string", "int", "float"):
+        return v
+    return "<%s>" % type(v)
+for f in FNS:
+    v, err = catch(f)
+    if err == None:
+        out = ["ok", conv(v)]
+    else:
+        out = ["err", err.type, err.errno, str(err)]
+    print(json.encode(out))
+`
+
+func TestPythonParity(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("needs python3")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	vars := fmt.Sprintf("PORT = %d\nCLOSED = %d\n", port, closedPort)
+
+	var pyExprs, fns []string
+	for _, c := range parityCases {
+		pyExprs = append(pyExprs, fmt.Sprintf("%q", c))
+		fns = append(fns, "lambda: "+c)
+	}
+	pySrc := parityPrelude + vars + "EXPRS = [" + strings.Join(pyExprs, ",\n") + "]\n" + pythonDriver
+	want, err := exec.Command(py, "-c", pySrc).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python3: %v\n%s", err, want)
+	}
+	got := mustRun(t, "parity.star", parityPrelude+vars+"FNS = ["+strings.Join(fns, ",\n")+"]\n"+netstarDriver)
+	wl := strings.Split(strings.TrimSpace(string(want)), "\n")
+	gl := strings.Split(strings.TrimSpace(got), "\n")
+	if len(wl) != len(parityCases) || len(gl) != len(parityCases) {
+		t.Fatalf("got %d python lines, %d netstar lines, want %d\npython:\n%s\nnetstar:\n%s", len(wl), len(gl), len(parityCases), want, got)
+	}
+	for i, c := range parityCases {
+		if normalize(wl[i]) != normalize(gl[i]) {
+			t.Errorf("%s\n python3: %s\n netstar: %s", c, wl[i], gl[i])
+		}
+	}
+}
+
+// normalize evens out JSON spacing between Python's json.dumps and
+// Starlark's json.encode.
+func normalize(s string) string {
+	return strings.NewReplacer(", ", ",", ": ", ":").Replace(s)
+}

@@ -1,0 +1,784 @@
+package socket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/pyerr"
+	"go.starlark.net/starlark"
+	"golang.org/x/sys/unix"
+)
+
+// errTimeout is behind every "TimeoutError: timed out" a socket raises.
+var errTimeout = errors.New("socket: timed out")
+
+func timeoutError() error {
+	return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: errTimeout}
+}
+
+// maxRecv bounds the buffer recv allocates, whatever bufsize asks for.
+const maxRecv = 1 << 20
+
+// Socket is a real operating-system socket with Python's socket.socket
+// API. The descriptor is non-blocking underneath and driven by Go's
+// poller, so that timeouts, Ctrl-C and close from another thread all
+// interrupt a waiting call; the timeout semantics seen by scripts are
+// Python's (None blocks, 0 is non-blocking, >0 raises TimeoutError).
+//
+// A Socket is safe for use from several Starlark threads.
+type Socket struct {
+	family, typ, proto int
+
+	mu      sync.Mutex
+	file    *os.File
+	rc      syscall.RawConn
+	fd      int           // -1 once closed
+	timeout time.Duration // <0: None (blocking); 0: non-blocking
+	untrack func()
+}
+
+var (
+	_ starlark.HasAttrs = (*Socket)(nil)
+	_ starlark.Value    = (*Socket)(nil)
+)
+
+// newSocket creates a socket as socket.socket(family, type, proto) does.
+func newSocket(family, typ, proto int) (*Socket, error) {
+	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return nil, osError(err)
+	}
+	return wrapFD(fd, family, typ, proto)
+}
+
+// wrapFD takes ownership of a non-blocking descriptor.
+func wrapFD(fd, family, typ, proto int) (*Socket, error) {
+	f := os.NewFile(uintptr(fd), fmt.Sprintf("socket:%d", fd))
+	if f == nil {
+		unix.Close(fd)
+		return nil, osError(unix.EBADF)
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, osError(err)
+	}
+	return &Socket{family: family, typ: typ, proto: proto, file: f, rc: rc, fd: fd, timeout: defaultTimeout()}, nil
+}
+
+// track registers the socket with the thread's session so a socket the
+// script leaves open is closed when it ends.
+func (s *Socket) track(thread *starlark.Thread) {
+	if sess := interp.SessionOf(thread); sess != nil {
+		u := sess.Track(s)
+		s.mu.Lock()
+		s.untrack = u
+		s.mu.Unlock()
+	}
+}
+
+// Close closes the socket. It is idempotent, and interrupts calls other
+// threads are blocked in (they fail with EBADF, as in Python).
+func (s *Socket) Close() error {
+	s.mu.Lock()
+	if s.fd < 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	s.fd = -1
+	f, u := s.file, s.untrack
+	s.untrack = nil
+	s.mu.Unlock()
+	if u != nil {
+		u()
+	}
+	return f.Close()
+}
+
+// Fileno returns the descriptor, or -1 once closed.
+func (s *Socket) Fileno() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fd
+}
+
+func (s *Socket) getTimeout() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timeout
+}
+
+// control runs a quick system call on the descriptor; a closed socket
+// gives EBADF.
+func (s *Socket) control(fn func(fd int) error) error {
+	var opErr error
+	if err := s.rc.Control(func(fd uintptr) { opErr = fn(int(fd)) }); err != nil {
+		return s.fileError(err)
+	}
+	return osError(opErr)
+}
+
+// fileError converts an error of the poller: on a closed socket every
+// call fails with EBADF, as in Python.
+func (s *Socket) fileError(err error) error {
+	if s.Fileno() < 0 {
+		return osError(unix.EBADF)
+	}
+	return osError(err)
+}
+
+// wait runs op until it stops returning EAGAIN, waiting for readiness
+// (read or write) in between, honouring the socket's timeout and ctx.
+// op is called at least once; on a non-blocking socket exactly once.
+func (s *Socket) wait(ctx context.Context, write bool, op func(fd int) error) error {
+	timeout := s.getTimeout()
+	var dl time.Time
+	if timeout > 0 {
+		dl = time.Now().Add(timeout)
+	}
+	setDL := s.file.SetReadDeadline
+	if write {
+		setDL = s.file.SetWriteDeadline
+	}
+	if err := setDL(dl); err != nil {
+		return s.fileError(err)
+	}
+	stop := context.AfterFunc(ctx, func() { setDL(time.Unix(1, 0)) })
+	var opErr error
+	cb := func(fd uintptr) bool {
+		opErr = op(int(fd))
+		if opErr != nil && isAgain(opErr) && timeout != 0 {
+			return false
+		}
+		return true
+	}
+	var err error
+	if write {
+		err = s.rc.Write(cb)
+	} else {
+		err = s.rc.Read(cb)
+	}
+	cancelled := !stop()
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if cancelled || ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return timeoutError()
+		}
+		return s.fileError(err)
+	}
+	return osError(opErr)
+}
+
+// connect connects to sa with Python's semantics for the socket's
+// timeout: it waits for the handshake (up to the timeout), or fails with
+// EINPROGRESS on a non-blocking socket.
+func (s *Socket) connect(ctx context.Context, sa unix.Sockaddr) error {
+	var first error
+	if err := s.control(func(fd int) error { first = unix.Connect(fd, sa); return nil }); err != nil {
+		return err
+	}
+	if first == nil || !errors.Is(first, unix.EINPROGRESS) {
+		return osError(first)
+	}
+	if s.getTimeout() == 0 {
+		return osError(first)
+	}
+	// RawConn.Write forgets readiness seen before it starts, so check
+	// the state first and only then wait for the next change. The check
+	// is connect(2) again, not SO_ERROR: it reports the outcome the way a
+	// blocking connect does and resets the kernel's socket state, so a
+	// later connect on the same socket behaves as in Python (111 again,
+	// not ECONNABORTED).
+	return s.wait(ctx, true, func(fd int) error {
+		err := unix.Connect(fd, sa)
+		switch {
+		case err == nil || errors.Is(err, unix.EISCONN):
+			return nil
+		case isInProgress(err):
+			return unix.EAGAIN
+		}
+		return err
+	})
+}
+
+// Type returns "socket".
+func (s *Socket) Type() string { return "socket" }
+
+// Freeze does nothing: a socket's state is guarded by its own lock.
+func (s *Socket) Freeze() {}
+
+// Truth is true.
+func (s *Socket) Truth() starlark.Bool { return true }
+
+// Hash hashes by identity, as Python's sockets do.
+func (s *Socket) Hash() (uint32, error) {
+	p := fmt.Sprintf("%p", s)
+	var h uint32 = 2166136261
+	for i := 0; i < len(p); i++ {
+		h = (h ^ uint32(p[i])) * 16777619
+	}
+	return h, nil
+}
+
+// String returns Python's repr:
+// <socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>.
+func (s *Socket) String() string {
+	fd := s.Fileno()
+	var b strings.Builder
+	b.WriteString("<socket.socket ")
+	if fd < 0 {
+		b.WriteString("[closed] ")
+	}
+	fmt.Fprintf(&b, "fd=%d, family=%d, type=%d, proto=%d", fd, s.family, s.typ, s.proto)
+	if fd >= 0 {
+		_ = s.control(func(fd int) error {
+			if sa, err := unix.Getsockname(fd); err == nil && !unnamedUnix(sa) {
+				fmt.Fprintf(&b, ", laddr=%s", addrString(sa))
+			}
+			if sa, err := unix.Getpeername(fd); err == nil && !unnamedUnix(sa) {
+				fmt.Fprintf(&b, ", raddr=%s", addrString(sa))
+			}
+			return nil
+		})
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+func unnamedUnix(sa unix.Sockaddr) bool {
+	u, ok := sa.(*unix.SockaddrUnix)
+	return ok && (u.Name == "" || u.Name == "@")
+}
+
+type method func(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
+
+var socketMethods = map[string]method{
+	"accept":      sockAccept,
+	"bind":        sockBind,
+	"close":       sockClose,
+	"connect":     sockConnect,
+	"connect_ex":  sockConnectEx,
+	"fileno":      sockFileno,
+	"getblocking": sockGetblocking,
+	"getpeername": sockGetpeername,
+	"getsockname": sockGetsockname,
+	"getsockopt":  sockGetsockopt,
+	"gettimeout":  sockGettimeout,
+	"listen":      sockListen,
+	"recv":        sockRecv,
+	"recvfrom":    sockRecvfrom,
+	"send":        sockSend,
+	"sendall":     sockSendall,
+	"sendto":      sockSendto,
+	"setblocking": sockSetblocking,
+	"setsockopt":  sockSetsockopt,
+	"settimeout":  sockSettimeout,
+	"shutdown":    sockShutdown,
+}
+
+var socketAttrNames = func() []string {
+	names := []string{"family", "proto", "timeout", "type"}
+	for name := range socketMethods {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// AttrNames lists the socket's attributes and methods.
+func (s *Socket) AttrNames() []string { return socketAttrNames }
+
+// Attr returns an attribute (family, type, proto, timeout) or a bound
+// method.
+func (s *Socket) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "family":
+		return starlark.MakeInt(s.family), nil
+	case "type":
+		return starlark.MakeInt(s.typ), nil
+	case "proto":
+		return starlark.MakeInt(s.proto), nil
+	case "timeout":
+		return timeoutValue(s.getTimeout()), nil
+	}
+	m, ok := socketMethods[name]
+	if !ok {
+		return nil, nil
+	}
+	return starlark.NewBuiltin("socket."+name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return m(thread, b, s, args, kwargs)
+	}).BindReceiver(s), nil
+}
+
+func timeoutValue(d time.Duration) starlark.Value {
+	if d < 0 {
+		return starlark.None
+	}
+	return starlark.Float(d.Seconds())
+}
+
+// parseTimeout converts None or a number of seconds to a duration
+// (negative for None), with Python's errors.
+func parseTimeout(v starlark.Value) (time.Duration, error) {
+	if v == starlark.None {
+		return -1, nil
+	}
+	f, ok := starlark.AsFloat(v)
+	if !ok {
+		if _, isBool := v.(starlark.Bool); !isBool {
+			return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+		}
+	}
+	if f < 0 || f != f {
+		return 0, pyerr.New("ValueError", "Timeout value out of range")
+	}
+	if f > float64(1<<62)/1e9 {
+		return 0, pyerr.New("OverflowError", "timeout doesn't fit into C timeval")
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// dataArg accepts bytes or str (encoded as UTF-8) for send and friends.
+func dataArg(v starlark.Value) ([]byte, error) {
+	switch d := v.(type) {
+	case starlark.Bytes:
+		return []byte(d), nil
+	case starlark.String:
+		return []byte(d), nil
+	}
+	return nil, pyerr.Errorf("TypeError", "a bytes-like object is required, not '%s'", pyType(v))
+}
+
+// blocking runs fn without the interpreter lock and wraps a
+// cancellation with the call's name (so catch() lets it through).
+func blocking[T any](thread *starlark.Thread, b *starlark.Builtin, fn func(ctx context.Context) (T, error)) (T, error) {
+	v, err := interp.Blocking(thread, fn)
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		if _, ok := pyerr.As(err); !ok {
+			err = fmt.Errorf("%s: %w", b.Name(), err)
+		}
+	}
+	return v, err
+}
+
+func noArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	return starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+}
+
+func sockClose(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	if err := s.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+		return nil, osError(err)
+	}
+	return starlark.None, nil
+}
+
+func sockFileno(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.MakeInt(s.Fileno()), nil
+}
+
+func sockGettimeout(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return timeoutValue(s.getTimeout()), nil
+}
+
+func sockGetblocking(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.Bool(s.getTimeout() != 0), nil
+}
+
+func sockSettimeout(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "value", &v); err != nil {
+		return nil, err
+	}
+	d, err := parseTimeout(v)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.timeout = d
+	s.mu.Unlock()
+	return starlark.None, nil
+}
+
+func sockSetblocking(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var flag bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "flag", &flag); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if flag {
+		s.timeout = -1
+	} else {
+		s.timeout = 0
+	}
+	s.mu.Unlock()
+	return starlark.None, nil
+}
+
+func sockBind(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var addr starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &addr); err != nil {
+		return nil, err
+	}
+	spec, err := parseAddr("bind", s.family, addr)
+	if err != nil {
+		return nil, err
+	}
+	_, err = blocking(thread, b, func(ctx context.Context) (struct{}, error) {
+		sa, err := resolveAddr(ctx, spec)
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, s.control(func(fd int) error { return unix.Bind(fd, sa) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+func sockListen(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	backlog := 128
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &backlog); err != nil {
+		return nil, err
+	}
+	if backlog < 0 {
+		backlog = 0
+	}
+	if err := s.control(func(fd int) error { return unix.Listen(fd, backlog) }); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+// connectAddr is the work of connect and connect_ex.
+func connectAddr(thread *starlark.Thread, b *starlark.Builtin, s *Socket, call string, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	var addr starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &addr); err != nil {
+		return err
+	}
+	spec, err := parseAddr(call, s.family, addr)
+	if err != nil {
+		return err
+	}
+	_, err = blocking(thread, b, func(ctx context.Context) (struct{}, error) {
+		sa, err := resolveAddr(ctx, spec)
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, s.connect(ctx, sa)
+	})
+	return err
+}
+
+func sockConnect(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := connectAddr(thread, b, s, "connect", args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+func sockConnectEx(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	err := connectAddr(thread, b, s, "connect_ex", args, kwargs)
+	if code, ok := connectExCode(err); ok {
+		return starlark.MakeInt(code), nil
+	}
+	return nil, err
+}
+
+func sockAccept(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	type accepted struct {
+		fd int
+		sa unix.Sockaddr
+	}
+	a, err := blocking(thread, b, func(ctx context.Context) (accepted, error) {
+		var a accepted
+		err := s.wait(ctx, false, func(fd int) error {
+			nfd, sa, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			if err == nil {
+				a = accepted{nfd, sa}
+			}
+			return err
+		})
+		return a, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	conn, err := wrapFD(a.fd, s.family, s.typ, 0)
+	if err != nil {
+		return nil, err
+	}
+	conn.track(thread)
+	var addr starlark.Value = starlark.None
+	if a.sa != nil {
+		addr = addrValue(a.sa)
+	}
+	return starlark.Tuple{conn, addr}, nil
+}
+
+func recvArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (int, int, error) {
+	var bufsize, flags int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &bufsize, &flags); err != nil {
+		return 0, 0, err
+	}
+	if bufsize < 0 {
+		return 0, 0, pyerr.Errorf("ValueError", "negative buffersize in %s", strings.TrimPrefix(b.Name(), "socket."))
+	}
+	return min(bufsize, maxRecv), flags, nil
+}
+
+func sockRecv(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	bufsize, flags, err := recvArgs(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	data, _, err := s.recvfrom(thread, b, bufsize, flags)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Bytes(data), nil
+}
+
+func sockRecvfrom(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	bufsize, flags, err := recvArgs(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	data, from, err := s.recvfrom(thread, b, bufsize, flags)
+	if err != nil {
+		return nil, err
+	}
+	var addr starlark.Value = starlark.None
+	if from != nil {
+		addr = addrValue(from)
+	}
+	return starlark.Tuple{starlark.Bytes(data), addr}, nil
+}
+
+func (s *Socket) recvfrom(thread *starlark.Thread, b *starlark.Builtin, bufsize, flags int) ([]byte, unix.Sockaddr, error) {
+	type result struct {
+		data []byte
+		from unix.Sockaddr
+	}
+	r, err := blocking(thread, b, func(ctx context.Context) (result, error) {
+		buf := make([]byte, bufsize)
+		var r result
+		err := s.wait(ctx, false, func(fd int) error {
+			n, from, err := unix.Recvfrom(fd, buf, flags)
+			if err == nil {
+				r = result{buf[:max(n, 0)], from}
+			}
+			return err
+		})
+		return r, err
+	})
+	return r.data, r.from, err
+}
+
+// send sends once, returning how much the kernel took.
+func (s *Socket) send(ctx context.Context, data []byte, flags int, to unix.Sockaddr) (int, error) {
+	var n int
+	err := s.wait(ctx, true, func(fd int) error {
+		var err error
+		if to != nil {
+			err = unix.Sendto(fd, data, flags|unix.MSG_NOSIGNAL, to)
+			if err == nil {
+				n = len(data)
+			}
+			return err
+		}
+		n, err = unix.SendmsgN(fd, data, nil, nil, flags|unix.MSG_NOSIGNAL)
+		return err
+	})
+	return n, err
+}
+
+func sockSend(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	var flags int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v, &flags); err != nil {
+		return nil, err
+	}
+	data, err := dataArg(v)
+	if err != nil {
+		return nil, err
+	}
+	n, err := blocking(thread, b, func(ctx context.Context) (int, error) { return s.send(ctx, data, flags, nil) })
+	if err != nil {
+		return nil, err
+	}
+	return starlark.MakeInt(n), nil
+}
+
+func sockSendall(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	var flags int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v, &flags); err != nil {
+		return nil, err
+	}
+	data, err := dataArg(v)
+	if err != nil {
+		return nil, err
+	}
+	_, err = blocking(thread, b, func(ctx context.Context) (struct{}, error) {
+		for len(data) > 0 {
+			n, err := s.send(ctx, data, flags, nil)
+			if err != nil {
+				return struct{}{}, err
+			}
+			data = data[n:]
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+func sockSendto(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v, addr starlark.Value
+	flags := 0
+	switch len(args) {
+	case 2:
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &v, &addr); err != nil {
+			return nil, err
+		}
+	case 3:
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &flags, &addr); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, pyerr.Errorf("TypeError", "sendto() takes 2 or 3 arguments (%d given)", len(args))
+	}
+	data, err := dataArg(v)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := parseAddr("sendto", s.family, addr)
+	if err != nil {
+		return nil, err
+	}
+	n, err := blocking(thread, b, func(ctx context.Context) (int, error) {
+		sa, err := resolveAddr(ctx, spec)
+		if err != nil {
+			return 0, err
+		}
+		return s.send(ctx, data, flags, sa)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return starlark.MakeInt(n), nil
+}
+
+func sockShutdown(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var how int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &how); err != nil {
+		return nil, err
+	}
+	if err := s.control(func(fd int) error { return unix.Shutdown(fd, how) }); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+func sockGetsockname(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	var sa unix.Sockaddr
+	if err := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return err }); err != nil {
+		return nil, err
+	}
+	return addrValue(sa), nil
+}
+
+func sockGetpeername(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	var sa unix.Sockaddr
+	if err := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return err }); err != nil {
+		return nil, err
+	}
+	return addrValue(sa), nil
+}
+
+func sockSetsockopt(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var level, opt int
+	var value starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &level, &opt, &value); err != nil {
+		return nil, err
+	}
+	var set func(fd int) error
+	switch v := value.(type) {
+	case starlark.Int, starlark.Bool:
+		n, err := toInt(v)
+		if err != nil {
+			return nil, err
+		}
+		set = func(fd int) error { return unix.SetsockoptInt(fd, level, opt, n) }
+	case starlark.Bytes:
+		set = func(fd int) error { return unix.SetsockoptString(fd, level, opt, string(v)) }
+	default:
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter value: got %s, want int or bytes", b.Name(), value.Type())
+	}
+	if err := s.control(set); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+func sockGetsockopt(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var level, opt, buflen int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &level, &opt, &buflen); err != nil {
+		return nil, err
+	}
+	if buflen < 0 || buflen > 1024 {
+		return nil, pyerr.New("OSError", "getsockopt buflen out of range")
+	}
+	var result starlark.Value
+	err := s.control(func(fd int) error {
+		if buflen == 0 {
+			n, err := unix.GetsockoptInt(fd, level, opt)
+			result = starlark.MakeInt(n)
+			return err
+		}
+		str, err := unix.GetsockoptString(fd, level, opt)
+		if len(str) > buflen {
+			str = str[:buflen]
+		}
+		result = starlark.Bytes(str)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}

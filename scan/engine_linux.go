@@ -1,0 +1,577 @@
+//go:build linux
+
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// engine runs the probes of one plan on a few event loops, one per
+// processor: each keeps up to its share of the probes in flight with
+// non-blocking sockets and an epoll instance. On loopback (and veth) the
+// kernel answers a SYN before connect(2) returns, so most probes are
+// decided by a second connect(2) without touching epoll at all.
+type engine struct {
+	p             *plan
+	ns            *netns // nil: the process's own namespace
+	timeout       int64  // ns
+	bannerTimeout int64
+	retries       int
+	banner        bool
+
+	next      atomic.Int64 // next probe index to start
+	done      atomic.Int64 // probes decided
+	cancelled atomic.Bool
+
+	mu          sync.Mutex
+	retried     map[int]int // host → retries
+	localErrors map[int]int // host → local errors
+}
+
+func (s *Scanner) run(ctx context.Context, p *plan) error {
+	n := p.size()
+	window := min(s.workers(), fdAvailable(s.fdLimit), n)
+	loops := max(1, min(runtime.GOMAXPROCS(0), window))
+	window = max(window, loops)
+	e := &engine{
+		p:             p,
+		timeout:       int64(s.timeout()),
+		bannerTimeout: int64(s.bannerTimeout()),
+		retries:       s.retries(),
+		banner:        s.Banner,
+		retried:       map[int]int{},
+		localErrors:   map[int]int{},
+	}
+	stop := context.AfterFunc(ctx, func() { e.cancelled.Store(true) })
+	defer stop()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// Every loop's descriptors exist before any probe takes one, so a
+	// shortage cannot stop a loop from starting.
+	if s.Namespace != "" {
+		ns, err := openNetns(s.Namespace)
+		if err != nil {
+			return err
+		}
+		defer ns.close()
+		e.ns = ns
+	}
+	epfds := make([]int, loops)
+	for i := range epfds {
+		fd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+		if err != nil {
+			for _, fd := range epfds[:i] {
+				unix.Close(fd)
+			}
+			return fmt.Errorf("scan: epoll_create1: %w", err)
+		}
+		epfds[i] = fd
+	}
+	stopProgress := startProgress(s.Progress, p.start, int64(n), &e.done)
+	errs := make([]error, loops)
+	var wg sync.WaitGroup
+	for i := range loops {
+		share := window / loops
+		if i < window%loops {
+			share++
+		}
+		wg.Go(func() { errs[i] = e.loop(epfds[i], share) })
+	}
+	wg.Wait()
+	stopProgress()
+	for h, c := range e.retried {
+		p.results[h].Retries += c
+	}
+	for h, c := range e.localErrors {
+		p.results[h].LocalErrors += c
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// probe is one attempt at one (host, port) pair.
+type probe struct {
+	i       int // index in the plan
+	attempt int // 0 for the first probe
+	selfs   int // self-connections so far
+}
+
+const (
+	phaseFree uint8 = iota
+	phaseConnect
+	phaseBanner
+)
+
+// slot is the state of a socket in flight, indexed by its descriptor.
+type slot struct {
+	gen   uint32
+	phase uint8
+	probe probe
+	start int64 // ns since the scan started
+	rtt   int64
+}
+
+type deadline struct {
+	fd  int32
+	gen uint32
+	at  int64
+}
+
+// fifo holds deadlines in the order they expire: every probe of a phase
+// has the same timeout, so deadlines are appended in order.
+type fifo struct {
+	q    []deadline
+	head int
+}
+
+func (f *fifo) push(d deadline) {
+	if f.head > 1024 && f.head*2 > len(f.q) {
+		f.q = append(f.q[:0], f.q[f.head:]...)
+		f.head = 0
+	}
+	f.q = append(f.q, d)
+}
+func (f *fifo) front() (deadline, bool) {
+	if f.head == len(f.q) {
+		return deadline{}, false
+	}
+	return f.q[f.head], true
+}
+func (f *fifo) pop() { f.head++ }
+
+type loop struct {
+	e         *engine
+	epfd      int
+	slots     []slot
+	connQ     fifo
+	bannerQ   fifo
+	retryQ    []probe
+	inflight  int
+	window    int
+	maxWindow int
+	backoff   time.Duration
+	// spare holds a socket per address family whose connect was refused
+	// synchronously: such a socket is unconnected again and can probe the
+	// next port, which saves a socket(2) and a close(2) per closed port.
+	spare  [2]int
+	events [256]unix.EpollEvent
+	buf    [BannerMax]byte
+}
+
+// loop runs one event loop on epfd, which it closes.
+func (e *engine) loop(epfd, window int) (err error) {
+	if e.ns != nil {
+		restore, err := e.ns.enter()
+		if err != nil {
+			unix.Close(epfd)
+			return err
+		}
+		defer func() {
+			if rerr := restore(); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
+	}
+	l := &loop{e: e, epfd: epfd, window: window, maxWindow: window, spare: [2]int{-1, -1}}
+	defer l.close()
+	return l.run()
+}
+
+func (l *loop) now() int64 { return int64(time.Since(l.e.p.start)) }
+
+// close closes the epoll instance and every socket still in flight.
+func (l *loop) close() {
+	for fd := range l.slots {
+		if l.slots[fd].phase != phaseFree {
+			l.free(fd)
+			unix.Close(fd)
+		}
+	}
+	for _, fd := range l.spare {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+	}
+	unix.Close(l.epfd)
+}
+
+func (l *loop) run() error {
+	for {
+		if l.e.cancelled.Load() {
+			return nil
+		}
+		now := l.now()
+		l.expire(now)
+		if err := l.submit(); err != nil {
+			return err
+		}
+		if l.inflight == 0 {
+			if len(l.retryQ) == 0 && l.e.next.Load() >= int64(l.e.p.size()) {
+				return nil
+			}
+			if l.backoff > 0 {
+				time.Sleep(l.backoff)
+			}
+			continue
+		}
+		wait := 0
+		if !l.canSubmit() {
+			wait = 50
+			if d, ok := l.nextDeadline(); ok {
+				ms := int((d - now + int64(time.Millisecond) - 1) / int64(time.Millisecond))
+				wait = max(0, min(wait, ms))
+			}
+		}
+		n, err := unix.EpollWait(l.epfd, l.events[:], wait)
+		if err != nil {
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			return fmt.Errorf("scan: epoll_wait: %w", err)
+		}
+		for _, ev := range l.events[:n] {
+			l.handle(int(ev.Fd), uint32(ev.Pad))
+		}
+	}
+}
+
+func (l *loop) nextDeadline() (int64, bool) {
+	c, okc := l.connQ.front()
+	b, okb := l.bannerQ.front()
+	switch {
+	case okc && okb:
+		return min(c.at, b.at), true
+	case okc:
+		return c.at, true
+	case okb:
+		return b.at, true
+	}
+	return 0, false
+}
+
+func (l *loop) canSubmit() bool {
+	return l.backoff == 0 && l.inflight < l.window &&
+		(len(l.retryQ) > 0 || l.e.next.Load() < int64(l.e.p.size()))
+}
+
+// submit starts probes until the window is full or the work runs out.
+func (l *loop) submit() error {
+	size := int64(l.e.p.size())
+	for l.inflight < l.window && !l.e.cancelled.Load() {
+		var pr probe
+		if k := len(l.retryQ); k > 0 {
+			pr = l.retryQ[k-1]
+			l.retryQ = l.retryQ[:k-1]
+		} else {
+			i := l.e.next.Add(1) - 1
+			if i >= size {
+				return nil
+			}
+			pr = probe{i: int(i)}
+		}
+		ok, err := l.start(pr)
+		if err != nil {
+			return err
+		}
+		if !ok { // a local shortage: wait for sockets to close
+			l.retryQ = append(l.retryQ, pr)
+			l.e.count(l.e.localErrors, pr.i)
+			l.window = max(1, l.inflight)
+			if l.inflight == 0 {
+				l.backoff = min(max(2*l.backoff, time.Millisecond), 64*time.Millisecond)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+func (e *engine) count(m map[int]int, i int) {
+	h, _ := e.p.pair(i)
+	e.mu.Lock()
+	m[h]++
+	e.mu.Unlock()
+}
+
+func (e *engine) sockaddr(i int) (domain int, sa unix.Sockaddr, err error) {
+	h, pi := e.p.pair(i)
+	ip, port := e.p.hosts[h].ip, e.p.ports[pi]
+	if ip.Is4() || ip.Is4In6() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: port, Addr: ip.Unmap().As4()}, nil
+	}
+	sa6 := &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
+	if z := ip.Zone(); z != "" {
+		idx, err := zoneIndex(z)
+		if err != nil {
+			return 0, nil, err
+		}
+		sa6.ZoneId = idx
+	}
+	return unix.AF_INET6, sa6, nil
+}
+
+// start sends one probe. It returns false for a local shortage (the
+// probe must be retried later) and an error only for failures that no
+// retry can fix.
+func (l *loop) start(pr probe) (bool, error) {
+	domain, sa, err := l.e.sockaddr(pr.i)
+	if err != nil {
+		return false, err
+	}
+	family := 0
+	if domain == unix.AF_INET6 {
+		family = 1
+	}
+	fd := l.spare[family]
+	l.spare[family] = -1
+	if fd < 0 {
+		fd, err = unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			if isLocal(err) {
+				return false, nil
+			}
+			return false, fmt.Errorf("scan: socket: %w", err)
+		}
+	}
+	t0 := l.now()
+	err = unix.Connect(fd, sa)
+	if err == unix.EINPROGRESS {
+		// The kernel has usually handled a local peer's answer already.
+		err = unix.Connect(fd, sa)
+	}
+	v, reason := classify(err)
+	switch v {
+	case vLocal:
+		unix.Close(fd)
+		return false, nil
+	case vPending:
+		l.take(fd, pr, phaseConnect, t0)
+		if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, l.event(fd, unix.EPOLLOUT)); err != nil {
+			l.free(fd)
+			unix.Close(fd)
+			return false, fmt.Errorf("scan: epoll_ctl: %w", err)
+		}
+		l.connQ.push(deadline{fd: int32(fd), gen: l.slots[fd].gen, at: t0 + l.e.timeout})
+	case vOpen:
+		l.connected(fd, pr, t0, sa, false)
+	default:
+		if err == unix.ECONNREFUSED {
+			l.spare[family] = fd // connect(2) disconnected it again
+		} else {
+			unix.Close(fd)
+		}
+		l.decide(pr, v, reason, l.now()-t0, "")
+	}
+	l.backoff = 0
+	return true, nil
+}
+
+func (l *loop) event(fd int, events uint32) *unix.EpollEvent {
+	return &unix.EpollEvent{Events: events, Fd: int32(fd), Pad: int32(l.slots[fd].gen)}
+}
+
+// take marks fd as in flight.
+func (l *loop) take(fd int, pr probe, phase uint8, t0 int64) {
+	if fd >= len(l.slots) {
+		l.slots = append(l.slots, make([]slot, fd+1-len(l.slots)+64)...)
+	}
+	s := &l.slots[fd]
+	s.gen++
+	s.phase, s.probe, s.start = phase, pr, t0
+	l.inflight++
+}
+
+// free marks fd as no longer in flight; the caller closes it.
+func (l *loop) free(fd int) {
+	l.slots[fd].phase = phaseFree
+	l.inflight--
+	if l.window < l.maxWindow {
+		l.window++
+	}
+}
+
+// connected handles a socket whose connect succeeded.
+func (l *loop) connected(fd int, pr probe, t0 int64, dst unix.Sockaddr, registered bool) {
+	rtt := l.now() - t0
+	if isSelfConnect(fd, dst) {
+		if registered {
+			l.free(fd)
+		}
+		closeRST(fd)
+		pr.selfs++
+		if pr.selfs >= maxSelfConnects {
+			l.decide(pr, vClosed, ReasonSelfConnect, rtt, "")
+			return
+		}
+		l.e.count(l.e.retried, pr.i)
+		l.retryQ = append(l.retryQ, pr)
+		return
+	}
+	if !l.e.banner {
+		if registered {
+			l.free(fd)
+		}
+		closeRST(fd)
+		l.decide(pr, vOpen, ReasonSynAck, rtt, "")
+		return
+	}
+	op := unix.EPOLL_CTL_MOD
+	if !registered {
+		l.take(fd, pr, phaseBanner, t0)
+		op = unix.EPOLL_CTL_ADD
+	}
+	s := &l.slots[fd]
+	s.gen++
+	s.phase, s.rtt = phaseBanner, rtt
+	if err := unix.EpollCtl(l.epfd, op, fd, l.event(fd, unix.EPOLLIN|unix.EPOLLRDHUP)); err != nil {
+		l.free(fd)
+		closeRST(fd)
+		l.decide(pr, vOpen, ReasonSynAck, rtt, "")
+		return
+	}
+	l.bannerQ.push(deadline{fd: int32(fd), gen: s.gen, at: l.now() + l.e.bannerTimeout})
+}
+
+// handle processes an epoll event for fd.
+func (l *loop) handle(fd int, gen uint32) {
+	if fd >= len(l.slots) || l.slots[fd].phase == phaseFree || l.slots[fd].gen != gen {
+		return // stale
+	}
+	s := &l.slots[fd]
+	pr := s.probe
+	switch s.phase {
+	case phaseConnect:
+		errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if err == nil && errno != 0 {
+			err = unix.Errno(errno)
+		}
+		v, reason := classify(err)
+		switch v {
+		case vPending:
+			return // spurious wake-up
+		case vOpen:
+			_, dst, _ := l.e.sockaddr(pr.i)
+			l.connected(fd, pr, s.start, dst, true)
+		case vLocal:
+			l.free(fd)
+			unix.Close(fd)
+			l.e.count(l.e.localErrors, pr.i)
+			l.retryQ = append(l.retryQ, pr)
+		default:
+			rtt := l.now() - s.start
+			l.free(fd)
+			unix.Close(fd)
+			l.decide(pr, v, reason, rtt, "")
+		}
+	case phaseBanner:
+		n, err := unix.Read(fd, l.buf[:])
+		if err == unix.EAGAIN {
+			return
+		}
+		banner := ""
+		if n > 0 {
+			banner = string(l.buf[:n])
+		}
+		rtt := s.rtt
+		l.free(fd)
+		closeRST(fd)
+		l.decide(pr, vOpen, ReasonSynAck, rtt, banner)
+	}
+}
+
+// expire ends the probes whose deadline has passed.
+func (l *loop) expire(now int64) {
+	for {
+		d, ok := l.connQ.front()
+		if !ok || d.at > now {
+			break
+		}
+		l.connQ.pop()
+		fd := int(d.fd)
+		if s := &l.slots[fd]; s.phase != phaseConnect || s.gen != d.gen {
+			continue
+		}
+		pr := l.slots[fd].probe
+		l.free(fd)
+		unix.Close(fd)
+		if pr.attempt < l.e.retries {
+			pr.attempt++
+			l.e.count(l.e.retried, pr.i)
+			l.retryQ = append(l.retryQ, pr)
+			continue
+		}
+		l.decide(pr, vFiltered, ReasonTimeout, l.e.timeout, "")
+	}
+	for {
+		d, ok := l.bannerQ.front()
+		if !ok || d.at > now {
+			break
+		}
+		l.bannerQ.pop()
+		fd := int(d.fd)
+		s := &l.slots[fd]
+		if s.phase != phaseBanner || s.gen != d.gen {
+			continue
+		}
+		pr, rtt := s.probe, s.rtt
+		l.free(fd)
+		closeRST(fd)
+		l.decide(pr, vOpen, ReasonSynAck, rtt, "")
+	}
+}
+
+// decide records the state of a probe's port.
+func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner string) {
+	h, pi := l.e.p.pair(pr.i)
+	st := Filtered
+	switch v {
+	case vOpen:
+		st = Open
+	case vClosed:
+		st = Closed
+	}
+	l.e.p.results[h].Ports[pi] = Port{
+		Port:   l.e.p.ports[pi],
+		State:  st,
+		Reason: reason,
+		Banner: banner,
+		RTT:    time.Duration(rtt),
+	}
+	l.e.done.Add(1)
+}
+
+// isSelfConnect reports whether fd is connected to itself: its local
+// address equals the destination.
+func isSelfConnect(fd int, dst unix.Sockaddr) bool {
+	local, err := unix.Getsockname(fd)
+	if err != nil {
+		return false
+	}
+	switch d := dst.(type) {
+	case *unix.SockaddrInet4:
+		l, ok := local.(*unix.SockaddrInet4)
+		return ok && l.Port == d.Port && l.Addr == d.Addr
+	case *unix.SockaddrInet6:
+		l, ok := local.(*unix.SockaddrInet6)
+		return ok && l.Port == d.Port && l.Addr == d.Addr
+	}
+	return false
+}
+
+// closeRST closes a connected socket with SO_LINGER 0, which sends RST
+// and leaves no TIME_WAIT.
+func closeRST(fd int) {
+	unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	unix.Close(fd)
+}

@@ -1,0 +1,487 @@
+// Package starlarkscan adds scan to netstar's socket module: the Starlark
+// face of package scan.
+//
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True)
+//
+// target is a host name, an IPv4 or IPv6 address, a CIDR block, a
+// last-octet range ("10.0.0.1-20"), a comma-separated string of these or
+// a list of them; ports is a port spec ("22,80,443", "1-1024", "-" for
+// every port, service names such as "http,ssh"), an int, or a list of
+// ints and specs. A single name or address gives one result; a list, a
+// CIDR block or a range gives a list of results, one per host, even when
+// it holds one host. Names are resolved with socket.gethostbyname (so
+// socket.setresolver applies; an unknown name is socket.gaierror);
+// reverse names, unless reverse=False, with Go's resolver (/etc/hosts
+// first).
+//
+// A result has host, ip, name (the reverse name or ""), open, closed and
+// filtered (sorted lists of ports), ports (one record per port with port,
+// state, reason, service, banner and rtt), elapsed (seconds), retries and
+// local_errors. Printing it draws nmap's table of open and filtered ports;
+// json.encode(result) gives the same fields as a JSON object.
+//
+// The scan runs without the interpreter lock and stops when the thread's
+// context is cancelled (Ctrl-C). A progress bar is drawn on stderr while a
+// long scan runs, only when stderr is a terminal.
+package starlarkscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/netip"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/scan"
+	"github.com/netstar/netstar/table"
+	"go.starlark.net/starlark"
+	"golang.org/x/term"
+)
+
+// Doc is socket.scan's help text.
+const Doc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True)
+Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
+target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
+ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs.
+States as nmap -sT decides them: open (connected), closed (refused), filtered (no answer after retries, unreachable, prohibited).
+r.open, r.closed, r.filtered: sorted lists of ports; r.ports: records with port, state, reason (errno name), service, banner, rtt;
+r.host, r.ip, r.name (reverse name), r.elapsed (s). print(r) draws a table; json.encode(r) works.
+banner=True reads what open ports send first. reverse=False skips reverse DNS. Ctrl-C stops the scan.`
+
+// Builtin is socket.scan.
+var Builtin = starlark.NewBuiltin("socket.scan", scanBuiltin)
+
+func init() { modules.Extend("socket", "scan", Builtin, Doc) }
+
+// PortSpec is a port-spec argument: a string spec, an int, or a list of
+// both. It implements starlark.Unpacker.
+type PortSpec []int
+
+// Unpack implements starlark.Unpacker.
+func (p *PortSpec) Unpack(v starlark.Value) error {
+	var ports []int
+	add := func(x starlark.Value) error {
+		switch x := x.(type) {
+		case starlark.String:
+			ps, err := scan.ParsePorts(string(x))
+			if err != nil {
+				return err
+			}
+			ports = append(ports, ps...)
+		case starlark.Int:
+			n, ok := x.Int64()
+			if !ok || n < 1 || n > scan.MaxPort {
+				return fmt.Errorf("port %s out of range 1-65535", x)
+			}
+			ports = append(ports, int(n))
+		default:
+			return pyerr.Errorf("TypeError", "got %s, want port spec string, int or list of them", x.Type())
+		}
+		return nil
+	}
+	switch v := v.(type) {
+	case starlark.String, starlark.Int:
+		if err := add(v); err != nil {
+			return err
+		}
+	case *starlark.List, starlark.Tuple:
+		it := v.(starlark.Iterable).Iterate()
+		defer it.Done()
+		var x starlark.Value
+		for it.Next(&x) {
+			if err := add(x); err != nil {
+				return err
+			}
+		}
+	default:
+		return pyerr.Errorf("TypeError", "got %s, want port spec string, int or list of them", v.Type())
+	}
+	ports, err := scan.NormalizePorts(ports)
+	if err != nil {
+		return err
+	}
+	*p = ports
+	return nil
+}
+
+// targetArg is the target argument before max_hosts is known.
+type targetArg struct {
+	spec  string
+	multi bool // a list: the result is a list
+}
+
+func (t *targetArg) Unpack(v starlark.Value) error {
+	switch v := v.(type) {
+	case starlark.String:
+		t.spec = string(v)
+	case *starlark.List, starlark.Tuple:
+		it := v.(starlark.Iterable).Iterate()
+		defer it.Done()
+		var parts []string
+		var x starlark.Value
+		for it.Next(&x) {
+			s, ok := x.(starlark.String)
+			if !ok {
+				return pyerr.Errorf("TypeError", "got %s in list, want target string", x.Type())
+			}
+			parts = append(parts, string(s))
+		}
+		t.spec, t.multi = strings.Join(parts, ","), true
+	default:
+		return pyerr.Errorf("TypeError", "got %s, want target string or list of strings", v.Type())
+	}
+	return nil
+}
+
+func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var (
+		targetV  starlark.Value
+		portsV   starlark.Value = starlark.String("1-1024")
+		timeout  starlark.Value = starlark.Float(1.0)
+		workers                 = scan.DefaultWorkers
+		retries                 = scan.DefaultRetries
+		banner   bool
+		maxHosts = scan.DefaultMaxHosts
+		reverse  = true
+	)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
+		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
+		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse); err != nil {
+		return nil, err
+	}
+	var target targetArg
+	if err := target.Unpack(targetV); err != nil {
+		return nil, argError(b, "target", err)
+	}
+	var ports PortSpec
+	if err := ports.Unpack(portsV); err != nil {
+		return nil, argError(b, "ports", err)
+	}
+	secs, ok := starlark.AsFloat(timeout)
+	if !ok {
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want a number of seconds", b.Name(), timeout.Type())
+	}
+	if math.IsNaN(secs) || secs <= 0 || secs > 3600 {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: got %s, want a number of seconds in (0, 3600]", b.Name(), timeout)
+	}
+	if workers < 1 {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter workers: got %d, want at least 1", b.Name(), workers)
+	}
+	if retries < 0 || retries > 100 {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter retries: got %d, want 0-100", b.Name(), retries)
+	}
+	if maxHosts < 1 {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter max_hosts: got %d, want at least 1", b.Name(), maxHosts)
+	}
+	targets, err := scan.ParseTargets(target.spec, maxHosts)
+	if err != nil {
+		return nil, argError(b, "target", err)
+	}
+	if err := resolveNames(thread, b, targets); err != nil {
+		return nil, err
+	}
+	s := &scan.Scanner{
+		Timeout:   time.Duration(secs * float64(time.Second)),
+		Retries:   retries,
+		Workers:   workers,
+		Banner:    banner,
+		NoReverse: !reverse,
+	}
+	if retries == 0 {
+		s.Retries = -1
+	}
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		s.Progress = os.Stderr
+		if sess := interp.SessionOf(thread); sess != nil {
+			s.Progress = sess.Stderr()
+		}
+	}
+	results, err := interp.Blocking(thread, func(ctx context.Context) ([]scan.Result, error) {
+		return s.Scan(ctx, targets, ports)
+	})
+	if err != nil {
+		return nil, scanError(b, err)
+	}
+	// One name or address gives a result; a list, a CIDR block or a
+	// range gives a list, whatever its size, so scripts can rely on it.
+	multi := target.multi || len(targets) > 1 || targets[0].Name == "" && strings.ContainsAny(targets[0].Spec, "/-")
+	if !multi && len(results) == 1 {
+		return NewResult(results[0], banner), nil
+	}
+	list := make([]starlark.Value, len(results))
+	for i, r := range results {
+		list[i] = NewResult(r, banner)
+	}
+	l := starlark.NewList(list)
+	return l, nil
+}
+
+// resolveNames resolves the host names among targets with the socket
+// module's gethostbyname, so that socket.scan resolves exactly like the
+// rest of the module (socket.setresolver, NETSTAR_RESOLVER, "localhost"
+// without a query). Without that module the scanner resolves them.
+func resolveNames(thread *starlark.Thread, b *starlark.Builtin, targets []scan.Target) error {
+	m, ok := modules.Lookup("socket")
+	if !ok {
+		return nil
+	}
+	mod, ok := m.Value.(starlark.HasAttrs)
+	if !ok {
+		return nil
+	}
+	fn, _ := mod.Attr("gethostbyname")
+	if fn == nil {
+		return nil
+	}
+	for i, t := range targets {
+		if t.Name == "" {
+			continue
+		}
+		v, err := starlark.Call(thread, fn, starlark.Tuple{starlark.String(t.Name)}, nil)
+		if err != nil {
+			if _, isPy := pyerr.As(err); isPy {
+				return fmt.Errorf("%s: for parameter target: %s: %w", b.Name(), t.Name, err)
+			}
+			return err // a cancellation
+		}
+		s, _ := starlark.AsString(v)
+		ip, perr := netip.ParseAddr(s)
+		if perr != nil {
+			return fmt.Errorf("%s: for parameter target: %s resolved to %q", b.Name(), t.Name, s)
+		}
+		targets[i].First, targets[i].Last = ip, ip
+	}
+	return nil
+}
+
+// argError names the function and the parameter in err, keeping its
+// Python class: TypeError for a value of the wrong type, ValueError for
+// a bad value.
+func argError(b *starlark.Builtin, param string, err error) error {
+	typ := "ValueError"
+	if pe, ok := pyerr.As(err); ok {
+		typ, err = pe.Type, errors.New(pe.Str())
+	}
+	return pyerr.Errorf(typ, "%s: for parameter %s: %v", b.Name(), param, err)
+}
+
+// scanError turns a scan failure into Python's exception where Python
+// has one: a name that does not resolve is socket.gaierror.
+func scanError(b *starlark.Builtin, err error) error {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		pe := &pyerr.Error{Type: "gaierror", Module: "socket", HasErrno: true, Errno: -2, Strerror: "Name or service not known", Err: err}
+		if dnsErr.IsTimeout || dnsErr.IsTemporary {
+			pe.Errno, pe.Strerror = -3, "Temporary failure in name resolution"
+		}
+		return fmt.Errorf("%s: for parameter target: %s: %w", b.Name(), dnsErr.Name, pe)
+	}
+	// A cancellation (Ctrl-C, program end) keeps its context error, as
+	// the socket module's blocking calls do, so catch() lets it through.
+	return fmt.Errorf("%s: %w", b.Name(), err)
+}
+
+// Result is a scan result as a Starlark value. It is immutable; its
+// lists are built when they are read, so a full scan costs no Starlark
+// values until a script looks at its ports.
+type Result struct {
+	r      scan.Result
+	banner bool
+}
+
+var (
+	_ starlark.HasAttrs = (*Result)(nil)
+	_ starlark.HasAttrs = (*Port)(nil)
+)
+
+// NewResult wraps a scan.Result; banner adds the BANNER column to its table.
+func NewResult(r scan.Result, banner bool) *Result { return &Result{r: r, banner: banner} }
+
+var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "name", "open", "ports", "retries"}
+
+func intList(xs []int) *starlark.List {
+	vs := make([]starlark.Value, len(xs))
+	for i, x := range xs {
+		vs[i] = starlark.MakeInt(x)
+	}
+	return starlark.NewList(vs)
+}
+
+// Scan returns the Go result.
+func (r *Result) Scan() scan.Result { return r.r }
+
+// Type returns "scan_result".
+func (r *Result) Type() string { return "scan_result" }
+
+// Freeze does nothing: a Result is immutable.
+func (r *Result) Freeze() {}
+
+// Truth is true.
+func (r *Result) Truth() starlark.Bool { return true }
+
+// Hash fails: results are not hashable.
+func (r *Result) Hash() (uint32, error) { return 0, errors.New("unhashable: scan_result") }
+
+// Attr returns one of the result's fields. The lists are new on each
+// read, so a script may change them freely.
+func (r *Result) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "host":
+		return starlark.String(r.r.Host), nil
+	case "ip":
+		return starlark.String(r.r.IP.String()), nil
+	case "name":
+		return starlark.String(r.r.Name), nil
+	case "open":
+		return intList(r.r.Open()), nil
+	case "closed":
+		return intList(r.r.Closed()), nil
+	case "filtered":
+		return intList(r.r.Filtered()), nil
+	case "ports":
+		ports := make([]starlark.Value, len(r.r.Ports))
+		for i, p := range r.r.Ports {
+			ports[i] = NewPort(p)
+		}
+		return starlark.NewList(ports), nil
+	case "elapsed":
+		return starlark.Float(r.r.Elapsed.Seconds()), nil
+	case "retries":
+		return starlark.MakeInt(r.r.Retries), nil
+	case "local_errors":
+		return starlark.MakeInt(r.r.LocalErrors), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the fields, sorted.
+func (r *Result) AttrNames() []string { return slices.Clone(resultAttrs) }
+
+// String draws the report: a title line, the count of closed ports not
+// shown, and a table of the open and filtered ports.
+func (r *Result) String() string {
+	var sb strings.Builder
+	res := &r.r
+	title := res.Host
+	switch {
+	case res.Host != res.IP.String():
+		title += " (" + res.IP.String() + ")"
+	case res.Name != "":
+		title = res.Name + " (" + res.IP.String() + ")"
+	}
+	fmt.Fprintf(&sb, "scan report for %s\n", title)
+	var rows [][]string
+	closed := 0
+	for _, p := range res.Ports {
+		if p.State == scan.Closed {
+			closed++
+			continue
+		}
+		row := []string{strconv.Itoa(p.Port) + "/tcp", p.State.String(), p.Service}
+		if r.banner {
+			row = append(row, printable(p.Banner, 40))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(&sb, "All %d scanned ports are closed\n", len(res.Ports))
+	} else {
+		if closed > 0 {
+			fmt.Fprintf(&sb, "Not shown: %d closed ports\n", closed)
+		}
+		header := []string{"PORT", "STATE", "SERVICE"}
+		if r.banner {
+			header = append(header, "BANNER")
+		}
+		sb.WriteString(table.Render(header, rows))
+	}
+	fmt.Fprintf(&sb, "%d ports scanned in %.2f s", len(res.Ports), res.Elapsed.Seconds())
+	return sb.String()
+}
+
+// printable returns s on one line with control characters escaped,
+// cut to at most n runes.
+func printable(s string, n int) string {
+	s = strings.TrimRight(s, "\r\n")
+	var sb strings.Builder
+	count := 0
+	for _, c := range s {
+		if count >= n {
+			sb.WriteString("…")
+			break
+		}
+		switch {
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c < 0x20 || c == 0x7f || c == 0xfffd:
+			fmt.Fprintf(&sb, `\x%02x`, c&0xff)
+		default:
+			sb.WriteRune(c)
+		}
+		count++
+	}
+	return sb.String()
+}
+
+// Port is one port's record in a result. It is immutable.
+type Port struct{ p scan.Port }
+
+// NewPort wraps a scan.Port.
+func NewPort(p scan.Port) *Port { return &Port{p: p} }
+
+var portAttrs = []string{"banner", "port", "reason", "rtt", "service", "state"}
+
+// Type returns "scan_port".
+func (p *Port) Type() string { return "scan_port" }
+
+// Freeze does nothing: a Port is immutable.
+func (p *Port) Freeze() {}
+
+// Truth is true.
+func (p *Port) Truth() starlark.Bool { return true }
+
+// Hash fails: records are not hashable.
+func (p *Port) Hash() (uint32, error) { return 0, errors.New("unhashable: scan_port") }
+
+// Attr returns one of the record's fields.
+func (p *Port) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "port":
+		return starlark.MakeInt(p.p.Port), nil
+	case "state":
+		return starlark.String(p.p.State.String()), nil
+	case "reason":
+		return starlark.String(p.p.Reason), nil
+	case "service":
+		return starlark.String(p.p.Service), nil
+	case "banner":
+		return starlark.String(p.p.Banner), nil
+	case "rtt":
+		return starlark.Float(p.p.RTT.Seconds()), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the fields, sorted.
+func (p *Port) AttrNames() []string { return slices.Clone(portAttrs) }
+
+// String shows the record as Python would: scan_port(port=22, state='open', ...).
+func (p *Port) String() string {
+	parts := make([]string, 0, len(portAttrs))
+	for _, n := range []string{"port", "state", "reason", "service", "banner", "rtt"} {
+		v, _ := p.Attr(n)
+		parts = append(parts, n+"="+interp.Repr(v))
+	}
+	return "scan_port(" + strings.Join(parts, ", ") + ")"
+}

@@ -1,0 +1,213 @@
+package starlarkscan_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules"
+	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/scan/starlarkscan"
+	"go.starlark.net/starlark"
+	"go.uber.org/goleak"
+)
+
+func run(t *testing.T, ctx context.Context, src string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	s := interp.New(interp.Config{Stdout: &out, Stderr: &errb, Argv: []string{"t.star"}})
+	defer s.Close()
+	th := s.NewThread("test")
+	if ctx != nil {
+		interp.SetContext(th, ctx)
+	}
+	s.Lock()
+	_, err := s.ExecFile(th, "t.star", []byte(src))
+	s.Unlock()
+	return out.String() + errb.String(), err
+}
+
+// listener returns a loopback port that listens and one that does not.
+func listener(t *testing.T) (open, closed int) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	l2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed = l2.Addr().(*net.TCPAddr).Port
+	l2.Close()
+	return l.Addr().(*net.TCPAddr).Port, closed
+}
+
+func TestRegistered(t *testing.T) {
+	m, ok := modules.Lookup("socket")
+	if !ok {
+		t.Skip("the socket module is not registered")
+	}
+	v, err := m.Value.(starlark.HasAttrs).Attr("scan")
+	if err != nil || v != starlarkscan.Builtin {
+		t.Errorf("socket.scan = %v, %v", v, err)
+	}
+	if doc := modules.Doc("socket.scan"); !strings.HasPrefix(doc, "scan(target, ports=") {
+		t.Errorf("help text = %q", doc)
+	}
+	if err := modules.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestScan(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	open, closed := listener(t)
+	src := fmt.Sprintf(`import socket
+import json
+r = socket.scan("127.0.0.1", ports=[%[1]d, "%[2]d"], timeout=0.5, reverse=False)
+print(type(r), r.host, r.ip, r.open, r.closed, r.filtered, len(r.ports))
+print([(p.port, p.state, p.reason) for p in r.ports])
+print(dir(r))
+print(dir(r.ports[0]))
+print(r.ports[0])
+d = json.decode(json.encode(r))
+print(d["open"], d["ports"][0]["state"], d["ports"][1]["reason"], type(d["elapsed"]))
+print(r)
+rs = socket.scan(["127.0.0.1"], ports=%[1]d, reverse=False, retries=0, workers=1)
+print(type(rs), len(rs), rs[0].open)
+print(type(socket.scan("127.0.0.1/32", ports=%[1]d, reverse=False)), type(socket.scan("127.0.0.1-1", ports=%[1]d, reverse=False)), type(socket.scan("127.0.0.1,127.0.0.1", ports=%[1]d, reverse=False)))
+`, open, closed)
+	out, err := run(t, nil, src)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	lo, hi := min(open, closed), max(open, closed)
+	states := map[int]string{open: `'open', 'syn-ack'`, closed: `'closed', 'ECONNREFUSED'`}
+	for _, want := range []string{
+		fmt.Sprintf("scan_result 127.0.0.1 127.0.0.1 [%d] [%d] [] 2\n", open, closed),
+		fmt.Sprintf("[(%d, %s), (%d, %s)]\n", lo, states[lo], hi, states[hi]),
+		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'name', 'open', 'ports', 'retries']`,
+		`['banner', 'port', 'reason', 'rtt', 'service', 'state']`,
+		fmt.Sprintf("[%d] %s", open, map[bool]string{true: "open", false: "closed"}[lo == open]),
+		"scan report for 127.0.0.1\nNot shown: 1 closed ports\n",
+		fmt.Sprintf("│ %d/tcp │ open  │", open),
+		"2 ports scanned in ",
+		fmt.Sprintf("scan_port(port=%d, state='%s', reason=", lo, map[bool]string{true: "open", false: "closed"}[lo == open]),
+		fmt.Sprintf("list 1 [%d]\n", open),
+		"list list list\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	for _, tc := range []struct{ call, want string }{
+		{`socket.scan("127.0.0.1", ports="80-")`, `socket.scan: for parameter ports: port range "80-" has no end`},
+		{`socket.scan("127.0.0.1", ports="90-80")`, `for parameter ports: port range "90-80" is reversed`},
+		{`socket.scan("127.0.0.1", ports="abc")`, `for parameter ports: unknown service name "abc"`},
+		{`socket.scan("127.0.0.1", ports="")`, `for parameter ports: empty port spec`},
+		{`socket.scan("127.0.0.1", ports=0)`, `for parameter ports: port 0 out of range 1-65535`},
+		{`socket.scan("127.0.0.1", ports=[80, 70000])`, `for parameter ports: port 70000 out of range`},
+		{`socket.scan("127.0.0.1", ports=[])`, `for parameter ports: no ports to scan`},
+		{`socket.scan("127.0.0.1", ports=1.5)`, `for parameter ports: got float`},
+		{`socket.scan("10.0.0.0/33")`, `socket.scan: for parameter target: invalid CIDR "10.0.0.0/33"`},
+		{`socket.scan("10.0.0.0/8")`, `socket.scan: for parameter target: target "10.0.0.0/8" expands to more than 65536 hosts`},
+		{`socket.scan("10.0.0.0/15", max_hosts=1000)`, `more than 1000 hosts`},
+		{`socket.scan(["127.0.0.1", 3])`, `for parameter target: got int in list`},
+		{`socket.scan("")`, `for parameter target: empty target spec`},
+		{`socket.scan("127.0.0.1", timeout=0)`, `ValueError: socket.scan: for parameter timeout: got 0, want a number of seconds`},
+		{`socket.scan("127.0.0.1", ports=None)`, `TypeError: socket.scan: for parameter ports: got NoneType`},
+		{`socket.scan("127.0.0.1", timeout="x")`, `for parameter timeout`},
+		{`socket.scan("127.0.0.1", workers=0)`, `for parameter workers`},
+		{`socket.scan("127.0.0.1", retries=-1)`, `for parameter retries`},
+		{`socket.scan("127.0.0.1", max_hosts=0)`, `for parameter max_hosts`},
+		{`socket.scan()`, `socket.scan: missing argument for target`},
+		{`socket.scan("127.0.0.1", bogus=1)`, `unexpected keyword argument "bogus"`},
+	} {
+		out, err := run(t, nil, "import socket\n"+tc.call+"\n")
+		if err == nil || !strings.Contains(unquoteParam(err.Error()), tc.want) {
+			t.Errorf("%s: error %v, want %q\n%s", tc.call, err, tc.want, out)
+		}
+	}
+}
+
+// unquoteParam turns go.starlark.net's `for parameter "x"` into the
+// unquoted form the hand-written checks use.
+func unquoteParam(s string) string {
+	return regexp.MustCompile(`for parameter "(\w+)"`).ReplaceAllString(s, "for parameter $1")
+}
+
+func TestCatchable(t *testing.T) {
+	out, err := run(t, nil, `import socket
+v, e = catch(socket.scan, "127.0.0.1", ports="80-")
+print(v, "|", e.type, "|", str(e))
+`)
+	if err != nil || !strings.Contains(out, `None | ValueError | socket.scan: for parameter ports: port range "80-" has no end`) {
+		t.Errorf("got %q, %v", out, err)
+	}
+}
+
+// TestCancelled runs socket.scan on a thread whose context is already
+// cancelled, as after Ctrl-C: the error wraps context.Canceled.
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := run(t, ctx, "import socket\nsocket.scan(\"127.0.0.1\", ports=\"1-1000\", reverse=False)\n")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestBuiltinWithoutSession calls the builtin on a plain thread, as Go
+// code embedding it without a session would.
+func TestBuiltinWithoutSession(t *testing.T) {
+	open, _ := listener(t)
+	v, err := starlark.Call(&starlark.Thread{}, starlarkscan.Builtin,
+		starlark.Tuple{starlark.String("127.0.0.1")},
+		[]starlark.Tuple{{starlark.String("ports"), starlark.MakeInt(open)}, {starlark.String("reverse"), starlark.False}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := v.(*starlarkscan.Result)
+	if got := r.Scan().Open(); len(got) != 1 || got[0] != open {
+		t.Errorf("open = %v", got)
+	}
+}
+
+// TestResolve checks that names go through the socket module's resolver:
+// "localhost" needs no query, and a failing resolver (a closed port of
+// the loopback) gives socket.gaierror naming the host.
+func TestResolve(t *testing.T) {
+	open, _ := listener(t)
+	out, err := run(t, nil, fmt.Sprintf(`import socket
+r = socket.scan("localhost", ports=%d, reverse=False)
+print(r.host, r.ip, r.open)
+socket.setresolver("127.0.0.1:9")
+v, e = catch(socket.scan, "nohost.test", ports=1)
+socket.setresolver(None)
+print(e.type, "|", e.errno)
+`, open))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("localhost 127.0.0.1 [%d]\ngaierror | -3\n", open); out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+	_, err = run(t, nil, `import socket
+socket.setresolver("127.0.0.1:9")
+socket.scan("nohost.test", ports=1)
+`)
+	run(t, nil, "import socket\nsocket.setresolver(None)\n")
+	if err == nil || !strings.Contains(err.Error(), "socket.scan: for parameter target: nohost.test: socket.gaierror: [Errno -3]") {
+		t.Errorf("err = %v", err)
+	}
+}
