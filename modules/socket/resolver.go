@@ -193,6 +193,12 @@ func (systemResolver) lookupHost(ctx context.Context, host string, family int) (
 }
 
 func (systemResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
+	// glibc answers from the first /etc/hosts line with the address: its
+	// first name is the host name, the others on that line its aliases.
+	// Go's resolver merges every line, so read the file first.
+	if names := hostsLine(hostsFile, ip); len(names) > 0 {
+		return names, nil
+	}
 	names, err := net.DefaultResolver.LookupAddr(ctx, ip.String())
 	if err != nil {
 		if ctx.Err() != nil {
@@ -428,4 +434,31 @@ func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, 
 		return nil, hError(1)
 	}
 	return names, nil
+}
+
+// hostsFile is the hosts database the system resolver reads.
+var hostsFile = "/etc/hosts"
+
+// hostsLine returns the names on the first line of the hosts file at
+// path whose address is ip, or nil.
+func hostsLine(path string, ip netip.Addr) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		addr, err := netip.ParseAddr(fields[0])
+		if err != nil || addr.Unmap() != ip.Unmap() {
+			continue
+		}
+		return fields[1:]
+	}
+	return nil
 }
