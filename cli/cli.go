@@ -109,7 +109,13 @@ func Main(args []string, stdio IO) int {
 		argv = []string{""}
 	}
 
-	s := interp.New(interp.Config{Stdout: stdio.Stdout, Stderr: stdio.Stderr, Argv: argv, Path: path})
+	s := interp.New(interp.Config{
+		Stdout:   stdio.Stdout,
+		Stderr:   stdio.Stderr,
+		Argv:     argv,
+		Path:     path,
+		Progress: isTerminal(stdio.Stderr) && os.Getenv("NO_PROGRESS") == "",
+	})
 	defer s.Close()
 
 	if src == nil {
@@ -196,4 +202,10 @@ func execMain(s *interp.Session, thread *starlark.Thread, filename string, src [
 		}
 	}()
 	return s.ExecFile(thread, filename, src)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -48,6 +48,10 @@ type Config struct {
 	// Path lists directories searched by load() after the loading
 	// script's own directory (NETSTAR_PATH).
 	Path []string
+	// Progress allows long operations (scans, bulk DNS) to draw progress
+	// on Stderr. Set it when Stderr is a terminal; leave it false for
+	// pipes, files and tests.
+	Progress bool
 	// Extra adds names to every program's predeclared environment, after
 	// the registry's (an Extra name replaces a registered one). Tests use
 	// it to give .star files starlarktest's assert module.
@@ -59,13 +63,14 @@ type Config struct {
 // that ends with the program, and the resources (sockets, servers) to
 // close when it ends.
 type Session struct {
-	gil    sync.Mutex
-	stdout *syncWriter
-	stderr *syncWriter
-	input  func(prompt string) (string, error)
-	argv   []string
-	path   []string
-	extra  starlark.StringDict
+	gil      sync.Mutex
+	stdout   *syncWriter
+	stderr   *syncWriter
+	input    func(prompt string) (string, error)
+	progress bool
+	argv     []string
+	path     []string
+	extra    starlark.StringDict
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -93,6 +98,7 @@ func New(cfg Config) *Session {
 		stdout:    &syncWriter{w: cfg.Stdout},
 		stderr:    &syncWriter{w: cfg.Stderr},
 		input:     cfg.Input,
+		progress:  cfg.Progress,
 		argv:      cfg.Argv,
 		path:      cfg.Path,
 		extra:     cfg.Extra,
@@ -117,6 +123,15 @@ func (s *Session) SetStdout(w io.Writer) { s.stdout.set(w) }
 
 // SetStderr redirects error and log output like SetStdout.
 func (s *Session) SetStderr(w io.Writer) { s.stderr.set(w) }
+
+// Progress returns where long operations draw their progress, or nil
+// when they must not (stderr is not a terminal).
+func (s *Session) Progress() io.Writer {
+	if !s.progress {
+		return nil
+	}
+	return s.stderr
+}
 
 // SetInput replaces the function that input() calls.
 func (s *Session) SetInput(f func(prompt string) (string, error)) {

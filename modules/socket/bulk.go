@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/netstar/netstar/pyerr"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
-	"golang.org/x/term"
 )
 
 // Bulk lookup limits.
@@ -168,17 +166,10 @@ func Reverse(ctx context.Context, addrs []netip.Addr, opts BulkOptions) ([]Resul
 	return out, err
 }
 
-// stderrIsTerminal reports whether progress may be drawn: stderr is a
-// terminal and NO_PROGRESS is unset. The session's stderr goes to the
-// process's (possibly through the REPL's line editor).
-func stderrIsTerminal() bool {
-	return os.Getenv("NO_PROGRESS") == "" && term.IsTerminal(int(os.Stderr.Fd()))
-}
-
 // progressTo draws "resolve: 1234/10000" on w, only for long runs (after
-// the first second) and only on a terminal.
+// the first second); w is nil when stderr is not a terminal.
 func progressTo(w io.Writer, what string) (Progress, func()) {
-	if w == nil || !stderrIsTerminal() {
+	if w == nil {
 		return nil, func() {}
 	}
 	start := time.Now()
@@ -266,9 +257,11 @@ func resultsDict(keys []string, results []Result) *starlark.Dict {
 	return d
 }
 
-func sessionStderr(thread *starlark.Thread) io.Writer {
+// sessionProgress returns where progress may be drawn: the session's
+// stderr when it is a terminal, else nil.
+func sessionProgress(thread *starlark.Thread) io.Writer {
 	if s := interp.SessionOf(thread); s != nil {
-		return s.Stderr()
+		return s.Progress()
 	}
 	return nil
 }
@@ -282,7 +275,7 @@ func resolveFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	progress, clear := progressTo(sessionStderr(thread), "resolve")
+	progress, clear := progressTo(sessionProgress(thread), "resolve")
 	family := a.family
 	if family == unix.AF_UNSPEC {
 		family = AnyFamily
@@ -341,7 +334,7 @@ func reverseFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	progress, clear := progressTo(sessionStderr(thread), "reverse")
+	progress, clear := progressTo(sessionProgress(thread), "reverse")
 	results, err := blocking(thread, b, func(ctx context.Context) ([]Result, error) {
 		defer clear()
 		return Reverse(ctx, addrs, BulkOptions{Workers: a.workers, Timeout: a.timeout, Progress: progress})
