@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/netstar/netstar/modules"
 	"go.starlark.net/starlark"
@@ -35,10 +36,15 @@ const methodFunc = "__pymethod__"
 const opFunc = "__pyop__"
 
 var (
-	importRE = regexp.MustCompile(`^([ \t]*)import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*)[ \t]*;?[ \t]*(#.*)?$`)
-	fromRE   = regexp.MustCompile(`^([ \t]*)from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+(\*|\(?[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*[ \t]*,?[ \t]*\)?)[ \t]*;?[ \t]*(#.*)?$`)
-	asRE     = regexp.MustCompile(`^([\w.]+)(?:[ \t]+as[ \t]+(\w+))?$`)
+	// The patterns compile on first use: start-up does no work that can wait.
+	importRE = lazyRE(`^([ \t]*)import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*)[ \t]*;?[ \t]*(#.*)?$`)
+	fromRE   = lazyRE(`^([ \t]*)from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+(\*|\(?[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?)*[ \t]*,?[ \t]*\)?)[ \t]*;?[ \t]*(#.*)?$`)
+	asRE     = lazyRE(`^([\w.]+)(?:[ \t]+as[ \t]+(\w+))?$`)
 )
+
+func lazyRE(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // RewriteImports turns the Python import statements the course uses into
 // netstar calls, line for line, so line numbers in errors stay right:
@@ -118,10 +124,10 @@ func rewriteImportLine(line string) (string, bool) {
 }
 
 func rewriteImportStmt(line string) (string, bool) {
-	if m := importRE.FindStringSubmatch(line); m != nil {
+	if m := importRE().FindStringSubmatch(line); m != nil {
 		var names, calls []string
 		for _, part := range strings.Split(m[2], ",") {
-			am := asRE.FindStringSubmatch(strings.TrimSpace(part))
+			am := asRE().FindStringSubmatch(strings.TrimSpace(part))
 			if am == nil {
 				return "", false
 			}
@@ -134,7 +140,7 @@ func rewriteImportStmt(line string) (string, bool) {
 		}
 		return m[1] + strings.Join(names, ", ") + " = " + strings.Join(calls, ", ") + trailingComment(m[3]), true
 	}
-	if m := fromRE.FindStringSubmatch(line); m != nil {
+	if m := fromRE().FindStringSubmatch(line); m != nil {
 		module, list := m[2], strings.Trim(m[3], "() \t")
 		var binds, members []string
 		if list == "*" {
@@ -146,7 +152,7 @@ func rewriteImportStmt(line string) (string, bool) {
 			}
 		} else {
 			for _, part := range strings.Split(strings.TrimSuffix(list, ","), ",") {
-				am := asRE.FindStringSubmatch(strings.TrimSpace(part))
+				am := asRE().FindStringSubmatch(strings.TrimSpace(part))
 				if am == nil || strings.Contains(am[1], ".") {
 					return "", false
 				}
