@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/modules/socket"
+	"github.com/netstar/netstar/modules/socket/dnstest"
 	_ "github.com/netstar/netstar/modules/standard"
 )
 
@@ -325,4 +327,22 @@ func TestEveryLessonIsTested(t *testing.T) {
 			t.Errorf("lesson %s is not run by any test", f)
 		}
 	}
+}
+
+// TestLesson02bBulk resolves names against the in-process DNS server.
+func TestLesson02bBulk(t *testing.T) {
+	srv := dnstest.NewServer()
+	defer srv.Close()
+	srv.AddA("www.lab.test", "127.0.0.10")
+	srv.AddPTR("127.0.0.10", "www.lab.test")
+	if err := socket.SetResolver(srv.Addr); err != nil {
+		t.Fatal(err)
+	}
+	defer socket.SetResolver("")
+	out := mustRun(t, "02b_resolucion_masiva.star", []string{"www.lab.test", "missing.lab.test"})
+	wantLines(t, out,
+		"www.lab.test -> ['127.0.0.10']",
+		"missing.lab.test -> [Errno -2] Name or service not known",
+		"127.0.0.10 -> ['www.lab.test']",
+	)
 }

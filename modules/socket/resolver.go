@@ -407,7 +407,9 @@ func (r *dnsResolver) lookupHost(ctx context.Context, host string, family int) (
 }
 
 func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
-	if ip.IsLoopback() {
+	// 127.0.0.1 and ::1 are localhost everywhere; the rest of 127/8 is
+	// the lab's to name (scans of whole loopback blocks use it).
+	if ip.Unmap() == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || ip == netip.IPv6Loopback() {
 		return []string{"localhost"}, nil
 	}
 	arpa, err := dns.ReverseAddr(ip.String())
