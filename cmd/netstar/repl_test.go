@@ -25,7 +25,7 @@ var (
 	buildErr  error
 )
 
-func netstarBinary(t *testing.T) string {
+func netstarBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "netstar-bin")
