@@ -4,7 +4,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -89,18 +89,19 @@ func appendEscaped(buf []byte, s string) []byte {
 
 // dateCache formats python's log_date_time_string ("27/Nov/2026
 // 10:00:00", local time) once per second.
-type dateCache struct {
-	mu   sync.Mutex
+type dateCache struct{ p atomic.Pointer[stamp] }
+
+type stamp struct {
 	sec  int64
 	text string
 }
 
 func (d *dateCache) format(t time.Time) string {
 	sec := t.Unix()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if sec != d.sec || d.text == "" {
-		d.sec, d.text = sec, t.Format("02/Jan/2006 15:04:05")
+	if s := d.p.Load(); s != nil && s.sec == sec {
+		return s.text
 	}
-	return d.text
+	s := &stamp{sec, t.Format("02/Jan/2006 15:04:05")}
+	d.p.Store(s)
+	return s.text
 }

@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -363,44 +364,22 @@ func clientTuple(remote string) string {
 	return "('" + host + "', " + port + ")"
 }
 
-// inflight counts running handlers so Shutdown can wait for them.
-type inflight struct {
-	mu   sync.Mutex
-	n    int
-	zero chan struct{}
-}
+// inflight counts running handlers so Shutdown can wait for them. It
+// is an atomic counter, not a mutex, so that requests never contend on
+// it; the rare waiter polls.
+type inflight struct{ n atomic.Int64 }
 
-func (f *inflight) add(d int) {
-	f.mu.Lock()
-	f.n += d
-	if f.n == 0 && f.zero != nil {
-		close(f.zero)
-		f.zero = nil
-	}
-	f.mu.Unlock()
-}
+func (f *inflight) add(d int64) { f.n.Add(d) }
 
 // wait returns 0 once no handler runs, or the number still running
 // after timeout.
 func (f *inflight) wait(timeout time.Duration) int {
-	f.mu.Lock()
-	if f.n == 0 {
-		f.mu.Unlock()
-		return 0
-	}
-	if f.zero == nil {
-		f.zero = make(chan struct{})
-	}
-	ch := f.zero
-	f.mu.Unlock()
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case <-ch:
-		return 0
-	case <-t.C:
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.n
+	deadline := time.Now().Add(timeout)
+	for {
+		n := f.n.Load()
+		if n == 0 || time.Now().After(deadline) {
+			return int(n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

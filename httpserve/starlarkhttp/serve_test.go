@@ -518,7 +518,7 @@ func TestStaticFromStarlark(t *testing.T) {
 		t.Fatalf("dotfile: %d", resp.StatusCode)
 	}
 	e.log.waitFor(t, `"GET /.secret HTTP/1.1" 404 -`)
-	if got := e.eval(t, "[srv.host, srv.port > 0, srv.running, type(srv), str(srv) == '<http server %s>' % srv.url, dir(srv)]"); got != `["127.0.0.1", True, True, "http_server", True, ["host", "port", "running", "stop", "url"]]` {
+	if got := e.eval(t, "[srv.host, srv.port > 0, srv.running, type(srv), str(srv) == '<http server %s>' % srv.url, dir(srv)]"); got != `['127.0.0.1', True, True, 'http_server', True, ['host', 'port', 'running', 'stop', 'url']]` {
 		t.Errorf("server value: %s", got)
 	}
 }
@@ -558,7 +558,7 @@ func TestArgumentErrors(t *testing.T) {
 	t.Run("catch", func(t *testing.T) {
 		e := newEnv(t)
 		e.mustExec(t, fmt.Sprintf("import socket\nr, err = catch(socket.serve_http, port=%d, host='127.0.0.1', handler=len, background=True)", busyPort))
-		if got := e.eval(t, "[err.type, err.errno, str(err)]"); got != `["OSError", 98, "[Errno 98] Address already in use"]` {
+		if got := e.eval(t, "[err.type, err.errno, str(err)]"); got != `['OSError', 98, '[Errno 98] Address already in use']` {
 			t.Fatalf("catch: %s", got)
 		}
 	})
@@ -569,7 +569,7 @@ func TestHelpAndMembers(t *testing.T) {
 	if got := e.eval(t, `"serve_http" in dir(socket) and "response" in dir(http)`); got != "True" {
 		t.Fatalf("members: %s", got)
 	}
-	if got := e.eval(t, `dir(http)`); got != `["get", "post", "request", "response"]` {
+	if got := e.eval(t, `dir(http)`); got != `['get', 'post', 'request', 'response']` {
 		t.Fatalf("dir(http) = %s", got)
 	}
 }
