@@ -18,7 +18,10 @@ import (
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/modules/sys"
 	"github.com/netstar/netstar/repl"
+	"github.com/netstar/netstar/scan/scancmd"
+	"github.com/netstar/netstar/translate"
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 	"golang.org/x/term"
 )
 
@@ -32,6 +35,10 @@ type IO struct {
 func Stdio() IO { return IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
 
 const usage = `usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]
+       netstar translate FILE.py|FILE.ipynb [-o FILE.star]
+       netstar step NOTEBOOK.ipynb|FILE.py [--all]
+       netstar scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...
+       netstar merge FILES... [-oJ|-oX|-oG FILE]
 
   netstar                  start the interactive shell (REPL); if standard
                            input is not a terminal, run the program it holds
@@ -39,6 +46,12 @@ const usage = `usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]
   netstar -c CODE ARGS     run CODE (sys.argv = ["-c", ARGS...])
   netstar -i FILE.star     run a script, then stay interactive
   netstar --version        print the version
+  netstar translate FILE   print the netstar version of a Python script or notebook
+  netstar step NOTEBOOK    run a notebook cell by cell (Enter runs, s skips,
+                           r reruns, q quits; --all runs straight through)
+  netstar scan -h          the non-interactive scanner: shards, resume, rate
+                           limits, JSON Lines and nmap-compatible XML output
+  netstar merge -h         join shard outputs into one
 
 Environment:
   NETSTAR_PATH      directories (separated by ':') where load() looks for .star files
@@ -52,6 +65,22 @@ Exit status: 0 ok, 1 uncaught error, 2 usage error, n for exit(n),
 // Main runs the netstar command with args (without the program name)
 // and returns its exit status.
 func Main(args []string, stdio IO) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "translate":
+			return translate.TranslateMain(args[1:], stdio.Stdout, stdio.Stderr)
+		case "scan":
+			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "merge":
+			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "step":
+			var stdin io.Reader = stdio.Stdin
+			if stdio.Stdin == nil {
+				stdin = strings.NewReader("")
+			}
+			return translate.StepMain(args[1:], stdin, stdio.Stdout, stdio.Stderr)
+		}
+	}
 	fs := flag.NewFlagSet("netstar", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	code := fs.String("c", "", "run `CODE`")
@@ -180,7 +209,28 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		return globals, status
 	}
 	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
+	if hint := pythonHint(err, filename, src); hint != "" {
+		fmt.Fprint(stderr, hint)
+	}
 	return globals, 1
+}
+
+// pythonHint explains a syntax error in code that is Python netstar can
+// translate: it shows the translation, or for a file the command that
+// writes it.
+func pythonHint(err error, filename string, src []byte) string {
+	var se syntax.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	code, ok := translate.Suggest(string(src))
+	if !ok {
+		return ""
+	}
+	if filename == "<string>" || filename == "<stdin>" || len(strings.Split(code, "\n")) <= 12 {
+		return "hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n" + code
+	}
+	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `netstar translate %s` shows the netstar version\n", filename)
 }
 
 func unwrapPathError(err error) error {

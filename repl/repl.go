@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"github.com/chzyer/readline"
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/modules/sys"
+	"github.com/netstar/netstar/translate"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 	"golang.org/x/term"
@@ -259,17 +261,49 @@ func (r *repl) ready(buf []string, pasted bool) (string, bool) {
 		return "", true
 	}
 	f, err := interp.Parse("<stdin>", []byte(src))
+	last := buf[len(buf)-1]
 	if err != nil {
 		if interp.Incomplete(err) {
 			return "", false
 		}
+		// A Python block (try:, with ...:, class ...:) is read to its
+		// blank line like any block, then offered for translation.
+		if pythonBlock.MatchString(buf[0]) && (pasted || strings.TrimSpace(last) != "") {
+			return "", false
+		}
 		return src, true // let eval report the syntax error
 	}
-	last := buf[len(buf)-1]
 	if len(f.Stmts) > 0 && isCompound(f.Stmts[len(f.Stmts)-1]) && (pasted || strings.TrimSpace(last) != "") {
 		return "", false
 	}
 	return src, true
+}
+
+// pythonBlock matches the first line of a Python block that Starlark
+// lacks.
+var pythonBlock = regexp.MustCompile(`^\s*(try|finally|with\s.*|class\s.*|except.*|async\s.*)\s*:\s*(#.*)?$`)
+
+// offerTranslation shows the netstar version of Python input and asks
+// whether to run it. It returns the parsed translation, or nil when the
+// user declines.
+func (r *repl) offerTranslation(code string) (*syntax.File, error) {
+	out := r.rl.Stdout()
+	fmt.Fprintf(out, "Esto es Python; en netstar se escribe así · This is Python; in netstar it reads:\n\n%s\n\n", strings.TrimRight(code, "\n"))
+	r.rl.SetPrompt("¿Ejecutarlo? · Run it? [Y/n] ")
+	answer, err := r.rl.Readline()
+	r.paste.next()
+	r.rl.SetPrompt(prompt1)
+	if err != nil {
+		return nil, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "", "y", "yes", "s", "si", "sí":
+	default:
+		return nil, nil
+	}
+	r.rl.SaveHistory(strings.TrimRight(code, "\n"))
+	r.history.add(strings.TrimRight(code, "\n"))
+	return interp.Parse("<stdin>", []byte(code))
 }
 
 func isCompound(s syntax.Stmt) bool {
@@ -303,8 +337,17 @@ func (r *repl) interrupt() {
 func (r *repl) eval(src string) (int, bool) {
 	f, err := interp.Parse("<stdin>", []byte(src))
 	if err != nil {
-		r.printErr(err)
-		return 0, false
+		code, ok := translate.Suggest(src)
+		if !ok {
+			r.printErr(err)
+			return 0, false
+		}
+		if f, err = r.offerTranslation(code); err != nil || f == nil {
+			if err != nil {
+				r.printErr(err)
+			}
+			return 0, false
+		}
 	}
 	ctx, cancel := context.WithCancel(r.s.Context())
 	defer cancel()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -27,18 +28,15 @@ type engine struct {
 	retries       int
 	banner        bool
 
-	next      atomic.Int64 // next probe index to start
-	done      atomic.Int64 // probes decided
+	next      atomic.Int64 // next position to start
+	done      atomic.Int64 // positions decided (or skipped)
 	cancelled atomic.Bool
-
-	mu          sync.Mutex
-	retried     map[int]int // host → retries
-	localErrors map[int]int // host → local errors
+	pace      *pacer // nil: no rate cap
 }
 
 func (s *Scanner) run(ctx context.Context, p *plan) error {
-	n := p.size()
-	window := min(s.workers(), fdAvailable(s.fdLimit), n)
+	n := int(min(p.size()-int64(p.from), 1<<30))
+	window := max(1, min(s.workers(), fdAvailable(s.fdLimit), n))
 	loops := max(1, min(runtime.GOMAXPROCS(0), window))
 	window = max(window, loops)
 	e := &engine{
@@ -47,9 +45,10 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 		bannerTimeout: int64(s.bannerTimeout()),
 		retries:       s.retries(),
 		banner:        s.Banner,
-		retried:       map[int]int{},
-		localErrors:   map[int]int{},
+		pace:          newPacer(s.Rate),
 	}
+	e.next.Store(int64(p.from))
+	e.done.Store(int64(p.from))
 	stop := context.AfterFunc(ctx, func() { e.cancelled.Store(true) })
 	defer stop()
 	if ctx.Err() != nil {
@@ -76,7 +75,7 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 		}
 		epfds[i] = fd
 	}
-	stopProgress := startProgress(s.Progress, p.start, int64(n), &e.done)
+	stopProgress := startProgress(s.Progress, p.start, p.size(), &e.done)
 	errs := make([]error, loops)
 	var wg sync.WaitGroup
 	for i := range loops {
@@ -88,12 +87,6 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	}
 	wg.Wait()
 	stopProgress()
-	for h, c := range e.retried {
-		p.results[h].Retries += c
-	}
-	for h, c := range e.localErrors {
-		p.results[h].LocalErrors += c
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -102,9 +95,13 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 
 // probe is one attempt at one (host, port) pair.
 type probe struct {
-	i       int // index in the plan
-	attempt int // 0 for the first probe
-	selfs   int // self-connections so far
+	pos     int64 // position in the plan's walk
+	host    uint64
+	ip      netip.Addr
+	port    uint16
+	pi      int32 // port index
+	attempt int32 // 0 for the first probe
+	selfs   int32 // self-connections so far
 }
 
 const (
@@ -161,6 +158,15 @@ type loop struct {
 	window    int
 	maxWindow int
 	backoff   time.Duration
+	// Congestion control, after nmap's timing engine (and TCP's): the
+	// window grows by one per answer below ssthresh (slow start), by
+	// one per window of answers above it, and halves, at most once per
+	// timeout, when a probe that timed out is answered on retry (a
+	// drop, not a filtered port).
+	ssthresh  int
+	credit    int
+	lastDrop  int64
+	paceUntil int64 // ns since start: no probe before (rate cap)
 	// spare holds a socket per address family whose connect was refused
 	// synchronously: such a socket is unconnected again and can probe the
 	// next port, which saves a socket(2) and a close(2) per closed port.
@@ -183,7 +189,7 @@ func (e *engine) loop(epfd, window int) (err error) {
 			}
 		}()
 	}
-	l := &loop{e: e, epfd: epfd, window: window, maxWindow: window, spare: [2]int{-1, -1}}
+	l := &loop{e: e, epfd: epfd, window: window, maxWindow: window, ssthresh: window, lastDrop: -e.timeout, spare: [2]int{-1, -1}}
 	defer l.close()
 	return l.run()
 }
@@ -222,15 +228,19 @@ func (l *loop) run() error {
 			}
 			if l.backoff > 0 {
 				time.Sleep(l.backoff)
+			} else if d := l.paceUntil - l.now(); d > 0 {
+				time.Sleep(min(time.Duration(d), 50*time.Millisecond))
 			}
 			continue
 		}
 		wait := 0
-		if !l.canSubmit() {
+		if !l.canSubmit(now) {
 			wait = 50
 			if d, ok := l.nextDeadline(); ok {
-				ms := int((d - now + int64(time.Millisecond) - 1) / int64(time.Millisecond))
-				wait = max(0, min(wait, ms))
+				wait = min(wait, msUntil(d, now))
+			}
+			if l.paceUntil > now {
+				wait = min(wait, msUntil(l.paceUntil, now))
 			}
 		}
 		n, err := unix.EpollWait(l.epfd, l.events[:], wait)
@@ -260,15 +270,27 @@ func (l *loop) nextDeadline() (int64, bool) {
 	return 0, false
 }
 
-func (l *loop) canSubmit() bool {
-	return l.backoff == 0 && l.inflight < l.window &&
+func msUntil(t, now int64) int {
+	return max(0, int((t-now+int64(time.Millisecond)-1)/int64(time.Millisecond)))
+}
+
+func (l *loop) canSubmit(now int64) bool {
+	return l.backoff == 0 && l.inflight < l.window && now >= l.paceUntil &&
 		(len(l.retryQ) > 0 || l.e.next.Load() < int64(l.e.p.size()))
 }
 
 // submit starts probes until the window is full or the work runs out.
 func (l *loop) submit() error {
 	size := int64(l.e.p.size())
+	skip := l.e.p.skip
 	for l.inflight < l.window && !l.e.cancelled.Load() {
+		if l.e.pace != nil {
+			now := l.now()
+			if w := l.e.pace.take(now); w > 0 {
+				l.paceUntil = now + w
+				return nil
+			}
+		}
 		var pr probe
 		if k := len(l.retryQ); k > 0 {
 			pr = l.retryQ[k-1]
@@ -278,7 +300,15 @@ func (l *loop) submit() error {
 			if i >= size {
 				return nil
 			}
-			pr = probe{i: int(i)}
+			if skip != nil && skip(uint64(i)) {
+				l.e.p.skipped.Add(1)
+				l.e.done.Add(1)
+				if l.e.pace != nil {
+					l.e.pace.refund()
+				}
+				continue
+			}
+			pr = l.e.p.probeOf(i)
 		}
 		ok, err := l.start(pr)
 		if err != nil {
@@ -286,7 +316,8 @@ func (l *loop) submit() error {
 		}
 		if !ok { // a local shortage: wait for sockets to close
 			l.retryQ = append(l.retryQ, pr)
-			l.e.count(l.e.localErrors, pr.i)
+			l.e.p.countLocal(&pr)
+			l.ssthresh = max(2, l.window/2)
 			l.window = max(1, l.inflight)
 			if l.inflight == 0 {
 				l.backoff = min(max(2*l.backoff, time.Millisecond), 64*time.Millisecond)
@@ -297,16 +328,8 @@ func (l *loop) submit() error {
 	return nil
 }
 
-func (e *engine) count(m map[int]int, i int) {
-	h, _ := e.p.pair(i)
-	e.mu.Lock()
-	m[h]++
-	e.mu.Unlock()
-}
-
-func (e *engine) sockaddr(i int) (domain int, sa unix.Sockaddr, err error) {
-	h, pi := e.p.pair(i)
-	ip, port := e.p.hosts[h].ip, e.p.ports[pi]
+func (e *engine) sockaddr(pr *probe) (domain int, sa unix.Sockaddr, err error) {
+	ip, port := pr.ip, int(pr.port)
 	if ip.Is4() || ip.Is4In6() {
 		return unix.AF_INET, &unix.SockaddrInet4{Port: port, Addr: ip.Unmap().As4()}, nil
 	}
@@ -325,10 +348,11 @@ func (e *engine) sockaddr(i int) (domain int, sa unix.Sockaddr, err error) {
 // probe must be retried later) and an error only for failures that no
 // retry can fix.
 func (l *loop) start(pr probe) (bool, error) {
-	domain, sa, err := l.e.sockaddr(pr.i)
+	domain, sa, err := l.e.sockaddr(&pr)
 	if err != nil {
 		return false, err
 	}
+	l.e.p.sent.Add(1)
 	family := 0
 	if domain == unix.AF_INET6 {
 		family = 1
@@ -396,7 +420,30 @@ func (l *loop) take(fd int, pr probe, phase uint8, t0 int64) {
 func (l *loop) free(fd int) {
 	l.slots[fd].phase = phaseFree
 	l.inflight--
-	if l.window < l.maxWindow {
+}
+
+// answered grows the window after an answer (open or closed), and
+// shrinks it when the answer came only on a retry after a timeout.
+func (l *loop) answered(pr *probe) {
+	if pr.attempt > 0 {
+		l.e.p.drops.Add(1)
+		if now := l.now(); now-l.lastDrop >= l.e.timeout {
+			l.lastDrop = now
+			l.ssthresh = max(2, l.window/2)
+			l.window = l.ssthresh
+			l.credit = 0
+			return
+		}
+	}
+	if l.window >= l.maxWindow {
+		return
+	}
+	if l.window < l.ssthresh {
+		l.window++
+		return
+	}
+	if l.credit++; l.credit >= l.window {
+		l.credit = 0
 		l.window++
 	}
 }
@@ -414,7 +461,7 @@ func (l *loop) connected(fd int, pr probe, t0 int64, dst unix.Sockaddr, register
 			l.decide(pr, vClosed, ReasonSelfConnect, rtt, "")
 			return
 		}
-		l.e.count(l.e.retried, pr.i)
+		l.e.p.countRetry(&pr)
 		l.retryQ = append(l.retryQ, pr)
 		return
 	}
@@ -461,12 +508,12 @@ func (l *loop) handle(fd int, gen uint32) {
 		case vPending:
 			return // spurious wake-up
 		case vOpen:
-			_, dst, _ := l.e.sockaddr(pr.i)
+			_, dst, _ := l.e.sockaddr(&pr)
 			l.connected(fd, pr, s.start, dst, true)
 		case vLocal:
 			l.free(fd)
 			unix.Close(fd)
-			l.e.count(l.e.localErrors, pr.i)
+			l.e.p.countLocal(&pr)
 			l.retryQ = append(l.retryQ, pr)
 		default:
 			rtt := l.now() - s.start
@@ -505,9 +552,9 @@ func (l *loop) expire(now int64) {
 		pr := l.slots[fd].probe
 		l.free(fd)
 		unix.Close(fd)
-		if pr.attempt < l.e.retries {
+		if int(pr.attempt) < l.e.retries {
 			pr.attempt++
-			l.e.count(l.e.retried, pr.i)
+			l.e.p.countRetry(&pr)
 			l.retryQ = append(l.retryQ, pr)
 			continue
 		}
@@ -533,7 +580,6 @@ func (l *loop) expire(now int64) {
 
 // decide records the state of a probe's port.
 func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner string) {
-	h, pi := l.e.p.pair(pr.i)
 	st := Filtered
 	switch v {
 	case vOpen:
@@ -541,13 +587,16 @@ func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner stri
 	case vClosed:
 		st = Closed
 	}
-	l.e.p.results[h].Ports[pi] = Port{
-		Port:   l.e.p.ports[pi],
+	if st != Filtered || reason != ReasonTimeout {
+		l.answered(&pr)
+	}
+	l.e.p.record(&pr, Port{
+		Port:   int(pr.port),
 		State:  st,
 		Reason: reason,
 		Banner: banner,
 		RTT:    time.Duration(rtt),
-	}
+	})
 	l.e.done.Add(1)
 }
 

@@ -13,6 +13,15 @@ import (
 	"time"
 )
 
+// probe is one (host, port) pair of the walk.
+type probe struct {
+	pos  int64
+	host uint64
+	ip   netip.Addr
+	port uint16
+	pi   int32
+}
+
 // run is the portable engine: a pool of goroutines dialing with
 // net.Dialer. It decides states like the Linux engine but is slower.
 func (s *Scanner) run(ctx context.Context, p *plan) error {
@@ -20,29 +29,32 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 		return errors.New("scan: network namespaces need Linux")
 	}
 	n := p.size()
-	workers := max(1, min(s.workers(), fdAvailable(s.fdLimit), n))
+	workers := max(1, min(s.workers(), fdAvailable(s.fdLimit), int(min(n-int64(p.from), 1<<20))))
 	var next, done atomic.Int64
-	stopProgress := startProgress(s.Progress, p.start, int64(n), &done)
+	next.Store(int64(p.from))
+	done.Store(int64(p.from))
+	pace := newPacer(s.Rate)
+	stopProgress := startProgress(s.Progress, p.start, n, &done)
 	defer stopProgress()
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
+				i := next.Add(1) - 1
 				if i >= n {
 					return
 				}
-				port, retries, local := s.probe(ctx, p, i)
+				if p.skip != nil && p.skip(uint64(i)) {
+					p.skipped.Add(1)
+					done.Add(1)
+					continue
+				}
+				pr := p.probeOf(i)
+				port := s.probe(ctx, p, &pr, pace)
 				if ctx.Err() != nil {
 					return
 				}
-				h, pi := p.pair(i)
-				mu.Lock()
-				p.results[h].Ports[pi] = port
-				p.results[h].Retries += retries
-				p.results[h].LocalErrors += local
-				mu.Unlock()
+				p.record(&pr, port)
 				done.Add(1)
 			}
 		})
@@ -51,12 +63,19 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	return ctx.Err()
 }
 
-func (s *Scanner) probe(ctx context.Context, p *plan, i int) (port Port, retries, local int) {
-	h, pi := p.pair(i)
-	addr := netip.AddrPortFrom(p.hosts[h].ip, uint16(p.ports[pi])).String()
-	port.Port = p.ports[pi]
+func (s *Scanner) probe(ctx context.Context, p *plan, pr *probe, pace *pacer) (port Port) {
+	addr := netip.AddrPortFrom(pr.ip, pr.port).String()
+	port.Port = int(pr.port)
 	d := net.Dialer{Timeout: s.timeout()}
 	for attempt, selfs := 0, 0; ctx.Err() == nil; {
+		for pace != nil {
+			w := pace.take(int64(time.Since(p.start)))
+			if w == 0 {
+				break
+			}
+			time.Sleep(time.Duration(w))
+		}
+		p.sent.Add(1)
 		t0 := time.Now()
 		c, err := d.DialContext(ctx, "tcp", addr)
 		port.RTT = time.Since(t0)
@@ -69,7 +88,7 @@ func (s *Scanner) probe(ctx context.Context, p *plan, i int) (port Port, retries
 					port.State, port.Reason = Closed, ReasonSelfConnect
 					return
 				}
-				retries++
+				p.countRetry(pr)
 				continue
 			}
 			port.State, port.Reason = Open, ReasonSynAck
@@ -87,7 +106,7 @@ func (s *Scanner) probe(ctx context.Context, p *plan, i int) (port Port, retries
 		if errors.As(err, &ne) && ne.Timeout() {
 			if attempt < s.retries() {
 				attempt++
-				retries++
+				p.countRetry(pr)
 				continue
 			}
 			port.State, port.Reason, port.RTT = Filtered, ReasonTimeout, s.timeout()
@@ -96,7 +115,7 @@ func (s *Scanner) probe(ctx context.Context, p *plan, i int) (port Port, retries
 		v, reason := classify(err)
 		switch v {
 		case vLocal:
-			local++
+			p.countLocal(pr)
 			time.Sleep(10 * time.Millisecond)
 			continue
 		case vClosed:

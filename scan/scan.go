@@ -39,6 +39,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/netstar/netstar/services"
@@ -186,6 +187,20 @@ type Scanner struct {
 	// means the process's own. Entering one needs CAP_SYS_ADMIN.
 	Namespace string
 
+	// Shard, when not zero, restricts the scan to one shard of the
+	// seeded walk of the (host × port) space: see Shard. Every shard of
+	// a split must use the same Seed, targets and ports.
+	Shard Shard
+	// Seed seeds the pseudo-random order of the walk (see Permutation).
+	Seed uint64
+	// Random walks the (host × port) space in the seeded pseudo-random
+	// order, which spreads the load across hosts and networks. It is
+	// implied by a Shard; without either, hosts are probed in order.
+	Random bool
+	// Rate caps the probes sent per second (connect attempts, retries
+	// included) by this scanner; zero means no cap.
+	Rate float64
+
 	// fdLimit, when positive, replaces RLIMIT_NOFILE in sizing the
 	// concurrency (tests use it to provoke EMFILE).
 	fdLimit int
@@ -229,17 +244,15 @@ func (s *Scanner) resolver() *net.Resolver {
 	return net.DefaultResolver
 }
 
-// host is one address to probe.
-type host struct {
-	name string // as given
-	ip   netip.Addr
-}
-
 // Scan probes ports (1-65535; see ParsePorts) on every host of targets
 // (see ParseTargets) and returns one Result per host, in target order.
 // Host names are resolved first, like gethostbyname (an IPv4 address is
 // preferred); a name that does not resolve fails the scan before any
 // probe is sent, with an error wrapping the *net.DNSError.
+//
+// Scan holds every outcome in memory, so one call is limited to
+// MaxProbes hosts × ports; Stream has no such limit. With a Shard, each
+// Result holds only the ports of that shard (a host may have none).
 //
 // Scan returns when every port has a state, or soon after ctx is done:
 // then it closes its sockets and returns the results so far (ports not
@@ -250,25 +263,43 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 	if err != nil {
 		return nil, err
 	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	var nhosts uint64
 	for _, t := range targets {
 		nhosts += min(t.Len(), MaxProbes+1)
 	}
 	if nhosts*uint64(len(ports)) > MaxProbes {
-		return nil, fmt.Errorf("%d hosts × %d ports is more than %d probes for one scan: scan fewer hosts or ports at a time", nhosts, len(ports), MaxProbes)
+		return nil, fmt.Errorf("%d hosts × %d ports is more than %d probes for one scan: scan fewer hosts or ports at a time, or stream the results (netstar scan)", nhosts, len(ports), MaxProbes)
 	}
-	hosts, err := s.resolve(ctx, targets)
+	resolved, err := s.resolve(ctx, targets)
 	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, len(hosts))
-	for i, h := range hosts {
-		results[i] = Result{Host: h.name, IP: h.ip, Ports: make([]Port, len(ports))}
+	space, err := buildSpace(resolved, nil)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]Result, space.total)
+	for i := range results {
+		name, ip, _ := space.host(uint64(i))
+		if name == "" {
+			name = ip.String()
+		}
+		results[i] = Result{Host: name, IP: ip, Ports: make([]Port, len(ports))}
 	}
 	rctx, stopReverse := context.WithCancel(ctx)
-	reverseDone := s.reverse(rctx, hosts, results)
+	reverseDone := s.reverse(rctx, results)
 
-	err = s.run(ctx, &plan{hosts: hosts, ports: ports, results: results, start: start})
+	p, err := s.newPlan(space, ports, start)
+	if err != nil {
+		stopReverse()
+		<-reverseDone
+		return nil, err
+	}
+	p.results = results
+	err = s.run(ctx, p)
 
 	// Give reverse lookups a moment beyond the probes, no more.
 	select {
@@ -283,7 +314,7 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 	for i := range results {
 		r := &results[i]
 		r.Elapsed = elapsed
-		if err != nil {
+		if err != nil || !s.Shard.Whole() {
 			r.Ports = slices.DeleteFunc(r.Ports, func(p Port) bool { return p.State == 0 })
 		}
 		for j := range r.Ports {
@@ -291,6 +322,17 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 		}
 	}
 	return results, err
+}
+
+// check validates the walk options.
+func (s *Scanner) check() error {
+	if err := s.Shard.Check(); err != nil {
+		return err
+	}
+	if s.Rate < 0 || s.Rate != s.Rate {
+		return fmt.Errorf("rate %v: want a number of probes per second >= 0", s.Rate)
+	}
+	return nil
 }
 
 var serviceCache sync.Map // int → string
@@ -304,22 +346,21 @@ func serviceName(port int) string {
 	return name
 }
 
-// resolve expands targets into hosts, resolving names.
-func (s *Scanner) resolve(ctx context.Context, targets []Target) ([]host, error) {
-	var hosts []host
+// resolve returns targets with every name resolved to one address (its
+// First and Last), leaving targets itself unchanged.
+func (s *Scanner) resolve(ctx context.Context, targets []Target) ([]Target, error) {
+	out := make([]Target, 0, len(targets))
 	for _, t := range targets {
 		if t.Name != "" && t.First.IsValid() { // resolved by the caller
-			hosts = append(hosts, host{name: t.Name, ip: t.First})
+			t.Last = t.First
+			out = append(out, t)
 			continue
 		}
 		if t.Name == "" {
-			t.Addrs(func(a netip.Addr) bool {
-				hosts = append(hosts, host{name: a.String(), ip: a})
-				return true
-			})
 			if !t.First.IsValid() {
 				return nil, fmt.Errorf("invalid target %q", t.Spec)
 			}
+			out = append(out, t)
 			continue
 		}
 		ips, err := s.resolver().LookupNetIP(ctx, "ip", t.Name)
@@ -333,17 +374,18 @@ func (s *Scanner) resolve(ctx context.Context, targets []Target) ([]host, error)
 				break
 			}
 		}
-		hosts = append(hosts, host{name: t.Name, ip: ip})
+		t.First, t.Last = ip, ip
+		out = append(out, t)
 	}
-	if len(hosts) == 0 {
+	if len(out) == 0 {
 		return nil, fmt.Errorf("no hosts to scan")
 	}
-	return hosts, nil
+	return out, nil
 }
 
 // reverse looks up reverse names in the background; the returned channel
 // is closed when every lookup has finished.
-func (s *Scanner) reverse(ctx context.Context, hosts []host, results []Result) <-chan struct{} {
+func (s *Scanner) reverse(ctx context.Context, results []Result) <-chan struct{} {
 	done := make(chan struct{})
 	if s.NoReverse {
 		close(done)
@@ -353,18 +395,19 @@ func (s *Scanner) reverse(ctx context.Context, hosts []host, results []Result) <
 		defer close(done)
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, 16)
-		for i, h := range hosts {
+		for i := range results {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				wg.Wait()
 				return
 			}
+			ip := results[i].IP
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				names, err := s.resolver().LookupAddr(ctx, h.ip.String())
+				names, err := s.resolver().LookupAddr(ctx, ip.String())
 				if err == nil && len(names) > 0 {
 					results[i].Name = trimDot(names[0])
 				}
@@ -382,18 +425,107 @@ func trimDot(s string) string {
 	return s
 }
 
-// plan is the work of one scan: the (host, port) pairs, numbered
-// host-major from 0, and where their outcomes go. The engine takes
-// indices in order; a seeded permutation or a shard would only change
-// how an index maps to a pair.
+// plan is the work of one scan: the positions 0..count-1 of this
+// shard's walk, each mapped to a (host, port) pair, and where their
+// outcomes go. Only size, target and record know about the order,
+// shards and sinks; the engines just take positions in turn.
 type plan struct {
-	hosts   []host
-	ports   []int
-	results []Result
-	start   time.Time
+	space *hostSpace
+	ports []int
+	perm  *Permutation // nil: host-major order
+	shard Shard
+	count uint64 // positions in this shard's walk
+	from  uint64 // first position to probe
+	skip  func(pos uint64) bool
+	start time.Time
+
+	results []Result           // Scan: outcomes by host and port index
+	sink    func(Record) error // Stream: called under mu
+	fail    func(error)        // stops the scan when the sink fails
+	mu      sync.Mutex
+	sinkErr error
+
+	sent, retries, localErrors, drops, skipped atomic.Int64
+	states                                     [4]atomic.Int64
 }
 
-func (p *plan) size() int { return len(p.hosts) * len(p.ports) }
+func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan, error) {
+	n := space.total * uint64(len(ports))
+	if space.total != 0 && n/space.total != uint64(len(ports)) || n >= 1<<62 {
+		return nil, ErrSpaceTooLarge
+	}
+	p := &plan{space: space, ports: ports, shard: s.Shard, start: start}
+	if s.Random || !s.Shard.Whole() {
+		perm, err := NewPermutation(n, s.Seed)
+		if err != nil {
+			return nil, err
+		}
+		p.perm = perm
+	}
+	p.count = s.Shard.positions(n)
+	return p, nil
+}
 
-// pair returns the host and port index of probe i.
-func (p *plan) pair(i int) (h, pi int) { return i / len(p.ports), i % len(p.ports) }
+func (p *plan) size() int64 { return int64(p.count) }
+
+// target returns the host and port index of position pos.
+func (p *plan) target(pos int64) (h uint64, pi int) {
+	i := uint64(pos)
+	if !p.shard.Whole() {
+		i = uint64(p.shard.Index) + i*uint64(p.shard.Count)
+	}
+	if p.perm != nil {
+		i = p.perm.At(i)
+	}
+	n := uint64(len(p.ports))
+	return i / n, int(i % n)
+}
+
+// probeOf returns the first probe of position pos.
+func (p *plan) probeOf(pos int64) probe {
+	h, pi := p.target(pos)
+	_, ip, _ := p.space.host(h)
+	return probe{pos: pos, host: h, ip: ip, port: uint16(p.ports[pi]), pi: int32(pi)}
+}
+
+// countRetry and countLocal count a probe sent again.
+func (p *plan) countRetry(pr *probe) {
+	p.retries.Add(1)
+	if p.results != nil {
+		p.mu.Lock()
+		p.results[pr.host].Retries++
+		p.mu.Unlock()
+	}
+}
+
+func (p *plan) countLocal(pr *probe) {
+	p.localErrors.Add(1)
+	if p.results != nil {
+		p.mu.Lock()
+		p.results[pr.host].LocalErrors++
+		p.mu.Unlock()
+	}
+}
+
+// record stores the outcome of a probe: in results, or through the sink.
+func (p *plan) record(pr *probe, port Port) {
+	p.states[port.State&3].Add(1)
+	if p.results != nil {
+		p.results[pr.host].Ports[pr.pi] = port
+		return
+	}
+	name, _, hasName := p.space.host(pr.host)
+	if !hasName {
+		name = ""
+	}
+	port.Service = serviceName(port.Port)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sinkErr != nil {
+		return
+	}
+	if err := p.sink(Record{Pos: uint64(pr.pos), Host: name, IP: pr.ip, Port: port}); err != nil {
+		p.sinkErr = err
+		p.fail(err)
+	}
+}

@@ -314,3 +314,38 @@ func TestREPLBackgroundOutputAbovePrompt(t *testing.T) {
 	tm.send("abcdef + 1\r")
 	tm.expect(`(^|[^0-9])2\r?\n`)
 }
+
+// TestREPLOffersTranslation types Python that netstar does not run as it
+// is: the REPL shows the translation and runs it when accepted.
+func TestREPLOffersTranslation(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("x = 7\r")
+	tm.send("x * 3\r")
+	tm.expect(`21`)
+	tm.send("print(f\"x vale {x}\")\r")
+	tm.expect(`print\("x vale \{\}"\.format\(x\)\)`)
+	tm.expect(`Run it\? \[Y/n\] `)
+	tm.send("\r")
+	tm.expect(`x vale 7`)
+	tm.send("try:\r")
+	tm.expect(`\.\.\. `)
+	tm.send("    y = 1 // 0\r")
+	tm.send("except ZeroDivisionError as e:\r")
+	tm.send("    print('cazado', e.type)\r")
+	tm.send("\r")
+	tm.expect(`catch\(`)
+	tm.expect(`Run it\? \[Y/n\] `)
+	tm.send("\r")
+	tm.expect(`cazado ZeroDivisionError`)
+	// Declining runs nothing.
+	tm.send("print(f\"no {x}\")\r")
+	tm.expect(`Run it\? \[Y/n\] `)
+	tm.send("n\r")
+	tm.send("'after'\r")
+	tm.expect(`'after'`)
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	if strings.Contains(tm.out.String(), "no 7") {
+		t.Error("a declined translation ran")
+	}
+}

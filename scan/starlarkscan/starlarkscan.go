@@ -1,7 +1,7 @@
 // Package starlarkscan adds scan to netstar's socket module: the Starlark
 // face of package scan.
 //
-//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True)
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0)
 //
 // target is a host name, an IPv4 or IPv6 address, a CIDR block, a
 // last-octet range ("10.0.0.1-20"), a comma-separated string of these or
@@ -19,6 +19,13 @@
 // state, reason, service, banner and rtt), elapsed (seconds), retries and
 // local_errors. Printing it draws nmap's table of open and filtered ports;
 // json.encode(result) gives the same fields as a JSON object.
+//
+// seed walks the (host × port) space in a seeded pseudo-random order;
+// shard="I/N" (0-based, needs seed) scans only every N-th probe of that
+// walk, so N calls with the same seed are disjoint and together
+// complete; a result then holds only its shard's ports. rate caps the
+// probes sent per second (0: no cap). These are netstar scan's --seed,
+// --shard and --rate.
 //
 // The scan runs without the interpreter lock and stops when the thread's
 // context is cancelled (Ctrl-C). A progress bar is drawn on stderr while a
@@ -48,14 +55,16 @@ import (
 )
 
 // Doc is socket.scan's help text.
-const Doc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True)
+const Doc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0)
 Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
 target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
 ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs.
 States as nmap -sT decides them: open (connected), closed (refused), filtered (no answer after retries, unreachable, prohibited).
 r.open, r.closed, r.filtered: sorted lists of ports; r.ports: records with port, state, reason (errno name), service, banner, rtt;
 r.host, r.ip, r.name (reverse name), r.elapsed (s). print(r) draws a table; json.encode(r) works.
-banner=True reads what open ports send first. reverse=False skips reverse DNS. Ctrl-C stops the scan.`
+banner=True reads what open ports send first. reverse=False skips reverse DNS. Ctrl-C stops the scan.
+seed=S walks host × port in a seeded random order; shard="I/N" (0-based, needs seed) probes only that shard of the walk
+(N calls with one seed are disjoint and complete); rate=PPS caps probes per second.`
 
 // Builtin is socket.scan.
 var Builtin = starlark.NewBuiltin("socket.scan", scanBuiltin)
@@ -150,12 +159,20 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		workers                 = scan.DefaultWorkers
 		retries                 = scan.DefaultRetries
 		banner   bool
-		maxHosts = scan.DefaultMaxHosts
-		reverse  = true
+		maxHosts                = scan.DefaultMaxHosts
+		reverse                 = true
+		seedV    starlark.Value = starlark.None
+		shardV   starlark.Value = starlark.None
+		rateV    starlark.Value = starlark.MakeInt(0)
 	)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
 		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
-		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse); err != nil {
+		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse,
+		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV); err != nil {
+		return nil, err
+	}
+	walk, err := unpackWalk(b, seedV, shardV, rateV)
+	if err != nil {
 		return nil, err
 	}
 	var target targetArg
@@ -195,6 +212,10 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		Workers:   workers,
 		Banner:    banner,
 		NoReverse: !reverse,
+		Seed:      walk.Seed,
+		Random:    walk.Random,
+		Shard:     walk.Shard,
+		Rate:      walk.Rate,
 	}
 	if retries == 0 {
 		s.Retries = -1
@@ -223,6 +244,45 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	}
 	l := starlark.NewList(list)
 	return l, nil
+}
+
+// unpackWalk checks seed, shard and rate, returning them in a Scanner.
+func unpackWalk(b *starlark.Builtin, seedV, shardV, rateV starlark.Value) (scan.Scanner, error) {
+	var s scan.Scanner
+	if seedV != starlark.None {
+		n, ok := seedV.(starlark.Int)
+		if !ok {
+			return s, pyerr.Errorf("TypeError", "%s: for parameter seed: got %s, want int", b.Name(), seedV.Type())
+		}
+		u, ok := n.Uint64()
+		if !ok {
+			return s, pyerr.Errorf("ValueError", "%s: for parameter seed: got %s, want 0 to 2**64-1", b.Name(), n)
+		}
+		s.Seed, s.Random = u, true
+	}
+	if shardV != starlark.None {
+		str, ok := shardV.(starlark.String)
+		if !ok {
+			return s, pyerr.Errorf("TypeError", "%s: for parameter shard: got %s, want a string \"I/N\"", b.Name(), shardV.Type())
+		}
+		sh, err := scan.ParseShard(string(str))
+		if err != nil {
+			return s, pyerr.Errorf("ValueError", "%s: for parameter shard: %v", b.Name(), err)
+		}
+		if seedV == starlark.None {
+			return s, pyerr.Errorf("ValueError", "%s: for parameter shard: shards need an explicit seed= (the same one for every shard), or their walks differ and ports are lost", b.Name())
+		}
+		s.Shard = sh
+	}
+	rate, ok := starlark.AsFloat(rateV)
+	if !ok {
+		return s, pyerr.Errorf("TypeError", "%s: for parameter rate: got %s, want a number of probes per second", b.Name(), rateV.Type())
+	}
+	if math.IsNaN(rate) || rate < 0 || math.IsInf(rate, 0) {
+		return s, pyerr.Errorf("ValueError", "%s: for parameter rate: got %s, want probes per second >= 0 (0: no cap)", b.Name(), rateV)
+	}
+	s.Rate = rate
+	return s, nil
 }
 
 // resolveNames resolves the host names among targets with the socket

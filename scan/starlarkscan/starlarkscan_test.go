@@ -132,6 +132,14 @@ func TestBadInput(t *testing.T) {
 		{`socket.scan("127.0.0.1", max_hosts=0)`, `for parameter max_hosts`},
 		{`socket.scan()`, `socket.scan: missing argument for target`},
 		{`socket.scan("127.0.0.1", bogus=1)`, `unexpected keyword argument "bogus"`},
+		{`socket.scan("127.0.0.1", shard="3/2", seed=1)`, `ValueError: socket.scan: for parameter shard: invalid shard "3/2": the index must be in 0-1`},
+		{`socket.scan("127.0.0.1", shard="0/0", seed=1)`, `for parameter shard: invalid shard "0/0": the shard count N must be at least 1`},
+		{`socket.scan("127.0.0.1", shard="0/2")`, `for parameter shard: shards need an explicit seed=`},
+		{`socket.scan("127.0.0.1", shard=1, seed=1)`, `TypeError: socket.scan: for parameter shard: got int`},
+		{`socket.scan("127.0.0.1", seed=-1)`, `for parameter seed: got -1`},
+		{`socket.scan("127.0.0.1", seed="x")`, `TypeError: socket.scan: for parameter seed: got string`},
+		{`socket.scan("127.0.0.1", rate=-1)`, `ValueError: socket.scan: for parameter rate: got -1, want probes per second >= 0`},
+		{`socket.scan("127.0.0.1", rate="fast")`, `TypeError: socket.scan: for parameter rate`},
 	} {
 		out, err := run(t, nil, "import socket\n"+tc.call+"\n")
 		if err == nil || !strings.Contains(unquoteParam(err.Error()), tc.want) {
@@ -209,5 +217,29 @@ socket.scan("nohost.test", ports=1)
 	run(t, nil, "import socket\nsocket.setresolver(None)\n")
 	if err == nil || !strings.Contains(err.Error(), "socket.scan: for parameter target: nohost.test: socket.gaierror: [Errno -3]") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestShards scans loopback ports in 3 shards of one seeded walk from
+// Starlark: the shards are disjoint and their union is the whole scan.
+func TestShards(t *testing.T) {
+	open, _ := listener(t)
+	src := fmt.Sprintf(`import socket
+whole = socket.scan("127.0.0.1", ports="%[1]d,1-200", seed=5, reverse=False, rate=100000)
+seen = {}
+for i in range(3):
+    r = socket.scan("127.0.0.1", ports="%[1]d,1-200", seed=5, shard="%%d/3" %% i, reverse=False)
+    for p in r.ports:
+        if p.port in seen:
+            fail("port %%d in two shards" %% p.port)
+        seen[p.port] = p.state
+print(len(whole.ports), len(seen), sorted([p for p in seen if seen[p] == "open"]) == whole.open, whole.open)
+`, open)
+	out, err := run(t, nil, src)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("201 201 True [%d]", open); !strings.Contains(out, want) {
+		t.Errorf("output %q, want %q", out, want)
 	}
 }

@@ -1,0 +1,337 @@
+// Package scancmd is the command line face of package scan: `netstar
+// scan`, a streaming, shardable, resumable TCP connect scanner whose
+// output nmap's tools read, and `netstar merge`, which joins the outputs
+// of shards. See README.md for usage, the shard index base (0), the
+// exit codes and deployment on Kubernetes and Axiom-style fleets.
+package scancmd
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/netstar/netstar/scan"
+	"golang.org/x/term"
+)
+
+// Exit codes of Main and MergeMain.
+const (
+	// ExitOK: the scan walked its whole shard (whatever the ports' states).
+	ExitOK = 0
+	// ExitFailure: the scan started but failed (a name did not resolve,
+	// an output could not be written).
+	ExitFailure = 1
+	// ExitUsage: bad arguments or input; nothing was probed.
+	ExitUsage = 2
+	// ExitInterrupted: SIGINT or SIGTERM stopped the scan; with --resume
+	// the checkpoint lets the same command continue it.
+	ExitInterrupted = 3
+)
+
+// DefaultMaxHosts is the most hosts netstar scan accepts without
+// --max-hosts: a /8.
+const DefaultMaxHosts = 1 << 24
+
+// markEvery is how often the checkpoint records its position.
+const markEvery = 100 * time.Millisecond
+
+// Main runs `netstar scan ARGS...` (args excludes "scan") and returns
+// its exit code. Results go to stdout unless -oJ/-oX/-oG name files;
+// logs, the closing summary and (on a terminal) progress go to stderr.
+// SIGINT and SIGTERM stop the scan cleanly (ExitInterrupted).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdin, stdout, stderr, os.LookupEnv)
+}
+
+const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
+       [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
+       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [--banner]
+
+TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
+Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
+Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume).
+
+`
+
+// config is the checked command line.
+type config struct {
+	targets   []scan.Target
+	exclude   []scan.Target
+	ports     []int
+	timeout   time.Duration
+	retries   int
+	rate      float64
+	workers   int
+	shard     scan.Shard
+	seed      uint64
+	seedSet   bool
+	resume    string
+	oJ        string
+	oX        string
+	oG        string
+	banner    bool
+	namespace string
+	args      string // the command line, for outputs
+}
+
+type usageError struct{ error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, bool), stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("netstar scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		io.WriteString(stderr, scanUsage)
+		fs.PrintDefaults()
+	}
+	var (
+		ports       = fs.String("p", "1-1024", "ports: `SPEC` such as 22,80,443 or 1-1024 or - (all)")
+		iL          = fs.String("iL", "", "read targets from `FILE` (- for stdin), one or more per line, # comments")
+		excludeFile = fs.String("exclude-file", "", "do not probe the addresses, ranges and CIDR blocks in `FILE`")
+		exclude     = fs.String("exclude", "", "do not probe these comma-separated `TARGETS`")
+		timeout     = fs.String("timeout", "1", "probe timeout in `SECONDS` (or a duration such as 500ms)")
+		retries     = fs.Int("retries", scan.DefaultRetries, "times an unanswered port is probed again")
+		rate        = fs.Float64("rate", 0, "most probes per second sent by this instance, retries included (0: no cap)")
+		workers     = fs.Int("max-concurrency", scan.DefaultWorkers, "most probes in flight (lowered to the descriptor limit)")
+		shard       = fs.String("shard", "", "probe only shard `I/N` of the seeded walk (0-based; /N: I from JOB_COMPLETION_INDEX)")
+		seed        = fs.String("seed", "", "seed of the pseudo-random walk (`S`, required with --shard; random otherwise)")
+		resume      = fs.String("resume", "", "checkpoint `FILE`: continue the scan it records, or start it")
+		oJ          = fs.String("oJ", "", "write JSON Lines to `FILE` (- for stdout)")
+		oX          = fs.String("oX", "", "write nmap XML to `FILE` (- for stdout)")
+		oG          = fs.String("oG", "", "write nmap grepable output to `FILE` (- for stdout)")
+		banner      = fs.Bool("banner", false, "read what open ports send first")
+		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
+		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
+		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
+	)
+	var positional []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		rest = rest[1:]
+	}
+	c := &config{retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG,
+		banner: *banner, namespace: *namespace, args: "netstar scan " + strings.Join(args, " ")}
+
+	// Walk options first: they are the cheapest mistakes to catch.
+	if *shard != "" {
+		spec := *shard
+		if strings.HasPrefix(spec, "/") {
+			idx, ok := lookupEnv("JOB_COMPLETION_INDEX")
+			if !ok || idx == "" {
+				return nil, usagef("--shard %s: the shard index comes from JOB_COMPLETION_INDEX, which is not set (write --shard I%s)", spec, spec)
+			}
+			spec = idx + spec
+		}
+		sh, err := scan.ParseShard(spec)
+		if err != nil {
+			return nil, usagef("--shard: %v", err)
+		}
+		c.shard = sh
+	}
+	if *seed != "" {
+		n, err := strconv.ParseUint(*seed, 10, 64)
+		if err != nil {
+			return nil, usagef("--seed %q: want a whole number from 0 to %d", *seed, uint64(math.MaxUint64))
+		}
+		c.seed, c.seedSet = n, true
+	}
+	if !c.shard.Whole() && !c.seedSet && c.resume == "" {
+		return nil, usagef("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
+	}
+	if math.IsNaN(*rate) || math.IsInf(*rate, 0) || *rate < 0 {
+		return nil, usagef("--rate %v: want probes per second >= 0 (0: no cap)", *rate)
+	}
+	t, err := parseSeconds(*timeout)
+	if err != nil {
+		return nil, usagef("--timeout %q: %v", *timeout, err)
+	}
+	c.timeout = t
+	if *retries < 0 || *retries > 100 {
+		return nil, usagef("--retries %d: want 0-100", *retries)
+	}
+	if *workers < 1 {
+		return nil, usagef("--max-concurrency %d: want at least 1", *workers)
+	}
+	if c.ports, err = scan.ParsePorts(*ports); err != nil {
+		return nil, usagef("-p: %v", err)
+	}
+
+	// Targets.
+	budget := *maxHosts
+	var total uint64
+	for _, arg := range positional {
+		ts, n, err := parseTargetItems(arg, budget-total)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		c.targets = append(c.targets, ts...)
+		total += n
+	}
+	if *iL != "" {
+		ts, n, err := readTargetFile(*iL, stdin, budget-total)
+		if err != nil {
+			return nil, usagef("-iL: %v", err)
+		}
+		c.targets = append(c.targets, ts...)
+		total += n
+	}
+	if len(c.targets) == 0 {
+		return nil, usagef("no targets: name them as arguments or with -iL FILE")
+	}
+	if *exclude != "" {
+		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2)
+		if err != nil {
+			return nil, usagef("--exclude: %v", err)
+		}
+		c.exclude = append(c.exclude, ts...)
+	}
+	if *excludeFile != "" {
+		ts, _, err := readTargetFile(*excludeFile, stdin, math.MaxUint64>>2)
+		if err != nil {
+			return nil, usagef("--exclude-file: %v", err)
+		}
+		c.exclude = append(c.exclude, ts...)
+	}
+	for _, t := range c.exclude {
+		if t.Name != "" {
+			return nil, usagef("exclude %q: host names cannot be excluded, only addresses, ranges and CIDR blocks", t.Spec)
+		}
+	}
+	if *iL == "-" && *excludeFile == "-" {
+		return nil, usagef("-iL - and --exclude-file - cannot both read stdin")
+	}
+	outs := map[string]string{}
+	for flagName, path := range map[string]string{"-oJ": c.oJ, "-oX": c.oX, "-oG": c.oG} {
+		if path == "-" {
+			if other, dup := outs["-"]; dup {
+				return nil, usagef("%s - and %s - both write to stdout: give one of them a file", other, flagName)
+			}
+			outs["-"] = flagName
+		}
+	}
+	if c.resume != "" && (c.resume == c.oJ || c.resume == c.oX || c.resume == c.oG) {
+		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
+	}
+	return c, nil
+}
+
+func readTargetFile(path string, stdin io.Reader, budget uint64) ([]scan.Target, uint64, error) {
+	if path == "-" {
+		if stdin == nil {
+			return nil, 0, errors.New("no standard input")
+		}
+		return parseTargetList(stdin, "stdin", budget)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return parseTargetList(f, path, budget)
+}
+
+// parseSeconds reads "1", "0.5" or a Go duration such as "500ms".
+func parseSeconds(s string) (time.Duration, error) {
+	var d time.Duration
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(f) || f <= 0 || f > 3600 {
+			return 0, errors.New("want seconds in (0, 3600]")
+		}
+		d = time.Duration(f * float64(time.Second))
+	} else if d, err = time.ParseDuration(s); err != nil || d <= 0 || d > time.Hour {
+		return 0, errors.New("want seconds in (0, 3600] such as 1.5, or a duration such as 500ms")
+	}
+	return d, nil
+}
+
+// canonical is the part of the command line a checkpoint depends on:
+// what is probed, in which order, and how states are decided. Rate,
+// concurrency and outputs may change between runs.
+func (c *config) canonical() string {
+	h := sha256.New()
+	for _, t := range c.targets {
+		io.WriteString(h, t.Spec+"\n")
+	}
+	targets := hex.EncodeToString(h.Sum(nil))[:16]
+	var ex []string
+	for _, t := range c.exclude {
+		ex = append(ex, t.Spec)
+	}
+	exs := strings.Join(ex, ",")
+	if len(exs) > 200 {
+		s := sha256.Sum256([]byte(exs))
+		exs = fmt.Sprintf("%d items sha256:%s", len(ex), hex.EncodeToString(s[:8]))
+	}
+	shard := c.shard.String()
+	if shard == "" {
+		shard = "all"
+	}
+	return fmt.Sprintf("targets=%d items sha256:%s exclude=[%s] ports=%s seed=%d shard=%s timeout=%s retries=%d banner=%t",
+		len(c.targets), targets, exs, intRanges(c.ports), c.seed, shard, c.timeout, c.retries, c.banner)
+}
+
+func argsHash(canonical string) string {
+	s := sha256.Sum256([]byte(canonical))
+	return hex.EncodeToString(s[:])
+}
+
+// randomSeed returns a seed below 2^53, so that JSON tools that read
+// numbers as doubles (jq, JavaScript) keep it exact.
+func randomSeed() uint64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:]) >> 11
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
+	c, err := parseArgs(args, stdin, lookupEnv, stderr)
+	if err == flag.ErrHelp {
+		return ExitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "netstar scan: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) && strings.HasPrefix(ue.Error(), "flag provided but not defined") {
+			fmt.Fprintf(stderr, "run 'netstar scan -h' for the options\n")
+		}
+		return ExitUsage
+	}
+	s := &scanRun{cfg: c, stdout: stdout, stderr: stderr}
+	code, err := s.run(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "netstar scan: %v\n", err)
+	}
+	return code
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package scancmd
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+import socket
+
+dir(socket)
+
+s = socket.socket(socket.AF_INET,socket.SOCK_STREAM)
