@@ -39,7 +39,6 @@ import (
 	"math"
 	"net"
 	"net/netip"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,7 +50,6 @@ import (
 	"github.com/netstar/netstar/scan"
 	"github.com/netstar/netstar/table"
 	"go.starlark.net/starlark"
-	"golang.org/x/term"
 )
 
 // Doc is socket.scan's help text.
@@ -220,10 +218,10 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if retries == 0 {
 		s.Retries = -1
 	}
-	if term.IsTerminal(int(os.Stderr.Fd())) {
-		s.Progress = os.Stderr
-		if sess := interp.SessionOf(thread); sess != nil {
-			s.Progress = sess.Stderr()
+	// Progress only where the session's stderr is a terminal.
+	if sess := interp.SessionOf(thread); sess != nil {
+		if w := sess.Progress(); w != nil {
+			s.Progress = w
 		}
 	}
 	results, err := interp.Blocking(thread, func(ctx context.Context) ([]scan.Result, error) {
