@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -348,4 +349,34 @@ func TestREPLOffersTranslation(t *testing.T) {
 	if strings.Contains(tm.out.String(), "no 7") {
 		t.Error("a declined translation ran")
 	}
+}
+
+// TestREPLServerLogAbovePrompt runs serve_http in the background and
+// requests a page while the user is typing: the access log line appears
+// above the prompt and the typed text is kept.
+func TestREPLServerLogAbovePrompt(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("srv = socket.serve_http(port=0, handler=lambda req: 'hola', background=True)\r")
+	tm.send("print('PORT', srv.port)\r")
+	port := regexp.MustCompile(`PORT (\d+)`).FindStringSubmatch(tm.expect(`PORT \d+\r?\n`))[1]
+	tm.send("abc")
+	tm.expect(`>>> abc`)
+	resp, err := http.Get("http://127.0.0.1:" + port + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "hola" {
+		t.Errorf("body %q", body)
+	}
+	tm.expect(`"GET /x HTTP/1\.1" 200 -`)
+	tm.expect(`>>> abc`)
+	tm.send("def = 2\r")
+	tm.expect(`>>> `)
+	tm.send("abcdef * 21\r")
+	tm.expect(`(^|[^0-9])42\r?\n`)
+	tm.send("srv.stop()\r")
+	tm.send("srv.running\r")
+	tm.expect(`False`)
 }
