@@ -380,3 +380,28 @@ func TestREPLServerLogAbovePrompt(t *testing.T) {
 	tm.send("srv.running\r")
 	tm.expect(`False`)
 }
+
+// TestREPLCtrlCInterruptsAccept interrupts a blocking accept() and a
+// recv() with Ctrl-C; the session and its sockets stay usable.
+func TestREPLCtrlCInterruptsAccept(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\r")
+	tm.send("s.bind(('127.0.0.1', 0))\r")
+	tm.send("s.listen(1)\r")
+	tm.send("'listening'\r")
+	tm.expect(`'listening'`)
+	tm.send("s.accept()\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.send("\x03")
+	tm.expect(`KeyboardInterrupt`)
+	tm.send("c = socket.create_connection(s.getsockname())\r")
+	tm.send("conn, addr = s.accept()\r")
+	tm.send("conn.recv(10)\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.send("\x03")
+	tm.expect(`KeyboardInterrupt`)
+	tm.send("c.send(b'hola')\r")
+	tm.expect(`(^|[^0-9])4\r?\n`)
+	tm.send("conn.recv(10)\r")
+	tm.expect(`b'hola'`)
+}
