@@ -42,3 +42,23 @@ func Incomplete(err error) bool {
 	}
 	return strings.Contains(se.Msg, "got end of file") || strings.Contains(se.Msg, "unexpected EOF")
 }
+
+// IncompleteInput is Incomplete for a REPL's buffered lines src: it also
+// treats a block header that is the last line of src, even inside
+// another block ("def f():\n    for x in y:\n"), as asking for more.
+func IncompleteInput(err error, src []byte) bool {
+	if Incomplete(err) {
+		return true
+	}
+	var se syntax.Error
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "want indent") {
+		return false
+	}
+	lastLine := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		if strings.TrimSpace(line) != "" {
+			lastLine = i + 1
+		}
+	}
+	return int(se.Pos.Line) > lastLine
+}

@@ -207,7 +207,9 @@ func (r *repl) loop() int {
 			// Python does.
 			if startsNewInput(buf, part) {
 				if src, ready := r.ready(buf, false); ready {
-					if status, exit := r.run(buf, src); exit {
+					// The pending line came with the block: asking [Y/n]
+					// would read the pasted text as the answer.
+					if status, exit := r.run(buf, src, true); exit {
 						return status
 					}
 					buf = nil
@@ -218,7 +220,7 @@ func (r *repl) loop() int {
 			if !ready {
 				continue
 			}
-			status, exit := r.run(buf, src)
+			status, exit := r.run(buf, src, more)
 			buf = nil
 			if exit {
 				return status
@@ -239,14 +241,18 @@ func startsNewInput(buf []string, line string) bool {
 
 // run records a complete input in the history and evaluates it. It
 // reports exit() as (status, true).
-func (r *repl) run(buf []string, src string) (int, bool) {
+//
+// pasting is set while more pasted or typed-ahead text is pending: then a
+// translation of Python is run without asking, since the answer would be
+// read from that text.
+func (r *repl) run(buf []string, src string, pasting bool) (int, bool) {
 	entry := strings.TrimRight(strings.Join(buf, "\n"), "\n ")
 	if strings.TrimSpace(entry) == "" {
 		return 0, false
 	}
 	r.rl.SaveHistory(entry)
 	r.history.add(entry)
-	return r.eval(src)
+	return r.eval(src, pasting)
 }
 
 // ready decides whether the lines typed so far form a complete input.
@@ -263,12 +269,13 @@ func (r *repl) ready(buf []string, pasted bool) (string, bool) {
 	f, err := interp.Parse("<stdin>", []byte(src))
 	last := buf[len(buf)-1]
 	if err != nil {
-		if interp.Incomplete(err) {
+		if interp.IncompleteInput(err, []byte(src)) {
 			return "", false
 		}
-		// A Python block (try:, with ...:, class ...:) is read to its
-		// blank line like any block, then offered for translation.
-		if pythonBlock.MatchString(buf[0]) && (pasted || strings.TrimSpace(last) != "") {
+		// A block with Python that netstar lacks (try:, with, an f-string
+		// inside a def...) is read to its blank line like any block, then
+		// offered for translation whole.
+		if isBlockHeader(buf) && (pasted || strings.TrimSpace(last) != "") {
 			return "", false
 		}
 		return src, true // let eval report the syntax error
@@ -279,16 +286,32 @@ func (r *repl) ready(buf []string, pasted bool) (string, bool) {
 	return src, true
 }
 
-// pythonBlock matches the first line of a Python block that Starlark
-// lacks.
-var pythonBlock = regexp.MustCompile(`^\s*(try|finally|with\s.*|class\s.*|except.*|async\s.*)\s*:\s*(#.*)?$`)
+// blockHeader matches a line that opens a block, in Starlark or in
+// Python: it ends with a colon (and maybe a comment).
+var blockHeader = regexp.MustCompile(`:\s*(#.*)?$`)
+
+// isBlockHeader reports whether the first line of buf opens a block.
+func isBlockHeader(buf []string) bool {
+	for _, line := range buf {
+		if strings.TrimSpace(line) != "" {
+			return blockHeader.MatchString(line) && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "\t")
+		}
+	}
+	return false
+}
 
 // offerTranslation shows the netstar version of Python input and asks
 // whether to run it. It returns the parsed translation, or nil when the
 // user declines.
-func (r *repl) offerTranslation(code string) (*syntax.File, error) {
+func (r *repl) offerTranslation(code string, pasting bool) (*syntax.File, error) {
 	out := r.rl.Stdout()
 	fmt.Fprintf(out, "Esto es Python; en netstar se escribe así · This is Python; in netstar it reads:\n\n%s\n\n", strings.TrimRight(code, "\n"))
+	if pasting {
+		fmt.Fprintln(out, "(pegado: se ejecuta la traducción · pasted: running the translation)")
+		r.rl.SaveHistory(strings.TrimRight(code, "\n"))
+		r.history.add(strings.TrimRight(code, "\n"))
+		return interp.Parse("<stdin>", []byte(code))
+	}
 	r.rl.SetPrompt("¿Ejecutarlo? · Run it? [Y/n] ")
 	answer, err := r.rl.Readline()
 	r.paste.next()
@@ -334,7 +357,7 @@ func (r *repl) interrupt() {
 }
 
 // eval runs one complete input. It reports exit() as (status, true).
-func (r *repl) eval(src string) (int, bool) {
+func (r *repl) eval(src string, pasting bool) (int, bool) {
 	f, err := interp.Parse("<stdin>", []byte(src))
 	if err != nil {
 		code, ok := translate.Suggest(src)
@@ -342,7 +365,7 @@ func (r *repl) eval(src string) (int, bool) {
 			r.printErr(err)
 			return 0, false
 		}
-		if f, err = r.offerTranslation(code); err != nil || f == nil {
+		if f, err = r.offerTranslation(code, pasting); err != nil || f == nil {
 			if err != nil {
 				r.printErr(err)
 			}

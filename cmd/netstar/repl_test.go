@@ -405,3 +405,51 @@ func TestREPLCtrlCInterruptsAccept(t *testing.T) {
 	tm.send("conn.recv(10)\r")
 	tm.expect(`b'hola'`)
 }
+
+// TestREPLNestedBlocks types and pastes blocks inside blocks, as the
+// course's functions have them.
+func TestREPLNestedBlocks(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("def g():\r")
+	tm.expect(`\.\.\. `)
+	tm.send("    for i in range(2):\r")
+	tm.expect(`\.\.\. `)
+	tm.send("        if i == 1:\r")
+	tm.expect(`\.\.\. `)
+	tm.send("            print('i vale', i)\r")
+	tm.send("\r")
+	tm.send("g()\r")
+	tm.expect(`i vale 1`)
+	// The course's comprobarListaPuertos, pasted whole.
+	src, err := os.ReadFile("../../scripts/04_comprobar_lista_puertos.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.ReplaceAll(string(src), "\n", "\r")
+	tm.send("\x1b[200~" + body + "\x1b[201~")
+	tm.send("\r")
+	tm.expect(`Puerto 22: \t Cerrado`)
+	tm.send("'still alive'\r")
+	tm.expect(`'still alive'`)
+}
+
+// TestREPLPastedPythonBlock pastes a Python function with an f-string
+// inside: the whole function is translated and run, not half of it.
+func TestREPLPastedPythonBlock(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("\x1b[200~def h2(x):\r    y = f\"v={x}\"\r\r    return y + \"!\"\r\rprint(h2(1))\r\x1b[201~")
+	tm.expect(`running the translation`)
+	tm.expect(`v=1!`)
+	// Typed, a try: inside a def is read to the end of the block.
+	tm.send("def k():\r")
+	tm.send("    try:\r")
+	tm.expect(`\.\.\. `)
+	tm.send("        return 1 // 0\r")
+	tm.send("    except ZeroDivisionError:\r")
+	tm.send("        return 'cero'\r")
+	tm.send("\r")
+	tm.expect(`Run it\? \[Y/n\] `)
+	tm.send("\r")
+	tm.send("k()\r")
+	tm.expect(`'cero'`)
+}
