@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/netstar/netstar/interp"
@@ -75,7 +77,41 @@ func NewException(err error) *Exception {
 	if errors.As(err, &ee) {
 		msg = ee.Msg
 	}
+	if pe := fromFail(msg); pe != nil {
+		pe.Err = err
+		return &Exception{err: pe, from: err}
+	}
 	return &Exception{err: &pyerr.Error{Type: classify(msg), Strerror: msg, Err: err}, from: err}
+}
+
+var (
+	failedClass = regexp.MustCompile(`^(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning)|timeout|gaierror|herror|error): (.*)$`)
+	errnoText   = regexp.MustCompile(`^\[Errno (-?\d+)\] (.*)$`)
+)
+
+// fromFail recovers the exception from the message of fail("Class: text"),
+// which is how a translated `raise Class("text")` or a re-raised
+// exception (fail(err.message)) reads: catch() then sees the class again.
+func fromFail(msg string) *pyerr.Error {
+	if !strings.HasPrefix(msg, "fail: ") {
+		return nil
+	}
+	for strings.HasPrefix(msg, "fail: ") {
+		msg = strings.TrimPrefix(msg, "fail: ")
+	}
+	m := failedClass.FindStringSubmatch(msg)
+	if m == nil {
+		return nil
+	}
+	typ, text := m[1], m[2]
+	if typ == "error" {
+		typ = "OSError"
+	}
+	if em := errnoText.FindStringSubmatch(text); em != nil {
+		n, _ := strconv.Atoi(em[1])
+		return &pyerr.Error{Type: typ, Errno: n, HasErrno: true, Strerror: em[2]}
+	}
+	return &pyerr.Error{Type: typ, Strerror: text}
 }
 
 func classify(msg string) string {
