@@ -289,18 +289,29 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 		}
 		results[i] = Result{Host: name, IP: ip, Ports: make([]Port, len(ports))}
 	}
+	// One host: look its name up while probing. Several: only the hosts
+	// found with an open port, after probing (as nmap resolves only the
+	// hosts that are up), so a /16 does not send 65536 PTR queries.
 	rctx, stopReverse := context.WithCancel(ctx)
-	reverseDone := s.reverse(rctx, results)
+	var reverseDone <-chan struct{}
+	if len(results) == 1 {
+		reverseDone = s.reverse(rctx, results)
+	}
 
 	p, err := s.newPlan(space, ports, start)
 	if err != nil {
 		stopReverse()
-		<-reverseDone
+		if reverseDone != nil {
+			<-reverseDone
+		}
 		return nil, err
 	}
 	p.results = results
 	err = s.run(ctx, p)
 
+	if reverseDone == nil {
+		reverseDone = s.reverseUp(rctx, results)
+	}
 	// Give reverse lookups a moment beyond the probes, no more.
 	select {
 	case <-reverseDone:
@@ -414,6 +425,33 @@ func (s *Scanner) reverse(ctx context.Context, results []Result) <-chan struct{}
 			}()
 		}
 		wg.Wait()
+	}()
+	return done
+}
+
+// reverseUp looks up the reverse names of the hosts with an open port.
+func (s *Scanner) reverseUp(ctx context.Context, results []Result) <-chan struct{} {
+	var up []int
+	for i := range results {
+		for _, p := range results[i].Ports {
+			if p.State == Open {
+				up = append(up, i)
+				break
+			}
+		}
+	}
+	sub := make([]Result, len(up))
+	for k, i := range up {
+		sub[k] = Result{IP: results[i].IP}
+	}
+	inner := s.reverse(ctx, sub)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-inner
+		for k, i := range up {
+			results[i].Name = sub[k].Name
+		}
 	}()
 	return done
 }
