@@ -205,6 +205,12 @@ func (s *Socket) connect(ctx context.Context, sa unix.Sockaddr) error {
 		case err == nil || errors.Is(err, unix.EISCONN):
 			return nil
 		case isInProgress(err):
+			// Some kernels (gVisor) keep answering EALREADY after an
+			// ICMP error has failed the handshake; the error waits in
+			// SO_ERROR, which is where Python's connect reads it.
+			if soerr, gerr := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); gerr == nil && soerr != 0 {
+				return unix.Errno(soerr)
+			}
 			return unix.EAGAIN
 		}
 		return err
