@@ -115,20 +115,36 @@ func fromFail(msg string) *pyerr.Error {
 }
 
 func classify(msg string) string {
+	has := func(subs ...string) bool {
+		for _, sub := range subs {
+			if strings.Contains(msg, sub) {
+				return true
+			}
+		}
+		return false
+	}
 	switch {
-	case strings.Contains(msg, "division by zero") || strings.Contains(msg, "modulo by zero"):
+	case has("division by zero", "modulo by zero"):
 		return "ZeroDivisionError"
-	case strings.Contains(msg, "not in dict") || strings.Contains(msg, "key ") && strings.Contains(msg, "not found"):
+	case has("stack overflow"):
+		return "RecursionError"
+	case has("json.decode", "json.loads"):
+		return "JSONDecodeError"
+	case has("out of range (want value in", "too large", "overflow"):
+		return "OverflowError"
+	case has("not in dict") || has("key ") && has("not found"):
 		return "KeyError"
-	case strings.Contains(msg, "out of range"):
+	case has("index ") && has("out of range"):
 		return "IndexError"
-	case strings.Contains(msg, "has no .") || strings.Contains(msg, "no such attribute"):
+	case has("has no .", "no such attribute"):
 		return "AttributeError"
-	case strings.Contains(msg, "invalid literal") || strings.Contains(msg, "invalid syntax"):
-		return "ValueError"
-	case strings.Contains(msg, "unsupported") || strings.Contains(msg, "unknown binary op") || strings.Contains(msg, ", want "):
+	case has("missing argument", "unexpected keyword argument", "got multiple values", "accepts no arguments",
+		"arguments, want", "unexpected positional argument", "has no len", "not iterable", "not callable",
+		"unsupported", "unknown binary op", "unknown unary op", ", want ", "unhashable"):
 		return "TypeError"
-	case strings.Contains(msg, "undefined:"):
+	case has("invalid literal", "invalid syntax", "out of range", "must be"):
+		return "ValueError"
+	case has("undefined:", "not defined"):
 		return "NameError"
 	}
 	return "Error"

@@ -215,12 +215,16 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 	return globals, 1
 }
 
+// maxHintSource bounds the programs pythonHint translates: a hint must
+// not cost more than the error it explains.
+const maxHintSource = 256 << 10
+
 // pythonHint explains a syntax error in code that is Python netstar can
 // translate: it shows the translation, or for a file the command that
 // writes it.
 func pythonHint(err error, filename string, src []byte) string {
 	var se syntax.Error
-	if !errors.As(err, &se) {
+	if !errors.As(err, &se) || len(src) > maxHintSource {
 		return ""
 	}
 	code, ok := translate.Suggest(string(src))

@@ -244,6 +244,7 @@ func RewriteMethods(f *syntax.File) {
 // Parse parses a netstar source file: the import pre-pass, then
 // Starlark's parser with netstar's Options, then the method rewrite.
 func Parse(filename string, src []byte) (*syntax.File, error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff")) // a UTF-8 BOM, as Python accepts
 	f, err := Options.Parse(filename, RewriteImports(src), syntax.RetainComments)
 	if err != nil {
 		return nil, err

@@ -41,3 +41,9 @@ func TestReprSpecialFloats(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAcceptsBOM(t *testing.T) {
+	if _, err := interp.Parse("bom.star", []byte("\ufeffx = 1\n")); err != nil {
+		t.Errorf("a UTF-8 BOM is refused: %v", err)
+	}
+}

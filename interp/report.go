@@ -16,7 +16,7 @@ import (
 func FormatError(err error) string {
 	var ee *starlark.EvalError
 	if errors.As(err, &ee) {
-		return ee.Backtrace()
+		return collapseRepeats(ee.Backtrace())
 	}
 	var el resolve.ErrorList
 	if errors.As(err, &el) {
@@ -61,4 +61,28 @@ func IncompleteInput(err error, src []byte) bool {
 		}
 	}
 	return int(se.Pos.Line) > lastLine
+}
+
+// collapseRepeats shortens runs of identical backtrace lines (deep
+// recursion) as Python does: three are kept, then
+// "[Previous line repeated N more times]".
+func collapseRepeats(bt string) string {
+	lines := strings.Split(bt, "\n")
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && lines[j] == lines[i] {
+			j++
+		}
+		n := j - i
+		if n > 3 {
+			out = append(out, lines[i], lines[i], lines[i])
+			indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " "))]
+			out = append(out, fmt.Sprintf("%s[Previous line repeated %d more times]", indent, n-3))
+		} else {
+			out = append(out, lines[i:j]...)
+		}
+		i = j
+	}
+	return strings.Join(out, "\n")
 }

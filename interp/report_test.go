@@ -3,6 +3,7 @@ package interp_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -105,5 +106,24 @@ func TestExitError(t *testing.T) {
 	}
 	if out != "before\n" {
 		t.Errorf("stdout = %q", out)
+	}
+}
+
+func TestFormatErrorCollapsesRecursion(t *testing.T) {
+	s := interp.New(interp.Config{Stdout: io.Discard, Stderr: io.Discard})
+	defer s.Close()
+	th := s.NewThread("t")
+	s.Lock()
+	_, err := s.ExecFile(th, "rec.star", []byte("def rec(n):\n    return rec(n + 1)\nrec(0)\n"))
+	s.Unlock()
+	if err == nil {
+		t.Fatal("no error from infinite recursion")
+	}
+	text := interp.FormatError(err)
+	if n := strings.Count(text, "\n"); n > 20 {
+		t.Errorf("backtrace has %d lines, want a collapsed one:\n%.2000s", n, text)
+	}
+	if !strings.Contains(text, "[Previous line repeated ") || !strings.Contains(text, "stack overflow") {
+		t.Errorf("backtrace lacks the repeat note or the error:\n%s", text)
 	}
 }
