@@ -3,7 +3,9 @@ package socket
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"net/netip"
+	"strings"
 
 	"github.com/netstar/netstar/pyerr"
 	"go.starlark.net/starlark"
@@ -14,11 +16,13 @@ import (
 // resolved: parsing happens with the interpreter lock held, resolution
 // without it.
 type addrSpec struct {
-	family int
-	host   string // AF_INET, AF_INET6
-	port   int
-	scope  uint32 // AF_INET6 scope id
-	path   string // AF_UNIX
+	family   int
+	host     string // AF_INET, AF_INET6
+	anyHost  bool   // create_connection's None: getaddrinfo(None, port)
+	port     int
+	flowinfo uint32 // AF_INET6 (checked; x/sys/unix cannot pass it)
+	scope    uint32 // AF_INET6 scope id
+	path     string // AF_UNIX
 }
 
 // parsePort checks a port number the way CPython does for socket
@@ -113,27 +117,60 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 	case starlark.Bytes:
 		spec.host = string(h)
 	case starlark.NoneType:
-		spec.host = ""
+		if call != "create_connection" { // getaddrinfo(None, ...) there
+			return spec, pyerr.New("TypeError", "str, bytes or bytearray expected, not NoneType")
+		}
+		spec.anyHost = true
 	default:
 		return spec, pyerr.Errorf("TypeError", "str, bytes or bytearray expected, not %s", pyType(t[0]))
+	}
+	if i := strings.IndexByte(spec.host, 0); i >= 0 {
+		if call != "create_connection" {
+			return spec, pyerr.New("TypeError", "host name must not contain null character")
+		}
+		spec.host = spec.host[:i] // getaddrinfo sees a C string
 	}
 	port, err := parsePort(call, t[1])
 	if err != nil {
 		return spec, err
 	}
 	spec.port = port
-	if len(t) == 4 {
-		if s, ok := t[3].(starlark.Int); ok {
-			if n, ok := s.Uint64(); ok && n <= 1<<32-1 {
-				spec.scope = uint32(n)
-			} else {
-				return spec, pyerr.Errorf("OverflowError", "%s(): scope_id must be 0-4294967295.", call)
-			}
-		} else {
-			return spec, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(t[3]))
+	if len(t) >= 3 {
+		// CPython reads flowinfo and scope_id as C unsigned ints
+		// (masked, never an overflow) and then range-checks flowinfo.
+		flow, err := uintMask(t[2])
+		if err != nil {
+			return spec, err
 		}
+		if flow > 0xfffff {
+			return spec, pyerr.Errorf("OverflowError", "%s(): flowinfo must be 0-1048575.", call)
+		}
+		spec.flowinfo = flow
+	}
+	if len(t) == 4 {
+		scope, err := uintMask(t[3])
+		if err != nil {
+			return spec, err
+		}
+		spec.scope = scope
 	}
 	return spec, nil
+}
+
+// uintMask converts an int to a C unsigned int as CPython's "I" format
+// does: the low 32 bits, whatever the sign or size.
+func uintMask(v starlark.Value) (uint32, error) {
+	switch x := v.(type) {
+	case starlark.Bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case starlark.Int:
+		b := x.BigInt()
+		return uint32(new(big.Int).And(b, big.NewInt(0xffffffff)).Uint64()), nil
+	}
+	return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
 }
 
 // resolveAddr turns a parsed address into a kernel address, resolving a
@@ -151,7 +188,7 @@ func resolveAddr(ctx context.Context, spec addrSpec) (unix.Sockaddr, error) {
 		case "<broadcast>":
 			ip = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 		default:
-			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET)
+			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET, false)
 			if err != nil {
 				return nil, err
 			}
@@ -161,12 +198,14 @@ func resolveAddr(ctx context.Context, spec addrSpec) (unix.Sockaddr, error) {
 	default:
 		ip := netip.IPv6Unspecified()
 		if spec.host != "" {
-			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET6)
+			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET6, false)
 			if err != nil {
 				return nil, err
 			}
 			ip = addrs[0]
 		}
+		// The scope id is the tuple's, not the zone's: CPython
+		// overwrites sin6_scope_id with it (("fe80::1%lo", 80) is EINVAL).
 		return &unix.SockaddrInet6{Port: spec.port, ZoneId: spec.scope, Addr: ip.As16()}, nil
 	}
 }

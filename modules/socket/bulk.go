@@ -142,7 +142,7 @@ func Resolve(ctx context.Context, names []string, opts BulkOptions) ([]Result, e
 	}
 	out := make([]Result, len(names))
 	err := bulk(ctx, len(names), opts, func(ctx context.Context, r resolver, i int) {
-		addrs, _, err := r.lookupHost(ctx, names[i], family)
+		addrs, _, err := r.lookupHost(ctx, names[i], family, false)
 		if err != nil {
 			out[i].Err = err
 			return

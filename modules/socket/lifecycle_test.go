@@ -12,7 +12,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(envReclaimChild) != "" {
+		reclaimChild()
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func openFDs(t *testing.T) int {
 	t.Helper()

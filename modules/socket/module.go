@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,6 +137,8 @@ var constants = map[string]int{
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4, "AI_V4MAPPED": 8, "AI_ALL": 16, "AI_ADDRCONFIG": 32, "AI_NUMERICSERV": 1024,
 	"NI_NUMERICHOST": 1, "NI_NUMERICSERV": 2, "NI_NOFQDN": 4, "NI_NAMEREQD": 8, "NI_DGRAM": 16,
 	"EAI_NONAME": eaiNoName, "EAI_AGAIN": eaiAgain, "EAI_FAIL": eaiFail, "EAI_NODATA": eaiNoData, "EAI_FAMILY": eaiFamily, "EAI_SERVICE": eaiService,
+	"EAI_BADFLAGS": eaiBadFlags, "EAI_SOCKTYPE": eaiSocktype, "EAI_ADDRFAMILY": eaiAddrFamily, "EAI_MEMORY": eaiMemory,
+	"EAI_SYSTEM": eaiSystem, "EAI_OVERFLOW": eaiOverflow,
 	"INADDR_ANY": 0, "INADDR_LOOPBACK": 0x7f000001, "INADDR_BROADCAST": 0xffffffff, "INADDR_NONE": 0xffffffff,
 }
 
@@ -211,7 +214,7 @@ func socketNew(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if proto == -1 {
 		proto = 0
 	}
-	s, err := newSocket(family, typ, proto)
+	s, err := newSocketLocked(thread, b, family, typ, proto)
 	if err != nil {
 		return nil, err
 	}
@@ -238,21 +241,26 @@ func createConnection(thread *starlark.Thread, b *starlark.Builtin, args starlar
 	}
 	var src *addrSpec
 	if source != starlark.None {
-		sp, err := parseAddr("create_connection", unix.AF_INET6, source)
+		sp, err := parseAddr("bind", unix.AF_INET6, source) // Python binds it
 		if err != nil {
 			return nil, err
 		}
 		src = &sp
 	}
 	s, err := blocking(thread, b, func(ctx context.Context) (*Socket, error) {
-		addrs, _, err := currentResolver().lookupHost(ctx, spec.host, 0)
-		if err != nil {
-			return nil, err
+		// getaddrinfo(host, port, 0, SOCK_STREAM): None is the
+		// loopback addresses, IPv6 first.
+		addrs := []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
+		if !spec.anyHost {
+			var err error
+			if addrs, _, err = currentResolver().lookupHost(ctx, spec.host, 0, false); err != nil {
+				return nil, err
+			}
 		}
 		var last error
 		for _, ip := range addrs {
 			family := unix.AF_INET6
-			var sa unix.Sockaddr = &unix.SockaddrInet6{Port: spec.port, Addr: ip.As16()}
+			var sa unix.Sockaddr = &unix.SockaddrInet6{Port: spec.port, ZoneId: zoneScope(ip), Addr: ip.As16()}
 			if ip.Is4() {
 				family = unix.AF_INET
 				sa = &unix.SockaddrInet4{Port: spec.port, Addr: ip.As4()}
@@ -292,15 +300,58 @@ func createConnection(thread *starlark.Thread, b *starlark.Builtin, args starlar
 	return s, nil
 }
 
-// hostArg accepts str or bytes as Python's lookups do.
+// hostArg accepts str or bytes as Python's gethostby* do (their "et"
+// format): a str goes through the idna codec first, then an embedded
+// NUL is refused.
 func hostArg(b *starlark.Builtin, v starlark.Value) (string, error) {
+	fn := strings.TrimPrefix(b.Name(), "socket.")
+	var host string
 	switch h := v.(type) {
 	case starlark.String:
-		return string(h), nil
+		if err := idnaCheck(string(h)); err != nil {
+			return "", err
+		}
+		host = string(h)
 	case starlark.Bytes:
-		return string(h), nil
+		host = string(h)
+	case starlark.NoneType:
+		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not None", fn)
+	default:
+		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyType(v))
 	}
-	return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not %s", strings.TrimPrefix(b.Name(), "socket."), pyType(v))
+	if strings.IndexByte(host, 0) >= 0 {
+		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be encoded string without null bytes, not %s", fn, pyType(v))
+	}
+	return host, nil
+}
+
+// idnaCheck is what Python's idna codec refuses in an ASCII host name
+// before any lookup: an empty or over-long label (3.11's messages).
+// Non-ASCII names are left to the resolver.
+func idnaCheck(host string) error {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			return nil
+		}
+	}
+	if host == "" {
+		return nil
+	}
+	labels := strings.Split(host, ".")
+	msg := ""
+	for _, l := range labels[:len(labels)-1] {
+		if len(l) == 0 || len(l) >= 64 {
+			msg = "label empty or too long"
+			break
+		}
+	}
+	if msg == "" && len(labels[len(labels)-1]) >= 64 {
+		msg = "label too long"
+	}
+	if msg == "" {
+		return nil
+	}
+	return pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: %s)", msg)
 }
 
 func oneHost(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (string, error) {
@@ -320,7 +371,7 @@ func gethostbyname(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		return starlark.String("0.0.0.0"), nil
 	}
 	addrs, err := blocking(thread, b, func(ctx context.Context) ([]netip.Addr, error) {
-		a, _, err := currentResolver().lookupHost(ctx, host, unix.AF_INET)
+		a, _, err := currentResolver().lookupHost(ctx, host, unix.AF_INET, false)
 		return a, err
 	})
 	if err != nil {
@@ -355,7 +406,7 @@ func gethostbynameEx(thread *starlark.Thread, b *starlark.Builtin, args starlark
 		chain []string
 	}
 	r, err := blocking(thread, b, func(ctx context.Context) (result, error) {
-		a, c, err := currentResolver().lookupHost(ctx, host, unix.AF_INET)
+		a, c, err := currentResolver().lookupHost(ctx, host, unix.AF_INET, true)
 		return result{a, c}, err
 	})
 	if err != nil {
@@ -376,12 +427,13 @@ func gethostbynameEx(thread *starlark.Thread, b *starlark.Builtin, args starlark
 func byAddr(ctx context.Context, host string) (netip.Addr, []string, error) {
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
-		addrs, _, err := currentResolver().lookupHost(ctx, host, 0)
+		addrs, _, err := currentResolver().lookupHost(ctx, host, 0, false)
 		if err != nil {
 			return netip.Addr{}, nil, err
 		}
 		ip = addrs[0]
 	}
+	ip = ip.WithZone("")
 	names, err := currentResolver().lookupAddr(ctx, ip.Unmap())
 	return ip, names, err
 }
@@ -450,24 +502,27 @@ func gethostname(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return starlark.String(h), nil
 }
 
-// servProto checks the optional protocol name of getservbyname/port.
-func servProto(v starlark.Value) (string, error) {
+// servProto checks the optional protocol name of getservbyname/port
+// (nil: not given; None is refused, as in Python).
+func servProto(b *starlark.Builtin, v starlark.Value) (string, error) {
 	switch p := v.(type) {
-	case starlark.NoneType:
+	case nil:
 		return "", nil
 	case starlark.String:
 		return string(p), nil
+	case starlark.NoneType:
+		return "", pyerr.Errorf("TypeError", "%s() argument 2 must be str, not None", strings.TrimPrefix(b.Name(), "socket."))
 	}
-	return "", pyerr.Errorf("TypeError", "getserv*() argument 2 must be str, not %s", pyType(v))
+	return "", pyerr.Errorf("TypeError", "%s() argument 2 must be str, not %s", strings.TrimPrefix(b.Name(), "socket."), pyType(v))
 }
 
 func getservbyname(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name string
-	var protoV starlark.Value = starlark.None
+	var protoV starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name, &protoV); err != nil {
 		return nil, err
 	}
-	proto, err := servProto(protoV)
+	proto, err := servProto(b, protoV)
 	if err != nil {
 		return nil, err
 	}
@@ -480,7 +535,7 @@ func getservbyname(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 
 func getservbyport(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var portV starlark.Value
-	var protoV starlark.Value = starlark.None
+	var protoV starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &portV, &protoV); err != nil {
 		return nil, err
 	}
@@ -494,7 +549,7 @@ func getservbyport(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if port < 0 || port > 65535 {
 		return nil, pyerr.New("OverflowError", "getservbyport: port must be 0-65535.")
 	}
-	proto, err := servProto(protoV)
+	proto, err := servProto(b, protoV)
 	if err != nil {
 		return nil, err
 	}
@@ -505,113 +560,278 @@ func getservbyport(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	return starlark.String(name), nil
 }
 
+// The getaddrinfo flags glibc accepts (AI_PASSIVE ... AI_NUMERICSERV,
+// with AI_IDN, AI_CANONIDN and the two deprecated IDN flags).
+const (
+	aiPassive     = 0x0001
+	aiCanonName   = 0x0002
+	aiNumericHost = 0x0004
+	aiV4Mapped    = 0x0008
+	aiNumericServ = 0x0400
+	aiKnownFlags  = 0x07ff
+)
+
+// typeProto is a row of glibc's gaih_inet_typeproto table: the socket
+// types getaddrinfo knows, in its order.
+type typeProto struct {
+	socktype, protocol  int
+	protoAny, noService bool // SOCK_RAW: any protocol, no port
+	byDefault           bool // listed when neither type nor protocol is given
+	name                string
+}
+
+var typeProtos = []typeProto{
+	{unix.SOCK_STREAM, unix.IPPROTO_TCP, false, false, true, "tcp"},
+	{unix.SOCK_DGRAM, unix.IPPROTO_UDP, false, false, true, "udp"},
+	{unix.SOCK_DCCP, unix.IPPROTO_DCCP, false, false, false, "dccp"},
+	{unix.SOCK_DGRAM, unix.IPPROTO_UDPLITE, false, false, false, "udplite"},
+	{unix.SOCK_STREAM, unix.IPPROTO_SCTP, false, false, false, "sctp"},
+	{unix.SOCK_SEQPACKET, unix.IPPROTO_SCTP, false, false, false, "sctp"},
+	{unix.SOCK_RAW, 0, true, true, true, "raw"},
+}
+
+// servTuple is one (type, protocol, port) getaddrinfo pairs with every
+// address.
+type servTuple struct{ socktype, protocol, port int }
+
+// parseService reads a service string as glibc does with strtoul: blanks
+// and a sign allowed, every byte consumed; the value is truncated to a C
+// int, and a negative one means "look the name up".
+func parseService(s string) (int, bool) {
+	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	neg := false
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		neg = t[0] == '-'
+		t = t[1:]
+	}
+	if t == "" || strings.Trim(t, "0123456789") != "" {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range t {
+		d := uint64(c - '0')
+		if v > (1<<64-1-d)/10 {
+			v = 1<<64 - 1 // strtoul saturates
+			neg = false
+			break
+		}
+		v = v*10 + d
+	}
+	if neg {
+		v = -v
+	}
+	return int(int32(uint32(v))), true
+}
+
+// servTuples is gaih_inet's choice of socket types and port, with its
+// errors: EAI_SOCKTYPE (-7) for a type it does not know (or a protocol
+// that does not fit it), EAI_SERVICE (-8) for a service it cannot find
+// or a port with SOCK_RAW.
+func servTuples(typ, proto int, hasService bool, num int, service string) ([]servTuple, error) {
+	var tp *typeProto
+	if typ != 0 || proto != 0 {
+		for i := range typeProtos {
+			t := &typeProtos[i]
+			if (typ == 0 || typ == t.socktype) && (proto == 0 || t.protoAny || proto == t.protocol) {
+				tp = t
+				break
+			}
+		}
+		if tp == nil {
+			if typ != 0 {
+				return nil, gaiError(eaiSocktype)
+			}
+			return nil, gaiError(eaiService)
+		}
+	}
+	protoOf := func(t *typeProto) int {
+		if t.protoAny {
+			return proto
+		}
+		return t.protocol
+	}
+	port := 0
+	if hasService {
+		if tp != nil && tp.noService {
+			return nil, gaiError(eaiService)
+		}
+		if num < 0 {
+			if tp != nil {
+				p, ok := services.ByName(service, tp.name)
+				if !ok {
+					return nil, gaiError(eaiService)
+				}
+				return []servTuple{{tp.socktype, protoOf(tp), p}}, nil
+			}
+			var out []servTuple
+			for i := range typeProtos {
+				t := &typeProtos[i]
+				if t.noService {
+					continue
+				}
+				if p, ok := services.ByName(service, t.name); ok {
+					out = append(out, servTuple{t.socktype, t.protocol, p})
+				}
+			}
+			if len(out) == 0 {
+				return nil, gaiError(eaiService)
+			}
+			return out, nil
+		}
+		port = int(uint16(num)) // htons of a C int
+	}
+	if tp != nil {
+		return []servTuple{{tp.socktype, protoOf(tp), port}}, nil
+	}
+	var out []servTuple
+	for _, t := range typeProtos {
+		if t.byDefault {
+			out = append(out, servTuple{t.socktype, t.protocol, port})
+		}
+	}
+	return out, nil
+}
+
 func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var hostV, portV starlark.Value
 	var family, typ, proto, flags int
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "host", &hostV, "port", &portV, "family?", &family, "type?", &typ, "proto?", &proto, "flags?", &flags); err != nil {
 		return nil, err
 	}
-	host := ""
-	hasHost := hostV != starlark.None
-	if hasHost {
-		h, err := hostArg(b, hostV)
-		if err != nil {
+	// Python's own checks: the host (str through the idna codec), the
+	// port (an int is printed, a str or bytes passed as it is).
+	host, hasHost := "", true
+	switch h := hostV.(type) {
+	case starlark.NoneType:
+		hasHost = false
+	case starlark.String:
+		if err := idnaCheck(string(h)); err != nil {
 			return nil, err
 		}
-		host = h
+		host = string(h)
+	case starlark.Bytes:
+		host = string(h)
+	default:
+		return nil, pyerr.New("TypeError", "getaddrinfo() argument 1 must be string or None")
 	}
-	port := 0
+	service, hasService := "", true
 	switch p := portV.(type) {
 	case starlark.NoneType:
+		hasService = false
 	case starlark.Int:
-		n, err := toInt(p)
-		if err != nil || n < 0 || n > 65535 {
-			return nil, pyerr.New("OverflowError", "getaddrinfo(): port must be 0-65535.")
+		n, ok := p.Int64()
+		if !ok {
+			return nil, pyerr.New("OverflowError", "Python int too large to convert to C long")
 		}
-		port = n
-	case starlark.String, starlark.Bytes:
-		s, _ := starlark.AsString(p)
-		if bs, ok := p.(starlark.Bytes); ok {
-			s = string(bs)
-		}
-		if n, err := strconv.Atoi(s); err == nil && n >= 0 && n <= 65535 {
-			port = n
-		} else {
-			pr := ""
-			if typ == unix.SOCK_DGRAM {
-				pr = "udp"
-			} else if typ == unix.SOCK_STREAM {
-				pr = "tcp"
-			}
-			n, ok := services.ByName(s, pr)
-			if !ok {
-				return nil, gaiError(eaiService)
-			}
-			port = n
-		}
+		service = strconv.FormatInt(n, 10)
+	case starlark.String:
+		service = string(p)
+	case starlark.Bytes:
+		service = string(p)
 	default:
 		return nil, pyerr.New("OSError", "Int or String expected")
 	}
+	// The C library sees C strings.
+	if i := strings.IndexByte(host, 0); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.IndexByte(service, 0); i >= 0 {
+		service = service[:i]
+	}
+	// glibc's getaddrinfo, in its order.
+	if host == "*" {
+		hasHost = false
+	}
+	if service == "*" || service == "" {
+		hasService = false
+	}
+	if !hasHost && !hasService {
+		return nil, gaiError(eaiNoName)
+	}
+	if flags&^aiKnownFlags != 0 || flags&aiCanonName != 0 && !hasHost {
+		return nil, gaiError(eaiBadFlags)
+	}
 	if family != unix.AF_UNSPEC && family != unix.AF_INET && family != unix.AF_INET6 {
 		return nil, gaiError(eaiFamily)
+	}
+	num := -1
+	if hasService {
+		n, ok := parseService(service)
+		if !ok && flags&aiNumericServ != 0 {
+			return nil, gaiError(eaiNoName)
+		}
+		if ok {
+			num = n
+		}
+	}
+	tuples, err := servTuples(typ, proto, hasService, num, service)
+	if err != nil {
+		return nil, err
 	}
 	type result struct {
 		addrs []netip.Addr
 		chain []string
 	}
 	r, err := blocking(thread, b, func(ctx context.Context) (result, error) {
-		if !hasHost || host == "" {
+		if !hasHost {
+			// glibc's RFC 3484 sort puts ::1 before 127.0.0.1, but
+			// 0.0.0.0 before :: (the source address of :: is ::1,
+			// whose label differs).
 			var a []netip.Addr
-			passive := flags&1 != 0
-			if family != unix.AF_INET6 {
-				a = append(a, map[bool]netip.Addr{true: netip.IPv4Unspecified(), false: netip.MustParseAddr("127.0.0.1")}[passive])
+			if flags&aiPassive != 0 {
+				a = []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()}
+			} else {
+				a = []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
 			}
-			if family != unix.AF_INET {
-				a = append(a, map[bool]netip.Addr{true: netip.IPv6Unspecified(), false: netip.IPv6Loopback()}[passive])
-			}
+			a = slices.DeleteFunc(a, func(ip netip.Addr) bool {
+				return family == unix.AF_INET && ip.Is6() || family == unix.AF_INET6 && ip.Is4()
+			})
 			return result{addrs: a}, nil
 		}
-		if flags&4 != 0 { // AI_NUMERICHOST
-			if _, err := netip.ParseAddr(host); err != nil {
+		if flags&aiNumericHost != 0 {
+			if _, _, ok := numericHost(host, family); !ok {
 				return result{}, gaiError(eaiNoName)
 			}
 		}
-		a, c, err := currentResolver().lookupHost(ctx, host, family)
+		a, c, err := currentResolver().lookupHost(ctx, host, family, flags&aiCanonName != 0)
+		if family == unix.AF_INET6 && flags&aiV4Mapped != 0 {
+			if pe, ok := pyerr.As(err); ok && pe.Errno == eaiAddrFamily {
+				// An IPv4 literal asked as AF_INET6 with AI_V4MAPPED.
+				v4, _, err4 := currentResolver().lookupHost(ctx, host, unix.AF_INET, false)
+				if err4 == nil {
+					a, err = nil, nil
+					for _, ip := range v4 {
+						a = append(a, netip.AddrFrom16(ip.As16()))
+					}
+				}
+			}
+		}
 		return result{a, c}, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	kinds := [][2]int{{unix.SOCK_STREAM, unix.IPPROTO_TCP}, {unix.SOCK_DGRAM, unix.IPPROTO_UDP}, {unix.SOCK_RAW, 0}}
 	var out []starlark.Value
-	for i, ip := range r.addrs {
+	for _, ip := range r.addrs {
 		var sa starlark.Value
 		fam := unix.AF_INET
 		if ip.Is4() {
-			sa = starlark.Tuple{starlark.String(ip.String()), starlark.MakeInt(port)}
+			sa = starlark.Tuple{starlark.String(ip.String()), starlark.MakeInt(0)}
 		} else {
 			fam = unix.AF_INET6
-			sa = starlark.Tuple{starlark.String(ip.String()), starlark.MakeInt(port), starlark.MakeInt(0), starlark.MakeInt(0)}
+			sa = starlark.Tuple{starlark.String(ip.WithZone("").String()), starlark.MakeInt(0), starlark.MakeInt(0), starlark.MakeInt64(int64(zoneScope(ip)))}
 		}
-		for _, k := range kinds {
-			if typ != 0 && k[0] != typ {
-				continue
-			}
-			p := k[1]
-			if proto != 0 {
-				if typ == 0 && p != proto {
-					continue
-				}
-				p = proto
-			}
+		for _, st := range tuples {
 			canon := ""
-			if i == 0 && len(out) == 0 && flags&2 != 0 {
+			if len(out) == 0 && flags&aiCanonName != 0 {
 				canon = host
 				if len(r.chain) > 0 {
 					canon = r.chain[len(r.chain)-1]
 				}
 			}
-			out = append(out, starlark.Tuple{starlark.MakeInt(fam), starlark.MakeInt(k[0]), starlark.MakeInt(p), starlark.String(canon), sa})
+			t := sa.(starlark.Tuple)
+			withPort := append(starlark.Tuple{t[0], starlark.MakeInt(st.port)}, t[2:]...)
+			out = append(out, starlark.Tuple{starlark.MakeInt(fam), starlark.MakeInt(st.socktype), starlark.MakeInt(st.protocol), starlark.String(canon), withPort})
 		}
 	}
 	return starlark.NewList(out), nil
@@ -684,26 +904,52 @@ func inetNtopFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	return nil, pyerr.Errorf("ValueError", "unknown address family %d", family)
 }
 
+// htons is htons and ntohs, with CPython's checks: a C long first, then
+// the 16-bit range, named after the call.
 func htons(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var x int
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
 		return nil, err
 	}
-	if x < 0 || x > 0xffff {
-		return nil, pyerr.Errorf("OverflowError", "%s: Python int too large to convert to C 16-bit unsigned integer", b.Name())
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return nil, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+	}
+	x, ok := i.Int64()
+	if !ok {
+		return nil, pyerr.New("OverflowError", "Python int too large to convert to C long")
+	}
+	fn := strings.TrimPrefix(b.Name(), "socket.")
+	if x < 0 {
+		return nil, pyerr.Errorf("OverflowError", "%s: can't convert negative Python int to C 16-bit unsigned integer", fn)
+	}
+	if x > 0xffff {
+		return nil, pyerr.Errorf("OverflowError", "%s: Python int too large to convert to C 16-bit unsigned integer", fn)
 	}
 	var buf [2]byte
 	binary.BigEndian.PutUint16(buf[:], uint16(x))
 	return starlark.MakeInt(int(binary.LittleEndian.Uint16(buf[:]))), nil
 }
 
+// htonl is htonl and ntohl, with CPython's messages.
 func htonl(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var x int64
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
 		return nil, err
 	}
-	if x < 0 || x > 0xffffffff {
-		return nil, pyerr.Errorf("OverflowError", "%s: int larger than 32 bits", b.Name())
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return nil, pyerr.Errorf("TypeError", "expected int, %s found", pyType(v))
+	}
+	if i.Sign() < 0 {
+		return nil, pyerr.New("OverflowError", "can't convert negative value to unsigned int")
+	}
+	x, ok := i.Uint64()
+	if !ok {
+		return nil, pyerr.New("OverflowError", "Python int too large to convert to C unsigned long")
+	}
+	if x > 0xffffffff {
+		return nil, pyerr.New("OverflowError", "int larger than 32 bits")
 	}
 	var buf [4]byte
 	binary.BigEndian.PutUint32(buf[:], uint32(x))

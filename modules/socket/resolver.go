@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,22 +23,35 @@ import (
 const EnvResolver = "NETSTAR_RESOLVER"
 
 // The getaddrinfo error codes Python reports in socket.gaierror.
+// (glibc's values and gai_strerror texts).
 const (
-	eaiNoName  = -2
-	eaiAgain   = -3
-	eaiFail    = -4
-	eaiNoData  = -5
-	eaiFamily  = -6
-	eaiService = -8
+	eaiBadFlags   = -1
+	eaiNoName     = -2
+	eaiAgain      = -3
+	eaiFail       = -4
+	eaiNoData     = -5
+	eaiFamily     = -6
+	eaiSocktype   = -7
+	eaiService    = -8
+	eaiAddrFamily = -9
+	eaiMemory     = -10
+	eaiSystem     = -11
+	eaiOverflow   = -12
 )
 
 var eaiMessages = map[int]string{
-	eaiNoName:  "Name or service not known",
-	eaiAgain:   "Temporary failure in name resolution",
-	eaiFail:    "Non-recoverable failure in name resolution",
-	eaiNoData:  "No address associated with hostname",
-	eaiFamily:  "Address family for hostname not supported",
-	eaiService: "Servname not supported for ai_socktype",
+	eaiBadFlags:   "Bad value for ai_flags",
+	eaiNoName:     "Name or service not known",
+	eaiAgain:      "Temporary failure in name resolution",
+	eaiFail:       "Non-recoverable failure in name resolution",
+	eaiNoData:     "No address associated with hostname",
+	eaiFamily:     "ai_family not supported",
+	eaiSocktype:   "ai_socktype not supported",
+	eaiService:    "Servname not supported for ai_socktype",
+	eaiAddrFamily: "Address family for hostname not supported",
+	eaiMemory:     "Memory allocation failure",
+	eaiSystem:     "System error",
+	eaiOverflow:   "Argument buffer overflow",
 }
 
 func gaiError(code int) *pyerr.Error {
@@ -55,9 +70,11 @@ func hError(code int) *pyerr.Error {
 // resolver answers the lookups of the socket module.
 type resolver interface {
 	// lookupHost returns the addresses of host for family (AF_INET,
-	// AF_INET6 or 0 for both), its canonical name and the aliases
-	// (CNAMEs) met on the way. Errors are socket.gaierror values.
-	lookupHost(ctx context.Context, host string, family int) (addrs []netip.Addr, canon []string, err error)
+	// AF_INET6 or 0 for both) and, when canon is set or it costs no
+	// query, the aliases (CNAMEs) met on the way, the canonical name
+	// last. An IPv6 literal with a zone comes back with the zone set to
+	// the decimal scope id. Errors are socket.gaierror values.
+	lookupHost(ctx context.Context, host string, family int, canon bool) (addrs []netip.Addr, chain []string, err error)
 	// lookupAddr returns the names of an address (PTR). Errors are
 	// socket.herror values.
 	lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error)
@@ -124,44 +141,152 @@ func currentResolver() resolver {
 	return resolverState.r
 }
 
-// literal answers lookups that never need a resolver: IP literals (in
-// inet_aton's lenient IPv4 forms too, as glibc accepts them), "localhost"
-// and numeric-looking names that are no address (which glibc refuses
-// without asking DNS). ok is false when the resolver must be asked.
-func literal(host string, family int) (addrs []netip.Addr, err error, ok bool) {
-	if ip, perr := netip.ParseAddr(host); perr == nil && ip.Zone() == "" {
-		ip = ip.Unmap()
-		if ip.Is4() && family == unix.AF_INET6 || ip.Is6() && family == unix.AF_INET {
-			return nil, gaiError(eaiFamily), true
+// numericHost parses host as glibc's getaddrinfo parses a numeric host:
+// IPv4 in inet_aton's lenient forms ("127.1"), IPv6 with an optional
+// zone ("fe80::1%lo", "fe80::1%2"). The answer respects family: an
+// address of the other family is EAI_ADDRFAMILY (-9), except an
+// IPv4-mapped IPv6 address asked as AF_INET, which is its IPv4 address.
+// A zone becomes the decimal scope id in the address's zone: an
+// interface name for link-local and multicast link- or node-local
+// addresses, a number for any address; else EAI_NONAME. ok is false when
+// host is no numeric address.
+func numericHost(host string, family int) (addrs []netip.Addr, err error, ok bool) {
+	if b, aerr := inetAton(host); aerr == nil {
+		if family == unix.AF_INET6 {
+			return nil, gaiError(eaiAddrFamily), true
 		}
-		return []netip.Addr{ip}, nil, true
+		return []netip.Addr{netip.AddrFrom4(b)}, nil, true
 	}
-	if family != unix.AF_INET6 {
-		if b, aerr := inetAton(host); aerr == nil {
-			return []netip.Addr{netip.AddrFrom4(b)}, nil, true
+	addrPart, zone, zoned := strings.Cut(host, "%")
+	ip, perr := netip.ParseAddr(addrPart)
+	if perr != nil || !ip.Is6() || ip.Zone() != "" {
+		if zoned {
+			// glibc refuses a "%" that follows no IPv6 address without
+			// asking anyone.
+			return nil, gaiError(eaiNoName), true
 		}
+		return nil, nil, false
+	}
+	if family == unix.AF_INET {
+		if !ip.Is4In6() {
+			return nil, gaiError(eaiAddrFamily), true
+		}
+		ip = ip.Unmap()
+	}
+	if zoned {
+		scope, ok := scopeID(ip, zone)
+		if !ok {
+			return nil, gaiError(eaiNoName), true
+		}
+		if ip.Is6() {
+			ip = ip.WithZone(strconv.FormatUint(uint64(scope), 10))
+		}
+	}
+	return []netip.Addr{ip}, nil, true
+}
+
+// scopeID turns a zone into a scope id as glibc's __inet6_scopeid_pton
+// does: an interface name only for link-local unicast and node- or
+// link-local multicast addresses, else a decimal number up to 2^32-1.
+func scopeID(ip netip.Addr, zone string) (uint32, bool) {
+	b := ip.As16()
+	if ip.IsLinkLocalUnicast() || b[0] == 0xff && (b[1]&0xf == 1 || b[1]&0xf == 2) {
+		if ifi, err := net.InterfaceByName(zone); err == nil && ifi.Index > 0 {
+			return uint32(ifi.Index), true
+		}
+	}
+	if zone == "" || zone[0] < '0' || zone[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(zone, 10, 32)
+	return uint32(n), err == nil
+}
+
+// zoneScope returns the scope id numericHost stored in an address's zone.
+func zoneScope(ip netip.Addr) uint32 {
+	n, _ := strconv.ParseUint(ip.Zone(), 10, 32)
+	return uint32(n)
+}
+
+// literal answers lookups that never need a resolver: IP literals,
+// "localhost" (from the hosts file, as glibc answers it), and names that
+// glibc refuses without asking DNS (numeric-looking non-addresses,
+// empty labels, labels over 63 bytes, names over 253). ok is false when
+// the resolver must be asked.
+func literal(host string, family int) (addrs []netip.Addr, err error, ok bool) {
+	if addrs, err, ok := numericHost(host, family); ok {
+		return addrs, err, true
 	}
 	lower := strings.ToLower(strings.TrimSuffix(host, "."))
 	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
-		switch family {
-		case unix.AF_INET:
-			return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil, true
-		case unix.AF_INET6:
-			return []netip.Addr{netip.IPv6Loopback()}, nil, true
-		}
-		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}, nil, true
+		return localhostAddrs(hostsFile, lower, family), nil, true
 	}
-	if host == "" || strings.Trim(host, "0123456789.") == "" {
+	if host == "" || strings.Trim(host, "0123456789.") == "" || !validName(host) {
 		return nil, gaiError(eaiNoName), true
 	}
 	return nil, nil, false
+}
+
+// validName reports whether a DNS query can be made for host: glibc's
+// resolver fails without sending one for an empty label, a label over
+// 63 bytes or a name over 253 (255 on the wire).
+func validName(host string) bool {
+	name := strings.TrimSuffix(host, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
+// localhostAddrs answers a localhost name from the hosts file at path as
+// glibc does: the addresses of its lines, in file order, of the family
+// asked (so no ::1 when the file has none), ::1 first. A name the file does not
+// have, or has for the other family only, gets the loopback address
+// (RFC 6761) instead of a DNS query.
+func localhostAddrs(path, name string, family int) []netip.Addr {
+	var out []netip.Addr
+	for _, ip := range hostsAddrs(path, name) {
+		if family == unix.AF_INET && !ip.Is4() || family == unix.AF_INET6 && !ip.Is6() || slices.Contains(out, ip) {
+			continue
+		}
+		out = append(out, ip)
+	}
+	if len(out) > 0 {
+		// glibc's RFC 3484 sort puts ::1 (precedence 50) before IPv4.
+		slices.SortStableFunc(out, func(a, b netip.Addr) int {
+			return cmpBool(b == netip.IPv6Loopback(), a == netip.IPv6Loopback())
+		})
+		return out
+	}
+	switch family {
+	case unix.AF_INET:
+		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}
+	case unix.AF_INET6:
+		return []netip.Addr{netip.IPv6Loopback()}
+	}
+	return []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // systemResolver is the machine's resolver (/etc/hosts, resolv.conf),
 // through Go's net.Resolver.
 type systemResolver struct{}
 
-func (systemResolver) lookupHost(ctx context.Context, host string, family int) ([]netip.Addr, []string, error) {
+func (systemResolver) lookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
 	if addrs, err, ok := literal(host, family); ok {
 		return addrs, nil, err
 	}
@@ -183,6 +308,9 @@ func (systemResolver) lookupHost(ctx context.Context, host string, family int) (
 		addrs[i] = addrs[i].Unmap()
 	}
 	var chain []string
+	if !canon {
+		return addrs, nil, nil
+	}
 	if cname, err := net.DefaultResolver.LookupCNAME(ctx, host); err == nil {
 		cname = strings.TrimSuffix(cname, ".")
 		if cname != "" && !strings.EqualFold(cname, strings.TrimSuffix(host, ".")) {
@@ -363,7 +491,7 @@ func (r *dnsResolver) ask(ctx context.Context, host string, qtype uint16) (hostA
 	return ans, nil
 }
 
-func (r *dnsResolver) lookupHost(ctx context.Context, host string, family int) ([]netip.Addr, []string, error) {
+func (r *dnsResolver) lookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
 	if addrs, err, ok := literal(host, family); ok {
 		return addrs, nil, err
 	}
@@ -463,4 +591,34 @@ func hostsLine(path string, ip netip.Addr) []string {
 		return fields[1:]
 	}
 	return nil
+}
+
+// hostsAddrs returns the addresses of every line of the hosts file at
+// path that names name (case-insensitive), in file order.
+func hostsAddrs(path, name string) []netip.Addr {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		addr, err := netip.ParseAddr(fields[0])
+		if err != nil {
+			continue
+		}
+		for _, n := range fields[1:] {
+			if strings.EqualFold(strings.TrimSuffix(n, "."), name) {
+				out = append(out, addr.WithZone(""))
+				break
+			}
+		}
+	}
+	return out
 }

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/pyerr"
@@ -36,13 +39,82 @@ const maxRecv = 1 << 20
 // A Socket is safe for use from several Starlark threads.
 type Socket struct {
 	family, typ, proto int
+	h                  *fdHolder
 
 	mu      sync.Mutex
-	file    *os.File
-	rc      syscall.RawConn
-	fd      int           // -1 once closed
 	timeout time.Duration // <0: None (blocking); 0: non-blocking
+}
+
+// fdHolder owns a Socket's descriptor. The session tracks the holder,
+// not the Socket, so a Socket the program can no longer reach is
+// garbage collected and its cleanup closes the holder: the descriptor
+// goes back to the system as with CPython's reference counting, instead
+// of piling up until the program ends (EMFILE in a scan loop that never
+// calls close).
+type fdHolder struct {
+	file *os.File
+	rc   syscall.RawConn
+
+	mu      sync.Mutex
+	fd      int // -1 once closed
 	untrack func()
+}
+
+// Close closes the descriptor once and forgets the session's tracking.
+// It is idempotent and safe from any goroutine.
+func (h *fdHolder) Close() error {
+	h.mu.Lock()
+	if h.fd < 0 {
+		h.mu.Unlock()
+		return nil
+	}
+	h.fd = -1
+	u := h.untrack
+	h.untrack = nil
+	h.mu.Unlock()
+	if u != nil {
+		u()
+	}
+	return h.file.Close()
+}
+
+// closedByCleanup counts descriptors closed because their Socket became
+// unreachable; reclaimDescriptors watches it.
+var closedByCleanup atomic.Int64
+
+// cleanupHolder is the runtime cleanup of a collected Socket.
+func cleanupHolder(h *fdHolder) {
+	h.mu.Lock()
+	open := h.fd >= 0
+	h.mu.Unlock()
+	if open {
+		h.Close()
+		closedByCleanup.Add(1)
+	}
+}
+
+// reclaimDescriptors runs the garbage collector so that unreachable
+// sockets are closed, and gives their cleanups (which run on their own
+// goroutine) a moment to finish: it returns once some have run and no
+// more came for one tick, or after about 200ms. Call it without the
+// interpreter lock.
+func reclaimDescriptors() {
+	before := closedByCleanup.Load()
+	runtime.GC()
+	last := before
+	for range 40 {
+		time.Sleep(5 * time.Millisecond)
+		n := closedByCleanup.Load()
+		if n > before && n == last {
+			return
+		}
+		last = n
+	}
+}
+
+// fdExhausted reports whether err is EMFILE or ENFILE.
+func fdExhausted(err error) bool {
+	return errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE)
 }
 
 var (
@@ -50,13 +122,47 @@ var (
 	_ starlark.Value    = (*Socket)(nil)
 )
 
-// newSocket creates a socket as socket.socket(family, type, proto) does.
+// newSocket creates a socket as socket.socket(family, type, proto) does:
+// SOCK_NONBLOCK and SOCK_CLOEXEC in typ are flags (the socket is
+// non-blocking with SOCK_NONBLOCK, and its type attribute is typ without
+// them). When the process is out of descriptors it collects unreachable
+// sockets and tries once more; it may sleep then, so call it without the
+// interpreter lock, or use newSocketLocked.
 func newSocket(family, typ, proto int) (*Socket, error) {
-	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+	fd, err := openSocket(family, typ, proto)
+	if err != nil && fdExhausted(err) {
+		reclaimDescriptors()
+		fd, err = openSocket(family, typ, proto)
+	}
+	return socketFromFD(fd, err, family, typ, proto)
+}
+
+// newSocketLocked is newSocket for a builtin holding the interpreter
+// lock: it releases the lock only to wait for descriptors.
+func newSocketLocked(thread *starlark.Thread, b *starlark.Builtin, family, typ, proto int) (*Socket, error) {
+	fd, err := openSocket(family, typ, proto)
+	if err != nil && fdExhausted(err) {
+		fd, err = blocking(thread, b, func(ctx context.Context) (int, error) {
+			reclaimDescriptors()
+			return openSocket(family, typ, proto)
+		})
+	}
+	return socketFromFD(fd, err, family, typ, proto)
+}
+
+func openSocket(family, typ, proto int) (int, error) {
+	return unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+}
+
+func socketFromFD(fd int, err error, family, typ, proto int) (*Socket, error) {
 	if err != nil {
 		return nil, osError(err)
 	}
-	return wrapFD(fd, family, typ, proto)
+	s, err := wrapFD(fd, family, typ&^(unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC), proto)
+	if err == nil && typ&unix.SOCK_NONBLOCK != 0 {
+		s.timeout = 0
+	}
+	return s, err
 }
 
 // wrapFD takes ownership of a non-blocking descriptor.
@@ -71,43 +177,37 @@ func wrapFD(fd, family, typ, proto int) (*Socket, error) {
 		f.Close()
 		return nil, osError(err)
 	}
-	return &Socket{family: family, typ: typ, proto: proto, file: f, rc: rc, fd: fd, timeout: defaultTimeout()}, nil
+	h := &fdHolder{file: f, rc: rc, fd: fd}
+	s := &Socket{family: family, typ: typ, proto: proto, h: h, timeout: defaultTimeout()}
+	runtime.AddCleanup(s, cleanupHolder, h)
+	return s, nil
 }
 
-// track registers the socket with the thread's session so a socket the
-// script leaves open is closed when it ends.
+// track registers the socket's descriptor with the thread's session so
+// a socket the script leaves open is closed when it ends.
 func (s *Socket) track(thread *starlark.Thread) {
 	if sess := interp.SessionOf(thread); sess != nil {
-		u := sess.Track(s)
-		s.mu.Lock()
-		s.untrack = u
-		s.mu.Unlock()
+		u := sess.Track(s.h)
+		s.h.mu.Lock()
+		if s.h.fd < 0 {
+			s.h.mu.Unlock()
+			u()
+			return
+		}
+		s.h.untrack = u
+		s.h.mu.Unlock()
 	}
 }
 
 // Close closes the socket. It is idempotent, and interrupts calls other
 // threads are blocked in (they fail with EBADF, as in Python).
-func (s *Socket) Close() error {
-	s.mu.Lock()
-	if s.fd < 0 {
-		s.mu.Unlock()
-		return nil
-	}
-	s.fd = -1
-	f, u := s.file, s.untrack
-	s.untrack = nil
-	s.mu.Unlock()
-	if u != nil {
-		u()
-	}
-	return f.Close()
-}
+func (s *Socket) Close() error { return s.h.Close() }
 
 // Fileno returns the descriptor, or -1 once closed.
 func (s *Socket) Fileno() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fd
+	s.h.mu.Lock()
+	defer s.h.mu.Unlock()
+	return s.h.fd
 }
 
 func (s *Socket) getTimeout() time.Duration {
@@ -120,7 +220,7 @@ func (s *Socket) getTimeout() time.Duration {
 // gives EBADF.
 func (s *Socket) control(fn func(fd int) error) error {
 	var opErr error
-	if err := s.rc.Control(func(fd uintptr) { opErr = fn(int(fd)) }); err != nil {
+	if err := s.h.rc.Control(func(fd uintptr) { opErr = fn(int(fd)) }); err != nil {
 		return s.fileError(err)
 	}
 	return osError(opErr)
@@ -138,15 +238,21 @@ func (s *Socket) fileError(err error) error {
 // wait runs op until it stops returning EAGAIN, waiting for readiness
 // (read or write) in between, honouring the socket's timeout and ctx.
 // op is called at least once; on a non-blocking socket exactly once.
-func (s *Socket) wait(ctx context.Context, write bool, op func(fd int) error) error {
+// dontwait (MSG_DONTWAIT in the call's flags) makes a blocking socket
+// try once too, as the flag does on CPython's blocking descriptor; a
+// socket with a timeout still waits for it, as CPython polls first.
+func (s *Socket) wait(ctx context.Context, write, dontwait bool, op func(fd int) error) error {
 	timeout := s.getTimeout()
+	if dontwait && timeout < 0 {
+		timeout = 0
+	}
 	var dl time.Time
 	if timeout > 0 {
 		dl = time.Now().Add(timeout)
 	}
-	setDL := s.file.SetReadDeadline
+	setDL := s.h.file.SetReadDeadline
 	if write {
-		setDL = s.file.SetWriteDeadline
+		setDL = s.h.file.SetWriteDeadline
 	}
 	if err := setDL(dl); err != nil {
 		return s.fileError(err)
@@ -162,9 +268,9 @@ func (s *Socket) wait(ctx context.Context, write bool, op func(fd int) error) er
 	}
 	var err error
 	if write {
-		err = s.rc.Write(cb)
+		err = s.h.rc.Write(cb)
 	} else {
-		err = s.rc.Read(cb)
+		err = s.h.rc.Read(cb)
 	}
 	cancelled := !stop()
 	if err != nil {
@@ -199,7 +305,7 @@ func (s *Socket) connect(ctx context.Context, sa unix.Sockaddr) error {
 	// blocking connect does and resets the kernel's socket state, so a
 	// later connect on the same socket behaves as in Python (111 again,
 	// not ECONNABORTED).
-	return s.wait(ctx, true, func(fd int) error {
+	return s.wait(ctx, true, false, func(fd int) error {
 		err := unix.Connect(fd, sa)
 		switch {
 		case err == nil || errors.Is(err, unix.EISCONN):
@@ -322,7 +428,11 @@ func (s *Socket) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	return starlark.NewBuiltin("socket."+name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return m(thread, b, s, args, kwargs)
+		v, err := m(thread, b, s, args, kwargs)
+		// The socket must outlive the call: its cleanup would close the
+		// descriptor under a method still using it.
+		runtime.KeepAlive(s)
+		return v, err
 	}).BindReceiver(s), nil
 }
 
@@ -424,6 +534,10 @@ func sockSettimeout(thread *starlark.Thread, b *starlark.Builtin, s *Socket, arg
 	s.mu.Lock()
 	s.timeout = d
 	s.mu.Unlock()
+	if s.Fileno() < 0 {
+		// CPython stores the timeout, then fails to set O_NONBLOCK.
+		return nil, osError(unix.EBADF)
+	}
 	return starlark.None, nil
 }
 
@@ -439,6 +553,9 @@ func sockSetblocking(thread *starlark.Thread, b *starlark.Builtin, s *Socket, ar
 		s.timeout = 0
 	}
 	s.mu.Unlock()
+	if s.Fileno() < 0 {
+		return nil, osError(unix.EBADF)
+	}
 	return starlark.None, nil
 }
 
@@ -523,13 +640,20 @@ func sockAccept(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args st
 	}
 	a, err := blocking(thread, b, func(ctx context.Context) (accepted, error) {
 		var a accepted
-		err := s.wait(ctx, false, func(fd int) error {
+		op := func(fd int) error {
 			nfd, sa, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 			if err == nil {
 				a = accepted{nfd, sa}
 			}
 			return err
-		})
+		}
+		err := s.wait(ctx, false, false, op)
+		if err != nil && fdExhausted(err) {
+			// The connection waits in the queue: free the descriptors
+			// of unreachable sockets and accept it.
+			reclaimDescriptors()
+			err = s.wait(ctx, false, false, op)
+		}
 		return a, err
 	})
 	if err != nil {
@@ -563,6 +687,9 @@ func sockRecv(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args star
 	if err != nil {
 		return nil, err
 	}
+	if bufsize == 0 {
+		return starlark.Bytes(""), nil // CPython returns before any system call
+	}
 	data, _, err := s.recvfrom(thread, b, bufsize, flags)
 	if err != nil {
 		return nil, err
@@ -594,7 +721,7 @@ func (s *Socket) recvfrom(thread *starlark.Thread, b *starlark.Builtin, bufsize,
 	r, err := blocking(thread, b, func(ctx context.Context) (result, error) {
 		buf := make([]byte, bufsize)
 		var r result
-		err := s.wait(ctx, false, func(fd int) error {
+		err := s.wait(ctx, false, flags&unix.MSG_DONTWAIT != 0, func(fd int) error {
 			n, from, err := unix.Recvfrom(fd, buf, flags)
 			if err == nil {
 				r = result{buf[:max(n, 0)], from}
@@ -609,7 +736,7 @@ func (s *Socket) recvfrom(thread *starlark.Thread, b *starlark.Builtin, bufsize,
 // send sends once, returning how much the kernel took.
 func (s *Socket) send(ctx context.Context, data []byte, flags int, to unix.Sockaddr) (int, error) {
 	var n int
-	err := s.wait(ctx, true, func(fd int) error {
+	err := s.wait(ctx, true, flags&unix.MSG_DONTWAIT != 0, func(fd int) error {
 		var err error
 		if to != nil {
 			err = unix.Sendto(fd, data, flags|unix.MSG_NOSIGNAL, to)
@@ -776,12 +903,17 @@ func sockGetsockopt(thread *starlark.Thread, b *starlark.Builtin, s *Socket, arg
 			result = starlark.MakeInt(n)
 			return err
 		}
-		str, err := unix.GetsockoptString(fd, level, opt)
-		if len(str) > buflen {
-			str = str[:buflen]
+		// Exactly the bytes the kernel wrote, NULs included, as CPython
+		// returns (GetsockoptString would stop at the first NUL).
+		buf := make([]byte, buflen)
+		n := uint32(buflen)
+		_, _, en := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+			uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)), 0)
+		if en != 0 {
+			return en
 		}
-		result = starlark.Bytes(str)
-		return err
+		result = starlark.Bytes(buf[:min(int(n), buflen)])
+		return nil
 	})
 	if err != nil {
 		return nil, err
