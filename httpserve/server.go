@@ -10,7 +10,10 @@
 //   - a request whose header is not complete after ReadHeaderTimeout is
 //     dropped (slowloris clients cannot hold a connection forever);
 //   - a header larger than MaxHeaderBytes gets 431;
-//   - a body larger than MaxBodyBytes gets 413;
+//   - a body larger than MaxBodyBytes gets 413 (then up to 64 MiB of
+//     what the client still sends is read and dropped, so that a client
+//     that sends its whole body before reading sees the 413, not a
+//     reset connection);
 //   - a request that is not HTTP gets 400 (net/http answers it);
 //   - a handler that panics gets 500 and the server keeps serving;
 //   - a handler that outlives Timeout gets 503, and its context is
@@ -28,6 +31,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -294,19 +298,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.inflight.add(-1)
 	rec := &recorder{w: w}
 	start := time.Now()
+	// Deferred calls run in reverse: recover, log, then drain what the
+	// client still sends of a body refused with 413.
+	var body io.Reader // the request body, before the limit
+	var tooLarge bool  // refused by its Content-Length
+	defer func() {
+		if body != nil && (tooLarge || rec.tooLarge.Load()) && rec.statusCode() == http.StatusRequestEntityTooLarge {
+			drainRejected(w, r, body)
+		}
+	}()
 	defer s.logRequest(rec, r, start)
 	defer s.recoverPanic(rec, r)
 
 	max := s.cfg.MaxBodyBytes
-	if max > 0 {
+	if max > 0 && r.Body != nil && r.Body != http.NoBody {
+		body = r.Body
 		if r.ContentLength > max {
+			tooLarge = true
 			rec.Header().Set("Connection", "close")
 			Error(rec, http.StatusRequestEntityTooLarge, "Request entity too large")
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &limitedBody{rc: http.MaxBytesReader(w, r.Body, max), rec: rec}
-		}
+		r.Body = &limitedBody{rc: http.MaxBytesReader(w, r.Body, max), rec: rec}
 	}
 
 	if s.static != nil {
@@ -354,6 +367,34 @@ func (s *Server) recoverPanic(rec *recorder, r *http.Request) {
 	}
 	// The deferred logRequest still logs it. The answer is half sent: drop the connection, as net/http does.
 	panic(http.ErrAbortHandler)
+}
+
+// Bounds of drainRejected.
+const (
+	maxDrainBytes = 64 << 20
+	drainTimeout  = 2 * time.Second
+)
+
+// drainRejected reads and discards what the client still sends of a body
+// the server refused (413), after sending the answer; w is net/http's
+// own writer, the handler being done. A client
+// that writes its whole body before it reads (Python's http.client,
+// Go's client when it sends "Connection: close") would otherwise get
+// "connection reset" instead of the 413: closing a socket with unread
+// data resets the connection, and net/http's own delay before closing
+// is skipped when the client asked to close. Draining is bounded
+// (maxDrainBytes, drainTimeout); a client that waits for "100 Continue"
+// has sent no body and is not drained.
+func drainRejected(w http.ResponseWriter, r *http.Request, body io.Reader) {
+	if body == nil || body == http.NoBody || strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		return
+	}
+	rc := http.NewResponseController(w)
+	if rc.Flush() != nil {
+		return
+	}
+	rc.SetReadDeadline(time.Now().Add(drainTimeout))
+	io.CopyN(io.Discard, body, maxDrainBytes)
 }
 
 func clientTuple(remote string) string {

@@ -128,3 +128,8 @@ func (s *Scanner) probe(ctx context.Context, p *plan, pr *probe, pace *pacer) (p
 	}
 	return
 }
+
+// CheckNamespace reports that network namespaces need Linux.
+func CheckNamespace(path string) error {
+	return errors.New("scan: network namespaces need Linux")
+}

@@ -33,6 +33,35 @@ func openNetns(path string) (*netns, error) {
 	return &netns{path: path, target: target, origin: origin}, nil
 }
 
+// nsGetNSType is the ioctl NS_GET_NSTYPE (linux/nsfs.h): the kind of
+// namespace a namespace file refers to.
+const nsGetNSType = 0xb703
+
+// CheckNamespace reports whether path names a network namespace that
+// Scanner.Namespace can enter: a namespace file (such as
+// /run/netns/NAME or /proc/PID/ns/net) that can be opened. It sends
+// nothing; entering still needs CAP_SYS_ADMIN, which only the scan
+// itself finds out.
+func CheckNamespace(path string) error {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("namespace %s: %w", path, err)
+	}
+	defer unix.Close(fd)
+	var fs unix.Statfs_t
+	if err := unix.Fstatfs(fd, &fs); err != nil {
+		return fmt.Errorf("namespace %s: %w", path, err)
+	}
+	if fs.Type != unix.NSFS_MAGIC {
+		return fmt.Errorf("namespace %s: not a namespace file (want e.g. /run/netns/NAME or /proc/PID/ns/net)", path)
+	}
+	// Kernels before 4.11 lack NS_GET_NSTYPE: then setns tells later.
+	if kind, err := unix.IoctlRetInt(fd, nsGetNSType); err == nil && kind != unix.CLONE_NEWNET {
+		return fmt.Errorf("namespace %s: not a network namespace", path)
+	}
+	return nil
+}
+
 func (ns *netns) close() {
 	unix.Close(ns.target)
 	unix.Close(ns.origin)

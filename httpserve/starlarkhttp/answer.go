@@ -65,11 +65,15 @@ func toAnswer(v starlark.Value) (answer, error) {
 
 func makeAnswer(status, headers, body starlark.Value) (answer, error) {
 	var a answer
-	code, err := starlark.AsInt32(status)
-	if err != nil {
+	n, ok := status.(starlark.Int)
+	if !ok {
 		return a, fmt.Errorf("status: got %s, want int", status.Type())
 	}
-	if code < 200 || code > 599 {
+	code, err := starlark.AsInt32(n)
+	if err != nil || code < 100 || code > 599 {
+		return a, fmt.Errorf("status: %s is out of range (100-599)", n)
+	}
+	if code < 200 {
 		return a, fmt.Errorf("status: %d is not a final HTTP status (200-599)", code)
 	}
 	a.status = code

@@ -49,6 +49,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := r.Context()
 	thread := h.Session.NewThread("serve_http " + r.URL.Path)
+	thread.SetLocal(handlerKey, h)
 	interp.SetContext(thread, ctx)
 	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
 
@@ -87,6 +88,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(a.body)
 	}
+}
+
+// handlerKey is the thread-local key naming the Handler a thread
+// answers a request for, so that stop() knows it is called from one.
+const handlerKey = "netstar.serve_http.handler"
+
+// handlerOf returns the Handler whose request thread runs, or nil.
+func handlerOf(thread *starlark.Thread) *Handler {
+	h, _ := thread.Local(handlerKey).(*Handler)
+	return h
 }
 
 func cancelReason(ctx context.Context) string {

@@ -49,7 +49,8 @@ served ("..", symlinks out), and names starting with "." are hidden.
 host "localhost" binds 127.0.0.1 only; "" or "0.0.0.0" binds every interface. port 0 picks a
 free port. In the foreground serve_http blocks until Ctrl-C (or SIGTERM), then stops gracefully.
 With background=True it returns a server with url, port, host, running and stop(); it is stopped
-when the program ends. Limits: headers 64 KiB (431), body 10 MiB (413).`
+when the program ends. stop() called from one of its handlers returns at once: that answer is
+still sent, then the server stops. Limits: headers 64 KiB (431), body 10 MiB (413).`
 
 // ServeBuiltin is socket.serve_http.
 var ServeBuiltin = starlark.NewBuiltin("socket.serve_http", serveHTTP)
@@ -79,10 +80,12 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		Addr: net.JoinHostPort(host, strconv.Itoa(port)),
 		Log:  sess.Stderr(),
 	}
+	var h *Handler
 	switch fn := handler.(type) {
 	case starlark.NoneType:
 	case starlark.Callable:
-		cfg.Handler = &Handler{Session: sess, Fn: fn}
+		h = &Handler{Session: sess, Fn: fn}
+		cfg.Handler = h
 	default:
 		return nil, pyerr.Errorf("TypeError", "%s: for parameter handler: got %s, want a function", b.Name(), handler.Type())
 	}
@@ -113,7 +116,7 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", b.Name(), err)
 		}
-		v := &Server{srv: srv, host: host}
+		v := &Server{srv: srv, host: host, handler: h}
 		v.untrack = sess.Track(srv)
 		srv.Start()
 		return v, nil
@@ -169,9 +172,17 @@ func serveForeground(ctx context.Context, srv *httpserve.Server, out io.Writer) 
 //	srv.host     the host as given
 //	srv.running  False once stopped
 //	srv.stop()   stops gracefully (in-flight requests get a few seconds); idempotent
+//
+// stop() called from one of the server's own handlers starts the
+// shutdown and returns at once, as Python's ThreadingHTTPServer.shutdown()
+// does from a handler thread: the handler's answer is still sent, then
+// the server stops. Waiting there would wait for the calling handler
+// itself. Called from anywhere else, stop() returns once the server has
+// stopped.
 type Server struct {
 	srv     *httpserve.Server
 	host    string
+	handler *Handler // nil when serving a directory
 	untrack func()
 
 	mu      sync.Mutex
@@ -220,6 +231,17 @@ func (s *Server) stop(thread *starlark.Thread, b *starlark.Builtin, args starlar
 	s.mu.Lock()
 	s.stopped = true
 	s.mu.Unlock()
+	if s.handler != nil && handlerOf(thread) == s.handler {
+		// Shutdown waits for in-flight handlers, this one included: wait
+		// in the background. The server stays tracked until it is down,
+		// so the session's Close waits for it (Close of a Server that
+		// is shutting down waits for that shutdown to end).
+		go func() {
+			s.srv.Close()
+			s.untrack()
+		}()
+		return starlark.None, nil
+	}
 	// Shutdown waits for in-flight handlers, which need the interpreter
 	// lock: release it.
 	_, err := interp.Blocking(thread, func(ctx context.Context) (struct{}, error) {

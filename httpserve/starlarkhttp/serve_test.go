@@ -176,7 +176,10 @@ func TestHandlerSemantics(t *testing.T) {
 			log: "Traceback (most recent call last)"},
 		{name: "fail", handler: `fail("boom")`, status: 500, log: "boom"},
 		{name: "none", handler: `pass`, status: 500, log: "handler returned None; return a str"},
-		{name: "bad status", handler: `return 99, "x"`, status: 500, log: "status: 99 is not a final HTTP status"},
+		{name: "bad status", handler: `return 99, "x"`, status: 500, log: "status: 99 is out of range (100-599)"},
+		{name: "informational status", handler: `return 150, "x"`, status: 500, log: "status: 150 is not a final HTTP status (200-599)"},
+		{name: "huge status", handler: `return 1 << 64, "x"`, status: 500, log: "status: 18446744073709551616 is out of range (100-599)"},
+		{name: "negative status", handler: `return -200, "x"`, status: 500, log: "status: -200 is out of range (100-599)"},
 		{name: "status not int", handler: `return "200", "x"`, status: 500, log: "status: got string, want int"},
 		{name: "bad body", handler: `return 200, [1]`, status: 500, log: "body: got list, want str or bytes"},
 		{name: "header injection", handler: `return 200, {"X-A": "a\r\nX-Evil: 1"}, "x"`, status: 500, log: "headers: invalid value for X-A"},
@@ -543,7 +546,9 @@ func TestArgumentErrors(t *testing.T) {
 		{`socket.serve_http(port=0, directory="/nonexistent/dir")`, "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/dir'"},
 		{fmt.Sprintf(`socket.serve_http(port=%d, host="127.0.0.1", handler=len)`, busyPort), "socket.serve_http: OSError: [Errno 98] Address already in use"},
 		{fmt.Sprintf(`socket.serve_http(port=%d, host="127.0.0.1", handler=len, background=True)`, busyPort), "OSError: [Errno 98] Address already in use"},
-		{`http.response(status=99)`, "http.response: status: 99 is not a final HTTP status"},
+		{`http.response(status=99)`, "http.response: status: 99 is out of range (100-599)"},
+		{`http.response(status=1 << 64)`, "http.response: status: 18446744073709551616 is out of range (100-599)"},
+		{`http.response(status=101)`, "http.response: status: 101 is not a final HTTP status (200-599)"},
 		{`http.response(body=[1])`, "http.response: body: got list"},
 	}
 	for _, c := range cases {
@@ -571,5 +576,42 @@ func TestHelpAndMembers(t *testing.T) {
 	}
 	if got := e.eval(t, `dir(http)`); got != `['get', 'post', 'request', 'response']` {
 		t.Fatalf("dir(http) = %s", got)
+	}
+}
+
+// TestStopFromHandler: a handler that stops its own server gets its
+// answer delivered and the server stops, as with Python's
+// ThreadingHTTPServer.shutdown() called from a handler. Regression test:
+// stop() waited for in-flight handlers, itself included, and the
+// client got "Remote end closed connection" after the grace period.
+func TestStopFromHandler(t *testing.T) {
+	for _, opts := range []string{", timeout=None", "", ", timeout=5"} {
+		t.Run("opts"+opts, func(t *testing.T) {
+			e := newEnv(t)
+			e.mustExec(t, `
+import socket, http
+holder = {}
+def h(req):
+    holder["srv"].stop()
+    return "bye " + str(holder["srv"].running)
+holder["srv"] = socket.serve_http(port=0, host="127.0.0.1", handler=h, background=True`+opts+`)
+url = holder["srv"].url
+r = http.get(url, timeout=None)
+got = (r.status, r.text)
+`)
+			if got := e.eval(t, "got"); got != `(200, 'bye False')` {
+				t.Fatalf("answer %s, want (200, \"bye False\")", got)
+			}
+			// stop() from elsewhere still waits until the server is down.
+			e.mustExec(t, `holder["srv"].stop()`)
+			if got := e.eval(t, `holder["srv"].running`); got != "False" {
+				t.Fatalf("running = %s after stop()", got)
+			}
+			if resp, err := client.Get(e.eval(t, "url")); err == nil {
+				resp.Body.Close()
+				t.Fatal("still serving after stop() from the handler")
+			}
+			e.log.waitFor(t, `"GET / HTTP/1.1" 200 -`)
+		})
 	}
 }

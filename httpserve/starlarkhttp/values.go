@@ -211,7 +211,7 @@ var ResponseBuiltin = starlark.NewBuiltin("http.response", newResponse)
 
 // ResponseDoc is the help text of ResponseBuiltin.
 const ResponseDoc = `response(status=200, headers={}, body="")
-Returns a response for a socket.serve_http handler: status is an int (100-599), headers a dict
+Returns a response for a socket.serve_http handler: status is a final HTTP status (200-599), headers a dict
 of str names to str values (or lists of them), body a str or bytes. The result has the fields
 of the client's responses: status, headers, body, text, ok, url, json().`
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	gohttp "net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,29 @@ srv.stop()
 `)
 	if err != nil || strings.TrimSpace(out) != "201 /x hi" {
 		t.Fatalf("%q %v", out, err)
+	}
+}
+
+// TestPostTooLargeGets413: a body over serve_http's 10 MiB limit comes
+// back as a 413 response, not ConnectionResetError. Regression test:
+// the server closed with the body unread, which reset the connection
+// while the client was still sending.
+func TestPostTooLargeGets413(t *testing.T) {
+	out, err := run(t, nil, `
+import socket, http
+srv = socket.serve_http(port=0, host="127.0.0.1", handler=lambda req: "ok", background=True)
+big = b"x" * (11 * 1024 * 1024)
+for i in range(5):
+    r = http.post(srv.url, big)
+    print(r.status)
+print(http.post(srv.url, b"small").status)
+srv.stop()
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Fields(out), []string{"413", "413", "413", "413", "413", "200"}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %q, want %q", got, want)
 	}
 }
 

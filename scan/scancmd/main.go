@@ -65,6 +65,7 @@ const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exc
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
 Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
 Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume).
+Host names are resolved by the system's resolver, or by the DNS server NETSTAR_RESOLVER names (ip[:port]).
 
 `
 
@@ -86,6 +87,7 @@ type config struct {
 	oG        string
 	banner    bool
 	namespace string
+	resolver  string // NETSTAR_RESOLVER as "ip:port", or ""
 	args      string // the command line, for outputs
 }
 
@@ -181,6 +183,16 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	}
 	if c.ports, err = scan.ParsePorts(*ports); err != nil {
 		return nil, usagef("-p: %v", err)
+	}
+	if c.namespace != "" {
+		if err := scan.CheckNamespace(c.namespace); err != nil {
+			return nil, usagef("--netns: %v", err)
+		}
+	}
+	if env, ok := lookupEnv(scan.EnvResolver); ok && env != "" {
+		if c.resolver, err = scan.ResolverAddr(env); err != nil {
+			return nil, usagef("%s: %v", scan.EnvResolver, err)
+		}
 	}
 
 	// Targets.

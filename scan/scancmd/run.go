@@ -139,6 +139,11 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	if c.retries == 0 {
 		sc.Retries = -1
 	}
+	if c.resolver != "" {
+		if sc.Resolver, err = scan.ResolverFor(c.resolver); err != nil {
+			return ExitUsage, fmt.Errorf("%s: %w", scan.EnvResolver, err)
+		}
+	}
 	if isTerminal(s.stderr) {
 		sc.Progress = s.stderr
 	}

@@ -103,6 +103,10 @@ func TestBadInput(t *testing.T) {
 		{"unwritable XML", nil, []string{"127.0.0.1", "-p", p, "-oX", dir}, `-oX: open ` + dir + `: is a directory`},
 		{"two outputs on stdout", nil, []string{"127.0.0.1", "-p", p, "-oJ", "-", "-oX", "-"}, `both write to stdout`},
 		{"unknown flag", nil, []string{"127.0.0.1", "--bogus"}, `flag provided but not defined: -bogus`},
+		{"missing netns", nil, []string{"127.0.0.1", "-p", p, "--netns", filepath.Join(dir, "nonexistent")}, `--netns: namespace ` + filepath.Join(dir, "nonexistent") + `: no such file`},
+		{"netns not a namespace", nil, []string{"127.0.0.1", "-p", p, "--netns", bad}, `not a namespace file`},
+		{"bad resolver", map[string]string{"NETSTAR_RESOLVER": "dns.example:53"}, []string{"127.0.0.1", "-p", p}, `NETSTAR_RESOLVER: resolver address "dns.example:53": want an IP address`},
+		{"bad resolver port", map[string]string{"NETSTAR_RESOLVER": "127.0.0.1:0"}, []string{"127.0.0.1", "-p", p}, `NETSTAR_RESOLVER: resolver address "127.0.0.1:0": port 0 out of range`},
 	} {
 		code, out, errs := runScan(t, tc.env, tc.args...)
 		if code != ExitUsage || !strings.Contains(errs, tc.want) {

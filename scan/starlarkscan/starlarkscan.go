@@ -12,7 +12,8 @@
 // it holds one host. Names are resolved with socket.gethostbyname (so
 // socket.setresolver applies; an unknown name is socket.gaierror);
 // reverse names, unless reverse=False, with Go's resolver (/etc/hosts
-// first).
+// first), which asks the DNS server socket.setresolver or
+// NETSTAR_RESOLVER names, if any, instead of the system's.
 //
 // A result has host, ip, name (the reverse name or ""), open, closed and
 // filtered (sorted lists of ports), ports (one record per port with port,
@@ -46,6 +47,7 @@ import (
 
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/pyerr"
 	"github.com/netstar/netstar/scan"
 	"github.com/netstar/netstar/table"
@@ -217,6 +219,15 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	}
 	if retries == 0 {
 		s.Retries = -1
+	}
+	// Reverse names come from the DNS server socket.setresolver or
+	// NETSTAR_RESOLVER named, as the rest of the module's lookups do.
+	if addr := socket.Resolver(); addr != "" && reverse {
+		r, err := scan.ResolverFor(addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", b.Name(), err)
+		}
+		s.Resolver = r
 	}
 	// Progress only where the session's stderr is a terminal.
 	if sess := interp.SessionOf(thread); sess != nil {

@@ -1,0 +1,43 @@
+package scancmd
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/netstar/netstar/modules/socket/dnstest"
+)
+
+// TestResolverFromEnv: with NETSTAR_RESOLVER set, a name only the DNS
+// fixture knows is scanned. Regression test: scancmd resolved names
+// with the system's resolver whatever NETSTAR_RESOLVER said.
+func TestResolverFromEnv(t *testing.T) {
+	dns := dnstest.NewServer()
+	defer dns.Close()
+	dns.AddA("only-the-fixture.netstar.test", "127.0.0.1")
+	port, accepted := countingListener(t)
+	code, out, errs := runScan(t, map[string]string{"NETSTAR_RESOLVER": dns.Addr},
+		"only-the-fixture.netstar.test", "-p", fmt.Sprint(port), "--seed", "1")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{`"host":"only-the-fixture.netstar.test"`, `"ip":"127.0.0.1"`, `"state":"open"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if accepted.Load() == 0 || dns.Queries() == 0 {
+		t.Errorf("%d probes, %d DNS queries", accepted.Load(), dns.Queries())
+	}
+	// A name the fixture does not know fails the scan (exit 1), without
+	// asking any other resolver.
+	before := dns.Queries()
+	code, _, errs = runScan(t, map[string]string{"NETSTAR_RESOLVER": dns.Addr},
+		"unknown.netstar.test", "-p", fmt.Sprint(port), "--seed", "1")
+	if code != ExitFailure || !strings.Contains(errs, "unknown.netstar.test") {
+		t.Errorf("unknown name: exit %d, stderr %q", code, errs)
+	}
+	if dns.Queries() == before {
+		t.Error("the unknown name never reached the fixture")
+	}
+}
