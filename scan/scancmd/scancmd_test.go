@@ -324,6 +324,7 @@ func TestResumeAfterKill(t *testing.T) {
 		if attempt > 60 {
 			t.Fatal("the scan never finished")
 		}
+		before := fileSize(ckpt)
 		cmd := child("scan", args...)
 		var b bytes.Buffer
 		cmd.Stderr = &b
@@ -342,6 +343,13 @@ func TestResumeAfterKill(t *testing.T) {
 				t.Fatalf("run %d: %v\n%s", attempt, err, b.String())
 			}
 		case <-time.After(time.Duration(100+rng.IntN(300)+100*attempt) * time.Millisecond):
+			if sig == syscall.SIGTERM {
+				// SIGTERM must find the scan's handler installed: wait
+				// until this run has written to its checkpoint.
+				for i := 0; i < 500 && fileSize(ckpt) <= before; i++ {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
 			cmd.Process.Signal(sig)
 			err := <-done
 			kills++
@@ -590,4 +598,13 @@ func TestMemory(t *testing.T) {
 	if mb >= 50 {
 		t.Errorf("peak RSS %.1f MB, want < 50 MB", mb)
 	}
+}
+
+// fileSize returns the size of the file at path, or -1.
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
 }
