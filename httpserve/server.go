@@ -131,6 +131,9 @@ type Server struct {
 
 	inflight inflight
 	dates    dateCache
+
+	budgetOnce sync.Once
+	budgetText string
 }
 
 // Listen binds cfg.Addr and returns a server that is ready to Start.
@@ -340,7 +343,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveBudget(rec *recorder, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
-	rec.guard(ctx, fmt.Sprintf("Request exceeded its time budget (%s)", s.cfg.Timeout))
+	rec.guard(ctx, s.budgetMsg())
 	stop := context.AfterFunc(ctx, rec.timeout)
 	s.cfg.Handler.ServeHTTP(rec, r.WithContext(ctx))
 	if !stop() {
@@ -349,6 +352,12 @@ func (s *Server) serveBudget(rec *recorder, r *http.Request) {
 		rec.timeout()
 	}
 	rec.finish()
+}
+
+// budgetMsg is the 503's explanation, formatted once per server.
+func (s *Server) budgetMsg() string {
+	s.budgetOnce.Do(func() { s.budgetText = fmt.Sprintf("Request exceeded its time budget (%s)", s.cfg.Timeout) })
+	return s.budgetText
 }
 
 func (s *Server) recoverPanic(rec *recorder, r *http.Request) {

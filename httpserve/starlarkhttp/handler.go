@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/netstar/netstar/httpserve"
 	"github.com/netstar/netstar/interp"
@@ -29,6 +30,27 @@ import (
 type Handler struct {
 	Session *interp.Session
 	Fn      starlark.Callable
+
+	// threads keeps finished request threads for reuse: making a thread
+	// costs more than the typical handler runs.
+	threads sync.Pool
+}
+
+// thread returns a Starlark thread for one request.
+func (h *Handler) thread(ctx context.Context) *starlark.Thread {
+	t, _ := h.threads.Get().(*starlark.Thread)
+	if t == nil {
+		t = h.Session.NewThread("serve_http")
+		t.SetLocal(handlerKey, h)
+	}
+	interp.SetContext(t, ctx)
+	return t
+}
+
+// release returns a thread that was never cancelled to the pool.
+func (h *Handler) release(t *starlark.Thread) {
+	interp.SetContext(t, context.Background())
+	h.threads.Put(t)
 }
 
 // ServeHTTP runs the callable for one request.
@@ -48,9 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	ctx := r.Context()
-	thread := h.Session.NewThread("serve_http " + r.URL.Path)
-	thread.SetLocal(handlerKey, h)
-	interp.SetContext(thread, ctx)
+	thread := h.thread(ctx)
 	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
 
 	h.Session.Lock()
@@ -60,7 +80,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a, err = toAnswer(v)
 	}
 	h.Session.Unlock()
-	stop()
+	if stop() {
+		h.release(thread) // never cancelled: reusable
+	}
 
 	if err != nil {
 		if ctx.Err() != nil {
