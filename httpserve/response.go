@@ -189,7 +189,11 @@ func (r *recorder) writeHeader(code int) {
 		return
 	}
 	r.wroteHeader, r.status = true, code
-	r.w.WriteHeader(code)
+	if code != http.StatusOK {
+		// An explicit WriteHeader makes net/http clone the header map;
+		// for 200 the first Write implies it.
+		r.w.WriteHeader(code)
+	}
 }
 
 func (r *recorder) Write(p []byte) (int, error) {
