@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/interp/interptest"
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
 	_ "github.com/netstar/netstar/modules/standard"
@@ -67,22 +68,8 @@ func lesson(t *testing.T, ctx context.Context, name string, args []string, input
 	return stdout.String(), stderr.String(), err
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is interptest.Buffer under its old name.
+type syncBuffer = interptest.Buffer
 
 // listen opens n TCP listeners on 127.0.0.1 that accept and hold
 // connections, and returns their ports.

@@ -9,11 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/interp/interptest"
 	_ "github.com/netstar/netstar/modules/standard"
 )
 
@@ -80,24 +80,8 @@ func runPython(t testing.TB, src string, argv []string, stdin string) (string, s
 	return out.String(), errb.String(), err
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of
-// threads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is interptest.Buffer under its old name.
+type syncBuffer = interptest.Buffer
 
 // mustTranslate translates src and fails the test on error.
 func mustTranslate(t testing.TB, name, src string) Result {

@@ -2,7 +2,6 @@ package starlarkhttp_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/interp/interptest"
 	_ "github.com/netstar/netstar/modules/standard"
 	"go.starlark.net/starlark"
 	"go.uber.org/goleak"
@@ -27,35 +27,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *syncBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *syncBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *syncBuffer) waitFor(t *testing.T, s string) string {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if out := l.String(); strings.Contains(out, s) {
-			return out
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("never saw %q in:\n%s", s, l.String())
-	return ""
-}
+// syncBuffer is interptest.Buffer under its old name.
+type syncBuffer = interptest.Buffer
 
 // env is a REPL-like session: globals stay mutable between chunks, so
 // the test can talk to a background server after the code ran.
@@ -219,7 +192,7 @@ func TestHandlerSemantics(t *testing.T) {
 			if c.name == "response" && strings.Join(resp.Header.Values("Set-Cookie"), ";") != "a=1;b=2" {
 				t.Errorf("Set-Cookie %q", resp.Header.Values("Set-Cookie"))
 			}
-			out := e.log.waitFor(t, fmt.Sprintf(`"%s /p HTTP/1.1" %d -`, method, c.status))
+			out := e.log.WaitFor(t, fmt.Sprintf(`"%s /p HTTP/1.1" %d -`, method, c.status))
 			if c.log != "" && !strings.Contains(out, c.log) {
 				t.Errorf("log lacks %q:\n%s", c.log, out)
 			}
@@ -381,8 +354,8 @@ def h(req):
 	}
 	// The access line is written when the handler has returned: its
 	// thread was cancelled.
-	e.log.waitFor(t, `"GET /loop HTTP/1.1" 503 -`)
-	out := e.log.waitFor(t, `"GET /sleep HTTP/1.1" 503 -`)
+	e.log.WaitFor(t, `"GET /loop HTTP/1.1" 503 -`)
+	out := e.log.WaitFor(t, `"GET /sleep HTTP/1.1" 503 -`)
 	if !strings.Contains(out, "code 503, message Request exceeded its time budget (500ms)") {
 		t.Errorf("log:\n%s", out)
 	}
@@ -421,7 +394,7 @@ print("after")
 `))
 		done <- err
 	}()
-	m := regexp.MustCompile(`Serving HTTP on 127\.0\.0\.1 port (\d+) \((http://127\.0\.0\.1:\d+/)\) \.\.\.`).FindStringSubmatch(out.waitFor(t, "Serving HTTP"))
+	m := regexp.MustCompile(`Serving HTTP on 127\.0\.0\.1 port (\d+) \((http://127\.0\.0\.1:\d+/)\) \.\.\.`).FindStringSubmatch(out.WaitFor(t, "Serving HTTP"))
 	if m == nil {
 		t.Fatalf("banner: %q", out.String())
 	}
@@ -520,7 +493,7 @@ func TestStaticFromStarlark(t *testing.T) {
 	if resp, _ := do(t, "GET", url+".secret", "", nil); resp.StatusCode != 404 {
 		t.Fatalf("dotfile: %d", resp.StatusCode)
 	}
-	e.log.waitFor(t, `"GET /.secret HTTP/1.1" 404 -`)
+	e.log.WaitFor(t, `"GET /.secret HTTP/1.1" 404 -`)
 	if got := e.eval(t, "[srv.host, srv.port > 0, srv.running, type(srv), str(srv) == '<http server %s>' % srv.url, dir(srv)]"); got != `['127.0.0.1', True, True, 'http_server', True, ['host', 'port', 'running', 'stop', 'url']]` {
 		t.Errorf("server value: %s", got)
 	}
@@ -611,7 +584,7 @@ got = (r.status, r.text)
 				resp.Body.Close()
 				t.Fatal("still serving after stop() from the handler")
 			}
-			e.log.waitFor(t, `"GET / HTTP/1.1" 200 -`)
+			e.log.WaitFor(t, `"GET / HTTP/1.1" 200 -`)
 		})
 	}
 }
