@@ -107,6 +107,25 @@ type recorder struct {
 	tooLarge    atomic.Bool
 	errMsg      string
 	notes       []string
+	onStop      func() // see OnStop
+}
+
+// OnStop registers f to run when the request's context ends early (its
+// time budget passes, the client goes away, the server stops), in the
+// goroutine that already watches it; f must be quick and must not write
+// to w. OnStop(w, nil) unregisters it: after that returns, f has either
+// run or never will. It reports false when the server watches nothing
+// for this request (no budget); the caller then watches the context
+// itself.
+func OnStop(w http.ResponseWriter, f func()) bool {
+	r, ok := w.(*recorder)
+	if !ok || !r.guarded {
+		return false
+	}
+	r.mu.Lock()
+	r.onStop = f
+	r.mu.Unlock()
+	return true
 }
 
 func (r *recorder) guard(budget context.Context, msg string) {
@@ -255,6 +274,9 @@ func (r *recorder) timeout() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.expired()
+	if r.onStop != nil {
+		r.onStop() // under mu: once OnStop(w, nil) returns, it never runs
+	}
 }
 
 // finish marks the handler as returned: a late timeout does nothing.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/netstar/netstar/httpserve"
 	"github.com/netstar/netstar/interp"
@@ -71,7 +72,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := r.Context()
 	thread := h.thread(ctx)
-	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
+	// Cancel the thread when the request ends early: through the
+	// server's own watch of the budget when there is one.
+	var cancelled atomic.Bool
+	cancel := func() { cancelled.Store(true); thread.Cancel(cancelReason(ctx)) }
+	stop := func() bool { httpserve.OnStop(w, nil); return !cancelled.Load() }
+	if !httpserve.OnStop(w, cancel) {
+		stopWatch := context.AfterFunc(ctx, cancel)
+		stop = func() bool { return stopWatch() && !cancelled.Load() }
+	}
 
 	h.Session.Lock()
 	v, err := starlark.Call(thread, h.Fn, starlark.Tuple{NewRequest(r, body)}, nil)
