@@ -182,7 +182,11 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		}
 	}()
 
-	globals, err := execMain(s, thread, filename, src)
+	var globals starlark.StringDict
+	err := s.Run(func() (err error) {
+		globals, err = s.ExecFile(thread, filename, src)
+		return err
+	})
 	// Python waits for the program's threads also after exit() or an
 	// uncaught error in the main thread.
 	if werr := s.Wait(ctx); err == nil {
@@ -243,19 +247,6 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// execMain runs the program holding the interpreter lock. A Go panic in
-// a builtin is reported as an internal error, never as a Go trace.
-func execMain(s *interp.Session, thread *starlark.Thread, filename string, src []byte) (globals starlark.StringDict, err error) {
-	s.Lock()
-	defer s.Unlock()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("netstar: internal error: %v (please report it)", p)
-		}
-	}()
-	return s.ExecFile(thread, filename, src)
 }
 
 // isTerminal reports whether w is a terminal.

@@ -19,44 +19,17 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/httpserve"
+	"github.com/netstar/netstar/interp/interptest"
 	"github.com/netstar/netstar/pyerr"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitFor polls the log until it contains s (the log is written when a
-// request ends, which can be just after the client has its answer).
-func (l *logBuffer) waitFor(t *testing.T, s string) string {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if out := l.String(); strings.Contains(out, s) {
-			return out
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("log never contained %q; log:\n%s", s, l.String())
-	return ""
-}
+// logBuffer is a concurrency-safe log sink; its WaitFor polls until the
+// log contains a line (the log is written when a request ends, which can
+// be just after the client has its answer).
+type logBuffer = interptest.Buffer
 
 func start(t *testing.T, cfg httpserve.Config) (*httpserve.Server, *logBuffer) {
 	t.Helper()
@@ -199,7 +172,7 @@ func TestStaticServesLikePython(t *testing.T) {
 		}
 	})
 
-	out := log.waitFor(t, `"GET /nope.txt HTTP/1.1" 404 -`)
+	out := log.WaitFor(t, `"GET /nope.txt HTTP/1.1" 404 -`)
 	line := regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4} \d{2}:\d{2}:\d{2}\] code 404, message File not found\n127\.0\.0\.1 - - \[[^]]+\] "GET /nope\.txt HTTP/1\.1" 404 -$`)
 	if !line.MatchString(out) {
 		t.Errorf("404 not logged like python; log:\n%s", out)
@@ -207,7 +180,7 @@ func TestStaticServesLikePython(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[[^]]+\] "GET /hello\.txt HTTP/1\.1" 200 -$`).MatchString(out) {
 		t.Errorf("200 not logged like python; log:\n%s", out)
 	}
-	log.waitFor(t, "code 501, message Unsupported method ('POST')")
+	log.WaitFor(t, "code 501, message Unsupported method ('POST')")
 }
 
 func TestStaticNeverLeavesTheRoot(t *testing.T) {
@@ -319,7 +292,7 @@ func TestHardening(t *testing.T) {
 	if err := <-body; !httpserve.IsTooLarge(err) {
 		t.Errorf("handler's body error %v is not IsTooLarge", err)
 	}
-	out := log.waitFor(t, `"GET /panic HTTP/1.1" 500 -`)
+	out := log.WaitFor(t, `"GET /panic HTTP/1.1" 500 -`)
 	for _, want := range []string{"panic: boom", "code 500, message Internal Server Error", "code 413, message Request entity too large"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
@@ -391,7 +364,7 @@ func TestTimeoutAnswers503AndCancels(t *testing.T) {
 	}
 	<-cancelled
 	wg.Wait()
-	log.waitFor(t, "code 503, message Request exceeded its time budget (200ms)")
+	log.WaitFor(t, "code 503, message Request exceeded its time budget (200ms)")
 }
 
 func TestBindErrors(t *testing.T) {
@@ -641,5 +614,5 @@ func TestTooLargeBodyGets413(t *testing.T) {
 			}
 		})
 	}
-	log.waitFor(t, "code 413, message Request entity too large")
+	log.WaitFor(t, "code 413, message Request entity too large")
 }

@@ -2,6 +2,7 @@ package interp_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"go.starlark.net/starlark"
@@ -45,5 +46,24 @@ func TestReprSpecialFloats(t *testing.T) {
 func TestParseAcceptsBOM(t *testing.T) {
 	if _, err := interp.Parse("bom.star", []byte("\ufeffx = 1\n")); err != nil {
 		t.Errorf("a UTF-8 BOM is refused: %v", err)
+	}
+}
+
+// TestRunRecoversPanic: a builtin that panics fails the program with an
+// error; the session and its lock stay usable.
+func TestRunRecoversPanic(t *testing.T) {
+	boom := starlark.NewBuiltin("boom", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		panic("broken builtin")
+	})
+	s := interp.New(interp.Config{Extra: starlark.StringDict{"boom": boom}})
+	defer s.Close()
+	th := s.NewThread("t")
+	err := s.Run(func() error { _, err := s.ExecFile(th, "p.star", []byte("boom()\n")); return err })
+	if err == nil || !strings.Contains(err.Error(), "internal error: broken builtin") {
+		t.Fatalf("err = %v, want an internal error", err)
+	}
+	th = s.NewThread("t2")
+	if err := s.Run(func() error { _, err := s.ExecFile(th, "q.star", []byte("x = 1\n")); return err }); err != nil {
+		t.Fatalf("session unusable after a panic: %v", err)
 	}
 }

@@ -17,6 +17,7 @@ package interp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -331,4 +332,19 @@ func (w *syncWriter) set(out io.Writer) {
 	w.mu.Lock()
 	w.w = out
 	w.mu.Unlock()
+}
+
+// Run calls fn holding the interpreter lock, as the main thread of a
+// program or REPL input runs. A Go panic in a builtin becomes an error
+// instead of ending the process (starlark.Call does not recover), so the
+// REPL's session and the terminal survive it.
+func (s *Session) Run(fn func() error) (err error) {
+	s.gil.Lock()
+	defer s.gil.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", p)
+		}
+	}()
+	return fn()
 }

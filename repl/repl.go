@@ -408,18 +408,10 @@ func (r *repl) eval(src string, pasting bool) (int, bool) {
 	return 0, false
 }
 
-// exec runs a chunk holding the interpreter lock. A Go panic in a
-// builtin becomes an error: it must not end the session or leave the
-// terminal raw.
-func (r *repl) exec(f *syntax.File) (err error) {
-	r.s.Lock()
-	defer r.s.Unlock()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error: %v (please report it)", p)
-		}
-	}()
-	return interp.ExecChunk(r.thread, f, r.globals)
+// exec runs a chunk holding the interpreter lock; a Go panic in a
+// builtin becomes an error.
+func (r *repl) exec(f *syntax.File) error {
+	return r.s.Run(func() error { return interp.ExecChunk(r.thread, f, r.globals) })
 }
 
 // echoFunc is the REPL's hidden builtin that shows the value of an

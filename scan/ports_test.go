@@ -113,3 +113,22 @@ func itoa(n int) string {
 		}
 	}
 }
+
+func TestEscapeBanner(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"SSH-2.0-OpenSSH_9.2\r\n", 40, "SSH-2.0-OpenSSH_9.2"},
+		{"220 a\r\n220 b\r\n", 40, `220 a\r\n220 b`},
+		{"tab\there", 40, `tab\there`},
+		{"bell\x07\x00", 40, `bell\x07\x00`},
+		{"abcdef", 3, "abc…"},
+		{"ñandú", 10, "ñandú"},
+	} {
+		if got := EscapeBanner(tc.in, tc.n); got != tc.want {
+			t.Errorf("EscapeBanner(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -566,4 +567,34 @@ func (p *plan) record(pr *probe, port Port) {
 		p.sinkErr = err
 		p.fail(err)
 	}
+}
+
+// EscapeBanner returns a banner on one line for tables and reports:
+// trailing line ends dropped, \r \n \t and other control bytes escaped
+// (they are not allowed in XML 1.0 either), cut to at most n runes with
+// an ellipsis.
+func EscapeBanner(s string, n int) string {
+	s = strings.TrimRight(s, "\r\n")
+	var sb strings.Builder
+	count := 0
+	for _, c := range s {
+		if count >= n {
+			sb.WriteString("…")
+			break
+		}
+		switch {
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\t':
+			sb.WriteString(`\t`)
+		case c < 0x20 || c == 0x7f || c == 0xfffd:
+			fmt.Fprintf(&sb, `\x%02x`, c&0xff)
+		default:
+			sb.WriteRune(c)
+		}
+		count++
+	}
+	return sb.String()
 }

@@ -84,15 +84,10 @@ func (r *Runner) Run(filename, code string) (err error) {
 	return err
 }
 
-func (r *Runner) exec(f *syntax.File) (err error) {
-	r.s.Lock()
-	defer r.s.Unlock()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error: %v (please report it)", p)
-		}
-	}()
-	return interp.ExecChunk(r.thread, f, r.globals)
+// exec runs a chunk holding the interpreter lock; a Go panic in a
+// builtin becomes an error.
+func (r *Runner) exec(f *syntax.File) error {
+	return r.s.Run(func() error { return interp.ExecChunk(r.thread, f, r.globals) })
 }
 
 // Interrupt stops the chunk that is running, if any, as Ctrl-C does.

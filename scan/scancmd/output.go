@@ -133,31 +133,6 @@ func xmlEscape(s string) string {
 	return sb.String()
 }
 
-// printable escapes control characters (not allowed in XML 1.0) and
-// cuts s to n bytes.
-func printable(s string, n int) string {
-	var sb strings.Builder
-	for _, c := range s {
-		if sb.Len() >= n {
-			sb.WriteString("...")
-			break
-		}
-		switch {
-		case c == '\r':
-			sb.WriteString(`\r`)
-		case c == '\n':
-			sb.WriteString(`\n`)
-		case c == '\t':
-			sb.WriteString(`\t`)
-		case c < 0x20 || c == 0x7f || c == 0xfffd:
-			fmt.Fprintf(&sb, `\x%02x`, c&0xff)
-		default:
-			sb.WriteRune(c)
-		}
-	}
-	return sb.String()
-}
-
 func addrType(ip netip.Addr) string {
 	if ip.Is4() {
 		return "ipv4"
@@ -213,7 +188,7 @@ func writeXML(w io.Writer, t *hostTable, info runInfo, a audit) error {
 				fmt.Fprintf(bw, "<service name=\"%s\" method=\"table\" conf=\"3\"/>", xmlEscape(name))
 			}
 			if b, ok := t.banners[bannerKey{h.ip, p.port}]; ok {
-				fmt.Fprintf(bw, "<script id=\"banner\" output=\"%s\"/>", xmlEscape(printable(b, 1024)))
+				fmt.Fprintf(bw, "<script id=\"banner\" output=\"%s\"/>", xmlEscape(scan.EscapeBanner(b, 1024)))
 			}
 			fmt.Fprintf(bw, "</port>\n")
 		}

@@ -457,7 +457,7 @@ func (r *Result) String() string {
 		}
 		row := []string{strconv.Itoa(p.Port) + "/tcp", p.State.String(), p.Service}
 		if r.banner {
-			row = append(row, printable(p.Banner, 40))
+			row = append(row, scan.EscapeBanner(p.Banner, 40))
 		}
 		rows = append(rows, row)
 	}
@@ -474,32 +474,6 @@ func (r *Result) String() string {
 		sb.WriteString(table.Render(header, rows))
 	}
 	fmt.Fprintf(&sb, "%d ports scanned in %.2f s", len(res.Ports), res.Elapsed.Seconds())
-	return sb.String()
-}
-
-// printable returns s on one line with control characters escaped,
-// cut to at most n runes.
-func printable(s string, n int) string {
-	s = strings.TrimRight(s, "\r\n")
-	var sb strings.Builder
-	count := 0
-	for _, c := range s {
-		if count >= n {
-			sb.WriteString("…")
-			break
-		}
-		switch {
-		case c == '\r':
-			sb.WriteString(`\r`)
-		case c == '\n':
-			sb.WriteString(`\n`)
-		case c < 0x20 || c == 0x7f || c == 0xfffd:
-			fmt.Fprintf(&sb, `\x%02x`, c&0xff)
-		default:
-			sb.WriteRune(c)
-		}
-		count++
-	}
 	return sb.String()
 }
 
