@@ -170,7 +170,10 @@ type loop struct {
 	// spare holds a socket per address family whose connect was refused
 	// synchronously: such a socket is unconnected again and can probe the
 	// next port, which saves a socket(2) and a close(2) per closed port.
-	spare  [2]int
+	spare [2]int
+	// batch holds a stream's records until it is full or the loop is
+	// about to wait; see plan.flush.
+	batch  []Record
 	events [256]unix.EpollEvent
 	buf    [BannerMax]byte
 }
@@ -198,6 +201,7 @@ func (l *loop) now() int64 { return int64(time.Since(l.e.p.start)) }
 
 // close closes the epoll instance and every socket still in flight.
 func (l *loop) close() {
+	l.flush()
 	for fd := range l.slots {
 		if l.slots[fd].phase != phaseFree {
 			l.free(fd)
@@ -226,6 +230,7 @@ func (l *loop) run() error {
 			if len(l.retryQ) == 0 && l.e.next.Load() >= int64(l.e.p.size()) {
 				return nil
 			}
+			l.flush()
 			if l.backoff > 0 {
 				time.Sleep(l.backoff)
 			} else if d := l.paceUntil - l.now(); d > 0 {
@@ -241,6 +246,9 @@ func (l *loop) run() error {
 			}
 			if l.paceUntil > now {
 				wait = min(wait, msUntil(l.paceUntil, now))
+			}
+			if wait > 0 {
+				l.flush()
 			}
 		}
 		n, err := unix.EpollWait(l.epfd, l.events[:], wait)
@@ -348,10 +356,16 @@ func (e *engine) sockaddr(pr *probe) (domain int, sa unix.Sockaddr, err error) {
 // probe must be retried later) and an error only for failures that no
 // retry can fix.
 func (l *loop) start(pr probe) (bool, error) {
-	domain, sa, err := l.e.sockaddr(&pr)
-	if err != nil {
-		return false, err
+	var zone uint32
+	if z := pr.ip.Zone(); z != "" {
+		idx, err := zoneIndex(z)
+		if err != nil {
+			return false, err
+		}
+		zone = idx
 	}
+	var dst rawSockaddr
+	domain := dst.set(&pr, zone)
 	l.e.p.sent.Add(1)
 	family := 0
 	if domain == unix.AF_INET6 {
@@ -360,6 +374,7 @@ func (l *loop) start(pr probe) (bool, error) {
 	fd := l.spare[family]
 	l.spare[family] = -1
 	if fd < 0 {
+		var err error
 		fd, err = unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
 			if isLocal(err) {
@@ -369,10 +384,14 @@ func (l *loop) start(pr probe) (bool, error) {
 		}
 	}
 	t0 := l.now()
-	err = unix.Connect(fd, sa)
-	if err == unix.EINPROGRESS {
+	errno := dst.connect(fd)
+	if errno == unix.EINPROGRESS {
 		// The kernel has usually handled a local peer's answer already.
-		err = unix.Connect(fd, sa)
+		errno = dst.connect(fd)
+	}
+	var err error
+	if errno != 0 {
+		err = errno
 	}
 	v, reason := classify(err)
 	switch v {
@@ -388,9 +407,10 @@ func (l *loop) start(pr probe) (bool, error) {
 		}
 		l.connQ.push(deadline{fd: int32(fd), gen: l.slots[fd].gen, at: t0 + l.e.timeout})
 	case vOpen:
+		_, sa, _ := l.e.sockaddr(&pr)
 		l.connected(fd, pr, t0, sa, false)
 	default:
-		if err == unix.ECONNREFUSED {
+		if errno == unix.ECONNREFUSED {
 			l.spare[family] = fd // connect(2) disconnected it again
 		} else {
 			unix.Close(fd)
@@ -590,14 +610,36 @@ func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner stri
 	if st != Filtered || reason != ReasonTimeout {
 		l.answered(&pr)
 	}
-	l.e.p.record(&pr, Port{
+	r, ok := l.e.p.outcome(&pr, Port{
 		Port:   int(pr.port),
 		State:  st,
 		Reason: reason,
 		Banner: banner,
 		RTT:    time.Duration(rtt),
 	})
+	if ok {
+		if l.batch == nil {
+			l.batch = make([]Record, 0, batchMax)
+		}
+		l.batch = append(l.batch, r)
+		if len(l.batch) == batchMax {
+			l.flush()
+		}
+	}
 	l.e.done.Add(1)
+}
+
+// batchMax is the most records a loop holds before it hands them to the
+// sink.
+const batchMax = 256
+
+// flush hands the loop's batched records to the sink.
+func (l *loop) flush() {
+	if len(l.batch) > 0 {
+		l.e.p.flush(l.batch)
+		clear(l.batch)
+		l.batch = l.batch[:0]
+	}
 }
 
 // isSelfConnect reports whether fd is connected to itself: its local

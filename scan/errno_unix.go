@@ -53,12 +53,19 @@ func isLocal(err error) bool {
 }
 
 func errnoName(err error) string {
-	en, ok := err.(syscall.Errno) // the engine's errors are bare errnos
-	if ok || errors.As(err, &en) {
-		if name := unix.ErrnoName(en); name != "" {
-			return name
-		}
-		return "errno " + en.Error()
+	if en, ok := err.(syscall.Errno); ok { // the engine's errors are bare errnos
+		return nameOf(en)
+	}
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return nameOf(en)
 	}
 	return err.Error()
+}
+
+func nameOf(en syscall.Errno) string {
+	if name := unix.ErrnoName(en); name != "" {
+		return name
+	}
+	return "errno " + en.Error()
 }

@@ -548,24 +548,42 @@ func (p *plan) countLocal(pr *probe) {
 
 // record stores the outcome of a probe: in results, or through the sink.
 func (p *plan) record(pr *probe, port Port) {
+	if r, ok := p.outcome(pr, port); ok {
+		p.flush([]Record{r})
+	}
+}
+
+// outcome counts the outcome of a probe and stores it in results; for a
+// stream it returns the record for the sink instead, with ok true.
+func (p *plan) outcome(pr *probe, port Port) (r Record, ok bool) {
 	p.states[port.State&3].Add(1)
 	if p.results != nil {
 		p.results[pr.host].Ports[pr.pi] = port
-		return
+		return Record{}, false
 	}
 	name, _, hasName := p.space.host(pr.host)
 	if !hasName {
 		name = ""
 	}
 	port.Service = serviceName(port.Port)
+	return Record{Pos: uint64(pr.pos), Host: name, IP: pr.ip, Port: port}, true
+}
+
+// flush hands records to the sink, taking the lock once for all of them:
+// the engine's loops batch their records so that they seldom wait for
+// one another (or for a loop the scheduler has descheduled while it held
+// the lock).
+func (p *plan) flush(batch []Record) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sinkErr != nil {
-		return
-	}
-	if err := p.sink(Record{Pos: uint64(pr.pos), Host: name, IP: pr.ip, Port: port}); err != nil {
-		p.sinkErr = err
-		p.fail(err)
+	for _, r := range batch {
+		if p.sinkErr != nil {
+			return
+		}
+		if err := p.sink(r); err != nil {
+			p.sinkErr = err
+			p.fail(err)
+		}
 	}
 }
 

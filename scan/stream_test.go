@@ -187,3 +187,37 @@ func TestStreamRate(t *testing.T) {
 		t.Error("rate -1 accepted")
 	}
 }
+
+// TestStreamCancelHandsOverBatches cancels a stream part-way. The event
+// loops hold records in batches; every probe the stats count as decided
+// must still reach the sink before Stream returns, or a checkpoint
+// would skip ports that no output holds.
+func TestStreamCancelHandsOverBatches(t *testing.T) {
+	n, _ := manyHosts(t)
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Random: true, Seed: 5}
+	for _, after := range []int{1, 300, 5000} {
+		t.Run(fmt.Sprint(after), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			got := 0
+			st, err := s.Stream(ctx, mustTargets(t, "127.0.0.0/18"), mustPorts(t, "22,80"), scan.StreamOptions{
+				Sink: func(r scan.Record) error {
+					if got++; got == after {
+						cancel()
+					}
+					return nil
+				},
+			})
+			if err != context.Canceled {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			decided := st.Open + st.Closed + st.Filtered
+			if uint64(got) != decided {
+				t.Errorf("sink got %d records, stats count %d decided", got, decided)
+			}
+			if decided >= st.Positions {
+				t.Errorf("all %d positions decided: the cancel came too late to test anything", decided)
+			}
+		})
+	}
+}

@@ -34,7 +34,9 @@ type journalRecord struct {
 	Record
 }
 
-func recordOf(r scan.Record, shard scan.Shard, seed uint64, now time.Time) Record {
+// recordOf converts an engine record; shard is the shard's String and now
+// the time, already formatted (both are the same for many records).
+func recordOf(r scan.Record, shard string, seed uint64, now string) Record {
 	return Record{
 		IP:      r.IP.String(),
 		Host:    r.Host,
@@ -45,10 +47,26 @@ func recordOf(r scan.Record, shard scan.Shard, seed uint64, now time.Time) Recor
 		Service: r.Service,
 		RTT:     r.RTT.Seconds(),
 		Banner:  r.Banner,
-		Shard:   shard.String(),
+		Shard:   shard,
 		Seed:    seed,
-		Time:    now.UTC().Format(time.RFC3339Nano),
+		Time:    now,
 	}
+}
+
+// clock formats the current time for records, as RFC 3339 in UTC. It
+// formats again at most once a millisecond: a scan writes up to hundreds
+// of records in one.
+type clock struct {
+	last time.Time
+	text string
+}
+
+func (c *clock) now() string {
+	t := time.Now()
+	if c.text == "" || t.Sub(c.last) >= time.Millisecond || t.Before(c.last) {
+		c.last, c.text = t, t.UTC().Format(time.RFC3339Nano)
+	}
+	return c.text
 }
 
 // check validates a record read back from a file.

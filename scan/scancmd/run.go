@@ -150,8 +150,13 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	lastMark := time.Now()
 	n := 0
 	var st scan.Stats
+	// The sink runs under the engine's lock, one record at a time, so
+	// one Record serves them all.
+	var rec Record
+	var clk clock
+	shard := c.shard.String()
 	opt.Sink = func(r scan.Record) error {
-		rec := recordOf(r, c.shard, c.seed, time.Now())
+		rec = recordOf(r, shard, c.seed, clk.now())
 		if s.journal != nil {
 			if err := s.journal.record(r.Pos, &rec); err != nil {
 				return fmt.Errorf("--resume %s: %w", c.resume, err)
