@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/netstar/netstar/scan"
@@ -23,6 +24,39 @@ type scanRun struct {
 	tracker tracker
 	prev    markLine // counters of earlier runs, from the checkpoint
 	written uint64
+
+	// mu guards the outputs and the journal between the sink and the
+	// flusher; dirty says records were written since the last flush.
+	mu       sync.Mutex
+	dirty    bool
+	flushErr error
+}
+
+// startFlusher flushes the outputs and marks the checkpoint every
+// markEvery while records arrive, so that a slow scan's results reach a
+// pipe or a file as they are found, not when a buffer fills. The
+// returned function stops it.
+func (s *scanRun) startFlusher() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(markEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			s.mu.Lock()
+			if s.dirty && s.flushErr == nil {
+				s.dirty = false
+				s.flushErr = s.checkpoint(scan.Stats{}, false)
+			}
+			s.mu.Unlock()
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // tracker follows the lowest position not yet recorded.
@@ -147,15 +181,18 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	if isTerminal(s.stderr) {
 		sc.Progress = s.stderr
 	}
-	lastMark := time.Now()
-	n := 0
 	var st scan.Stats
 	// The sink runs under the engine's lock, one record at a time, so
-	// one Record serves them all.
+	// one Record serves them all. s.mu orders it with the flusher.
 	var rec Record
 	var clk clock
 	shard := c.shard.String()
 	opt.Sink = func(r scan.Record) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.flushErr != nil {
+			return s.flushErr
+		}
 		rec = recordOf(r, shard, c.seed, clk.now())
 		if s.journal != nil {
 			if err := s.journal.record(r.Pos, &rec); err != nil {
@@ -164,20 +201,16 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		}
 		s.tracker.done(r.Pos)
 		s.written++
-		if err := s.emit(&rec); err != nil {
-			return err
-		}
-		if n++; n%64 == 0 && time.Since(lastMark) >= markEvery {
-			lastMark = time.Now()
-			return s.checkpoint(st, false)
-		}
-		return nil
+		s.dirty = true
+		return s.emit(&rec)
 	}
 	if ckpt != nil && ckpt.mark.Complete {
 		fmt.Fprintf(s.stderr, "netstar scan: %s records a complete scan: outputs rewritten, nothing probed\n", c.resume)
 		st.Positions = positions
 	} else {
+		stopFlusher := s.startFlusher()
 		st, err = sc.Stream(ctx, c.targets, c.ports, opt)
+		stopFlusher()
 	}
 	complete := err == nil
 	interrupted := ctx.Err() != nil

@@ -608,3 +608,40 @@ func fileSize(path string) int64 {
 	}
 	return st.Size()
 }
+
+// firstWrite is an io.Writer that keeps a copy of its first write.
+type firstWrite struct {
+	mu    sync.Mutex
+	first []byte
+	all   bytes.Buffer
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		w.first = bytes.Clone(p)
+	}
+	return w.all.Write(p)
+}
+
+// TestStreamsAsFound checks that a slow scan's records reach standard
+// output while it runs, not in one write at the end: with --rate 2 the
+// 4 probes are half a second apart, and the first write must hold fewer
+// than all 4 records.
+func TestStreamsAsFound(t *testing.T) {
+	port, _ := countingListener(t)
+	var out firstWrite
+	var errb bytes.Buffer
+	code := run(context.Background(), []string{"127.0.0.1", "-p", fmt.Sprintf("%d,1-3", port), "--rate", "2", "--seed", "1"},
+		strings.NewReader(""), &out, &errb, noEnv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if n := strings.Count(out.all.String(), "\n"); n != 4 {
+		t.Fatalf("%d records, want 4:\n%s", n, out.all.String())
+	}
+	if n := bytes.Count(out.first, []byte("\n")); n == 0 || n >= 4 {
+		t.Errorf("first write held %d records, want 1 to 3: output is not streamed", n)
+	}
+}
