@@ -484,8 +484,29 @@ type plan struct {
 	mu      sync.Mutex
 	sinkErr error
 
+	*Counters
+}
+
+// Counters are what a scan has done so far. They are safe to read while
+// the scan runs: see StreamOptions.Counters.
+type Counters struct {
 	sent, retries, localErrors, drops, skipped atomic.Int64
 	states                                     [4]atomic.Int64
+}
+
+// Stats returns the counters as Stats; the fields that are not counters
+// (sizes, Elapsed) are left zero.
+func (c *Counters) Stats() Stats {
+	return Stats{
+		Skipped:     uint64(c.skipped.Load()),
+		Open:        uint64(c.states[Open].Load()),
+		Closed:      uint64(c.states[Closed].Load()),
+		Filtered:    uint64(c.states[Filtered].Load()),
+		Sent:        uint64(c.sent.Load()),
+		Retries:     uint64(c.retries.Load()),
+		LocalErrors: uint64(c.localErrors.Load()),
+		Drops:       uint64(c.drops.Load()),
+	}
 }
 
 func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan, error) {
@@ -493,7 +514,7 @@ func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan
 	if space.total != 0 && n/space.total != uint64(len(ports)) || n >= 1<<62 {
 		return nil, ErrSpaceTooLarge
 	}
-	p := &plan{space: space, ports: ports, shard: s.Shard, start: start}
+	p := &plan{space: space, ports: ports, shard: s.Shard, start: start, Counters: new(Counters)}
 	if s.Random || !s.Shard.Whole() {
 		perm, err := NewPermutation(n, s.Seed)
 		if err != nil {

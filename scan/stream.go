@@ -37,6 +37,10 @@ type StreamOptions struct {
 	// Sink receives every outcome, one call at a time, as it is
 	// decided. An error from Sink stops the scan, and Stream returns it.
 	Sink func(Record) error
+	// Counters, when not nil, receives the scan's counters as it runs,
+	// so that a checkpoint written during the scan can hold them. It
+	// must be new (zero) for each call.
+	Counters *Counters
 }
 
 // Stats counts what a streamed scan did; the counters make merged
@@ -132,18 +136,16 @@ func (s *Scanner) Stream(ctx context.Context, targets []Target, ports []int, opt
 		return st, fmt.Errorf("scan: resume position %d is past the end of the walk (%d probes)", opt.From, p.count)
 	}
 	p.from, p.skip, p.sink = opt.From, opt.Done, opt.Sink
+	if opt.Counters != nil {
+		p.Counters = opt.Counters
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p.fail = func(error) { cancel() }
 	err = s.run(sctx, p)
-	st.Skipped = uint64(p.skipped.Load())
-	st.Open = uint64(p.states[Open].Load())
-	st.Closed = uint64(p.states[Closed].Load())
-	st.Filtered = uint64(p.states[Filtered].Load())
-	st.Sent = uint64(p.sent.Load())
-	st.Retries = uint64(p.retries.Load())
-	st.LocalErrors = uint64(p.localErrors.Load())
-	st.Drops = uint64(p.drops.Load())
+	counts := p.Stats()
+	st.Skipped, st.Open, st.Closed, st.Filtered = counts.Skipped, counts.Open, counts.Closed, counts.Filtered
+	st.Sent, st.Retries, st.LocalErrors, st.Drops = counts.Sent, counts.Retries, counts.LocalErrors, counts.Drops
 	st.Elapsed = time.Since(start)
 	p.mu.Lock()
 	serr := p.sinkErr

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netstar/netstar/modules/socket/dnstest"
 )
@@ -25,6 +26,11 @@ func TestResolverFromEnv(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
+	}
+	// The listener's accept loop runs on its own: give it time to count
+	// the probe's connection.
+	for i := 0; i < 500 && accepted.Load() == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
 	}
 	if accepted.Load() == 0 || dns.Queries() == 0 {
 		t.Errorf("%d probes, %d DNS queries", accepted.Load(), dns.Queries())

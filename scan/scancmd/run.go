@@ -30,6 +30,7 @@ type scanRun struct {
 	mu       sync.Mutex
 	dirty    bool
 	flushErr error
+	live     scan.Counters // this run's, for the checkpoint's marks
 }
 
 // startFlusher flushes the outputs and marks the checkpoint every
@@ -51,7 +52,7 @@ func (s *scanRun) startFlusher() (stop func()) {
 			s.mu.Lock()
 			if s.dirty && s.flushErr == nil {
 				s.dirty = false
-				s.flushErr = s.checkpoint(scan.Stats{}, false)
+				s.flushErr = s.checkpoint(s.live.Stats(), false)
 			}
 			s.mu.Unlock()
 		}
@@ -123,7 +124,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		return ExitUsage, err
 	}
 	s.tracker.above = map[uint64]struct{}{}
-	opt := scan.StreamOptions{Exclude: c.exclude}
+	opt := scan.StreamOptions{Exclude: c.exclude, Counters: &s.live}
 	if ckpt != nil {
 		// Replay what the checkpoint holds into the new outputs.
 		f, err := os.Open(c.resume)

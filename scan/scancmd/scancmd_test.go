@@ -645,3 +645,39 @@ func TestStreamsAsFound(t *testing.T) {
 		t.Errorf("first write held %d records, want 1 to 3: output is not streamed", n)
 	}
 }
+
+// TestMarksCountWhileRunning kills a scan with SIGKILL, as a pod is
+// killed, and reads its checkpoint: the marks written while it ran
+// must count the probes it sent, or the merged audit of a resumed scan
+// loses everything the killed run did.
+func TestMarksCountWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "scan.ckpt")
+	cmd := child("scan", "127.0.0.1", "-p", "1-2000", "--rate", "400", "--seed", "3", "--resume", ckpt, "-oJ", filepath.Join(dir, "o.jsonl"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var last markLine
+	for i := 0; i < 1000; i++ {
+		time.Sleep(10 * time.Millisecond)
+		data, _ := os.ReadFile(ckpt)
+		for line := range strings.Lines(string(data)) {
+			var m markLine
+			if strings.HasPrefix(line, `{"mark":`) && json.Unmarshal([]byte(line), &m) == nil && m.Mark != nil {
+				last = m
+			}
+		}
+		if last.Mark != nil && *last.Mark >= 50 {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if last.Mark == nil || *last.Mark < 50 {
+		t.Fatalf("no mark past position 50 in 10 s: %+v", last)
+	}
+	if last.Sent < *last.Mark {
+		t.Errorf("mark at position %d counts %d sent: every position below it was sent", *last.Mark, last.Sent)
+	}
+}
