@@ -85,6 +85,9 @@ func runShardsBench(args []string) error {
 		a := append([]string{"shards-child", space, "-p", ports, "--seed", "1", "-oJ", out}, extra...)
 		return n.Local.Command(self, a...)
 	}
+	tiny := func() *exec.Cmd {
+		return n.Local.Command(self, "shards-child", "127.0.0.1", "-p", "22", "--seed", "1", "-oJ", os.DevNull)
+	}
 	var rows [][]string
 	var netRuns, nmapRuns []shardRun
 	for i := range *runs {
@@ -173,12 +176,45 @@ func runShardsBench(args []string) error {
 			}
 			total, open = total+p, open+o
 		}
+		// What starting the processes costs: the same command on one
+		// port, once and 4 times side by side.
+		start1, err := startCost(1, func() *exec.Cmd { return tiny() })
+		if err != nil {
+			return err
+		}
+		start4, err := startCost(4, func() *exec.Cmd { return tiny() })
+		if err != nil {
+			return err
+		}
 		rows2 = append(rows2, []string{strconv.Itoa(i + 1), scanSecs(one.wall), scanSecs(wall), fmt.Sprintf("%.2f", wall.Seconds()/one.wall.Seconds()),
-			fmt.Sprintf("%d / %d open", total, open), fmt.Sprintf("%.1f", scanMb(maxRSS))})
+			fmt.Sprintf("%d / %d open", total, open), fmt.Sprintf("%.1f", scanMb(maxRSS)),
+			fmt.Sprintf("%.0f / %.0f ms", ms(start1), ms(start4)), fmt.Sprintf("%.2f", (wall-start4).Seconds()/(one.wall-start1).Seconds())})
 	}
 	fmt.Fprintln(stdout, "\n4 shards (0/4..3/4, same seed) side by side vs one unsharded run:")
-	fmt.Fprint(stdout, table.Render([]string{"run", "unsharded wall", "4 shards wall", "ratio (goal <= 1)", "probes / open (union)", "max shard RSS MB"}, rows2))
+	fmt.Fprint(stdout, table.Render([]string{"run", "unsharded wall", "4 shards wall", "ratio (goal <= 1)", "probes / open (union)", "max shard RSS MB",
+		"process start 1 / 4 side by side", "ratio less start"}, rows2))
+	fmt.Fprintln(stdout, "process start: the same command scanning one port; the last column compares the walls less that cost.")
 	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// startCost runs n commands side by side and returns their wall time.
+func startCost(n int, cmd func() *exec.Cmd) (time.Duration, error) {
+	start := time.Now()
+	cmds := make([]*exec.Cmd, n)
+	for k := range cmds {
+		cmds[k] = cmd()
+		if err := cmds[k].Start(); err != nil {
+			return 0, err
+		}
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			return 0, fmt.Errorf("%s: %w", c, err)
+		}
+	}
+	return time.Since(start), nil
 }
 
 func rate(r shardRun) float64 { return float64(r.probes) / max(r.wall.Seconds(), 1e-9) }
