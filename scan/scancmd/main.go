@@ -88,6 +88,7 @@ type config struct {
 	banner    bool
 	namespace string
 	resolver  string // NETSTAR_RESOLVER as "ip:port", or ""
+	where     map[string]string // host names from -iL: "FILE:LINE"
 	args      string // the command line, for outputs
 }
 
@@ -138,7 +139,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	c := &config{retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG,
+	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG,
 		banner: *banner, namespace: *namespace, args: "netstar scan " + strings.Join(args, " ")}
 
 	// Walk options first: they are the cheapest mistakes to catch.
@@ -207,7 +208,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		total += n
 	}
 	if *iL != "" {
-		ts, n, err := readTargetFile(*iL, stdin, budget-total)
+		ts, n, err := readTargetFile(*iL, stdin, budget-total, c.where)
 		if err != nil {
 			return nil, usagef("-iL: %v", err)
 		}
@@ -225,7 +226,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		c.exclude = append(c.exclude, ts...)
 	}
 	if *excludeFile != "" {
-		ts, _, err := readTargetFile(*excludeFile, stdin, math.MaxUint64>>2)
+		ts, _, err := readTargetFile(*excludeFile, stdin, math.MaxUint64>>2, nil)
 		if err != nil {
 			return nil, usagef("--exclude-file: %v", err)
 		}
@@ -254,19 +255,19 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	return c, nil
 }
 
-func readTargetFile(path string, stdin io.Reader, budget uint64) ([]scan.Target, uint64, error) {
+func readTargetFile(path string, stdin io.Reader, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, 0, errors.New("no standard input")
 		}
-		return parseTargetList(stdin, "stdin", budget)
+		return parseTargetList(stdin, "stdin", budget, where)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	return parseTargetList(f, path, budget)
+	return parseTargetList(f, path, budget, where)
 }
 
 // parseSeconds reads "1", "0.5" or a Go duration such as "500ms".

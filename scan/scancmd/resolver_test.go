@@ -2,6 +2,8 @@ package scancmd
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +47,28 @@ func TestResolverFromEnv(t *testing.T) {
 	}
 	if dns.Queries() == before {
 		t.Error("the unknown name never reached the fixture")
+	}
+}
+
+// TestUnresolvedNameFromList: a name from -iL that does not resolve is
+// reported with the file and line it came from, before any probe.
+func TestUnresolvedNameFromList(t *testing.T) {
+	dns := dnstest.NewServer()
+	defer dns.Close()
+	dns.AddA("known.netstar.test", "127.0.0.1")
+	port, accepted := countingListener(t)
+	list := filepath.Join(t.TempDir(), "targets.txt")
+	if err := os.WriteFile(list, []byte("# lab\n127.0.0.1\nknown.netstar.test, typo.netstar.test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runScan(t, map[string]string{"NETSTAR_RESOLVER": dns.Addr}, "-iL", list, "-p", fmt.Sprint(port), "--seed", "1")
+	if code != ExitFailure || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	if want := list + ":3: resolving typo.netstar.test"; !strings.Contains(errs, want) {
+		t.Errorf("stderr %q lacks %q", errs, want)
+	}
+	if accepted.Load() != 0 {
+		t.Errorf("%d probes reached the listener", accepted.Load())
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,6 +214,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		stopFlusher := s.startFlusher()
 		st, err = sc.Stream(ctx, c.targets, c.ports, opt)
 		stopFlusher()
+		err = c.locate(err)
 	}
 	complete := err == nil
 	interrupted := ctx.Err() != nil
@@ -376,4 +379,17 @@ func (s *scanRun) closeAll() {
 	for _, c := range s.closers {
 		c.Close()
 	}
+}
+
+// locate prefixes a failure to resolve a name from -iL with the file and
+// line the name came from.
+func (c *config) locate(err error) error {
+	var de *net.DNSError
+	if !errors.As(err, &de) {
+		return err
+	}
+	if at, ok := c.where[strings.TrimSuffix(de.Name, ".")]; ok {
+		return fmt.Errorf("%s: %w", at, err)
+	}
+	return err
 }

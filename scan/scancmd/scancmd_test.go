@@ -524,7 +524,7 @@ func FuzzTargetList(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ts, n, err := parseTargetList(strings.NewReader(s), "f", 1<<16)
+		ts, n, err := parseTargetList(strings.NewReader(s), "f", 1<<16, map[string]string{})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f:") {
 				t.Fatalf("error without the file name: %v", err)

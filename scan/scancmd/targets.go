@@ -18,8 +18,10 @@ const maxLine = 64 << 10
 // address, a CIDR block or a range (see scan.ParseTargets); "#" starts
 // a comment that runs to the end of the line. budget is the most hosts
 // the list may add; it returns the targets and the hosts they hold.
-// Errors name the file and the line.
-func parseTargetList(r io.Reader, name string, budget uint64) ([]scan.Target, uint64, error) {
+// Errors name the file and the line. When where is not nil, it maps each
+// host name in the list to its "FILE:LINE", for errors found later (a
+// name that does not resolve).
+func parseTargetList(r io.Reader, name string, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), maxLine)
 	var out []scan.Target
@@ -37,6 +39,11 @@ func parseTargetList(r io.Reader, name string, budget uint64) ([]scan.Target, ui
 		ts, n, err := parseTargetItems(text, budget-total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		for _, t := range ts {
+			if _, seen := where[t.Name]; t.Name != "" && where != nil && !seen {
+				where[t.Name] = fmt.Sprintf("%s:%d", name, line)
+			}
 		}
 		out = append(out, ts...)
 		total += n
