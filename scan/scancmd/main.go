@@ -87,9 +87,9 @@ type config struct {
 	oG        string
 	banner    bool
 	namespace string
-	resolver  string // NETSTAR_RESOLVER as "ip:port", or ""
+	resolver  string            // NETSTAR_RESOLVER as "ip:port", or ""
 	where     map[string]string // host names from -iL: "FILE:LINE"
-	args      string // the command line, for outputs
+	args      string            // the command line, for outputs
 }
 
 type usageError struct{ error }
