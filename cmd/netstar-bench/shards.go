@@ -85,8 +85,15 @@ func runShardsBench(args []string) error {
 		a := append([]string{"shards-child", space, "-p", ports, "--seed", "1", "-oJ", out}, extra...)
 		return n.Local.Command(self, a...)
 	}
+	// The shard comparison starts each process in the namespace through
+	// --netns, as a pod starts in its own, without ip netns exec.
+	direct := func(name string, extra ...string) *exec.Cmd {
+		out := filepath.Join(dir, name+".jsonl")
+		a := append([]string{"shards-child", space, "-p", ports, "--seed", "1", "--netns", n.Local.Path, "-oJ", out}, extra...)
+		return exec.Command(self, a...)
+	}
 	tiny := func() *exec.Cmd {
-		return n.Local.Command(self, "shards-child", "127.0.0.1", "-p", "22", "--seed", "1", "-oJ", os.DevNull)
+		return exec.Command(self, "shards-child", "127.0.0.1", "-p", "22", "--seed", "1", "--netns", n.Local.Path, "-oJ", os.DevNull)
 	}
 	var rows [][]string
 	var netRuns, nmapRuns []shardRun
@@ -143,7 +150,7 @@ func runShardsBench(args []string) error {
 	// 4 shards side by side vs one unsharded run.
 	var rows2 [][]string
 	for i := range *runs {
-		one, err := shardMeasure("unsharded", netstar("one"))
+		one, err := shardMeasure("unsharded", direct("one"))
 		if err != nil {
 			return err
 		}
@@ -151,7 +158,7 @@ func runShardsBench(args []string) error {
 		var cmds []*exec.Cmd
 		var hwms []func() int64
 		for k := range 4 {
-			cmd := netstar(fmt.Sprintf("shard%d", k), "--shard", fmt.Sprintf("%d/4", k))
+			cmd := direct(fmt.Sprintf("shard%d", k), "--shard", fmt.Sprintf("%d/4", k))
 			cmd.Stderr = nil
 			if err := cmd.Start(); err != nil {
 				return err
@@ -190,7 +197,7 @@ func runShardsBench(args []string) error {
 			fmt.Sprintf("%d / %d open", total, open), fmt.Sprintf("%.1f", scanMb(maxRSS)),
 			fmt.Sprintf("%.0f / %.0f ms", ms(start1), ms(start4)), fmt.Sprintf("%.2f", (wall-start4).Seconds()/(one.wall-start1).Seconds())})
 	}
-	fmt.Fprintln(stdout, "\n4 shards (0/4..3/4, same seed) side by side vs one unsharded run:")
+	fmt.Fprintln(stdout, "\n4 shards (0/4..3/4, same seed) side by side vs one unsharded run, each process entering the namespace with --netns:")
 	fmt.Fprint(stdout, table.Render([]string{"run", "unsharded wall", "4 shards wall", "ratio (goal <= 1)", "probes / open (union)", "max shard RSS MB",
 		"process start 1 / 4 side by side", "ratio less start"}, rows2))
 	fmt.Fprintln(stdout, "process start: the same command scanning one port; the last column compares the walls less that cost.")
