@@ -34,8 +34,10 @@ type StreamOptions struct {
 	// already done (a resumed scan's probes decided out of order). It is
 	// called from several goroutines at once and must not change.
 	Done func(pos uint64) bool
-	// Sink receives every outcome, one call at a time, as it is
-	// decided. An error from Sink stops the scan, and Stream returns it.
+	// Sink receives every outcome, one call at a time, soon after it is
+	// decided: the event loops hand their outcomes over in batches of up
+	// to 256, and at the latest before they wait for the network or
+	// stop. An error from Sink stops the scan, and Stream returns it.
 	Sink func(Record) error
 	// Counters, when not nil, receives the scan's counters as it runs,
 	// so that a checkpoint written during the scan can hold them. It
