@@ -60,7 +60,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
        [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
-       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [--banner]
+       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oA BASE] [--open] [--banner]
 
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
 Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
@@ -86,6 +86,7 @@ type config struct {
 	oX        string
 	oG        string
 	banner    bool
+	openOnly  bool
 	namespace string
 	resolver  string            // NETSTAR_RESOLVER as "ip:port", or ""
 	where     map[string]string // host names from -iL: "FILE:LINE"
@@ -121,7 +122,11 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		banner      = fs.Bool("banner", false, "read what open ports send first")
 		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
 		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
+		openOnly    = fs.Bool("open", false, "write only open ports, and in -oX/-oG only hosts with one (the summary and --resume still count every probe)")
+		oA          = fs.String("oA", "", "write `BASE`.jsonl, BASE.xml and BASE.gnmap")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
+		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
+		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
 	)
 	var positional []string
 	rest := args
@@ -140,7 +145,16 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		rest = rest[1:]
 	}
 	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG,
-		banner: *banner, namespace: *namespace, args: "netstar scan " + strings.Join(args, " ")}
+		banner: *banner, namespace: *namespace, openOnly: *openOnly, args: "netstar scan " + strings.Join(args, " ")}
+	if *oA != "" {
+		if c.oJ != "" || c.oX != "" || c.oG != "" {
+			return nil, usagef("-oA %s names all three outputs: give either -oA or -oJ/-oX/-oG", *oA)
+		}
+		if *oA == "-" {
+			return nil, usagef("-oA -: -oA needs a file name base (BASE.jsonl, BASE.xml, BASE.gnmap)")
+		}
+		c.oJ, c.oX, c.oG = *oA+".jsonl", *oA+".xml", *oA+".gnmap"
+	}
 
 	// Walk options first: they are the cheapest mistakes to catch.
 	if *shard != "" {

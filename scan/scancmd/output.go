@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,10 +74,35 @@ func parseAudit(s string) (a audit, ok bool) {
 
 // runInfo describes a run for the XML and grepable headers.
 type runInfo struct {
-	args  string
-	start time.Time
-	end   time.Time
-	ports []int // the port list, for scaninfo
+	args     string
+	start    time.Time
+	end      time.Time
+	ports    []int // the port list, for scaninfo
+	openOnly bool  // --open: list only hosts with an open port
+}
+
+// listedHosts returns the hosts of t in address order (with --open, only
+// those with an open port, as nmap's --open does) and how many hosts
+// were scanned.
+func listedHosts(t *hostTable, info runInfo) (listed []*hostAgg, scanned int) {
+	all := t.sorted()
+	scanned = len(all)
+	if !info.openOnly {
+		return all, scanned
+	}
+	return slices.DeleteFunc(all, func(h *hostAgg) bool {
+		return !slices.ContainsFunc(h.ports, func(p portEntry) bool { return p.state == scan.Open })
+	}), scanned
+}
+
+// openSink passes on only the records of open ports (--open).
+type openSink struct{ sink }
+
+func (s openSink) add(r *Record) error {
+	if r.State != "open" {
+		return nil
+	}
+	return s.sink.add(r)
 }
 
 // sink receives records as they are decided and finishes its output.
@@ -145,7 +171,7 @@ func addrType(ip netip.Addr) string {
 // the audit in runstats' summary.
 func writeXML(w io.Writer, t *hostTable, info runInfo, a audit) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	hosts := t.sorted()
+	hosts, scanned := listedHosts(t, info)
 	fmt.Fprintf(bw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n")
 	fmt.Fprintf(bw, "<!-- %s (nmap-compatible XML) -->\n", strings.ReplaceAll(xmlEscape(info.args), "--", "- -"))
 	fmt.Fprintf(bw, "<nmaprun scanner=\"nmap\" args=\"%s\" start=\"%d\" startstr=\"%s\" version=\"netstar\" xmloutputversion=\"1.05\">\n",
@@ -204,7 +230,7 @@ func writeXML(w io.Writer, t *hostTable, info runInfo, a audit) error {
 	if !a.Complete {
 		fmt.Fprintf(bw, " errormsg=\"scan interrupted: resume it with --resume\"")
 	}
-	fmt.Fprintf(bw, "/><hosts up=\"%d\" down=\"0\" total=\"%d\"/>\n</runstats>\n</nmaprun>\n", len(hosts), len(hosts))
+	fmt.Fprintf(bw, "/><hosts up=\"%d\" down=\"0\" total=\"%d\"/>\n</runstats>\n</nmaprun>\n", scanned, scanned)
 	return bw.Flush()
 }
 
@@ -212,7 +238,7 @@ func writeXML(w io.Writer, t *hostTable, info runInfo, a audit) error {
 // with its listed ports, and the summarized state as "Ignored State".
 func writeGrepable(w io.Writer, t *hostTable, info runInfo, a audit) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	hosts := t.sorted()
+	hosts, scanned := listedHosts(t, info)
 	fmt.Fprintf(bw, "# netstar scan initiated %s as: %s\n", info.start.Format(time.ANSIC), info.args)
 	for _, h := range hosts {
 		listed, extras := t.grouped(h)
@@ -235,7 +261,7 @@ func writeGrepable(w io.Writer, t *hostTable, info runInfo, a audit) error {
 		bw.WriteString("\n")
 	}
 	elapsed := info.end.Sub(info.start).Seconds()
-	fmt.Fprintf(bw, "# Nmap done at %s -- %d IP addresses (%d hosts up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC), len(hosts), len(hosts), elapsed)
+	fmt.Fprintf(bw, "# Nmap done at %s -- %d IP addresses (%d hosts up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC), scanned, scanned, elapsed)
 	fmt.Fprintf(bw, "# %s\n", a)
 	return bw.Flush()
 }

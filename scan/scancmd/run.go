@@ -223,7 +223,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		err = cerr
 	}
 	a := s.audit(st, complete)
-	info := runInfo{args: c.args, start: start, end: time.Now(), ports: c.ports}
+	info := runInfo{args: c.args, start: start, end: time.Now(), ports: c.ports, openOnly: c.openOnly}
 	for _, k := range s.sinks {
 		if ferr := k.finish(info, a); ferr != nil && err == nil {
 			err = fmt.Errorf("writing output: %w", ferr)
@@ -338,7 +338,11 @@ func (s *scanRun) openOutputs() error {
 		if err != nil {
 			return err
 		}
-		s.sinks = append(s.sinks, newJSONL(w))
+		var k sink = newJSONL(w)
+		if c.openOnly {
+			k = openSink{k}
+		}
+		s.sinks = append(s.sinks, k)
 	}
 	var table *hostTable
 	if c.oX != "" || c.oG != "" {

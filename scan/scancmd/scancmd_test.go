@@ -681,3 +681,46 @@ func TestMarksCountWhileRunning(t *testing.T) {
 		t.Errorf("mark at position %d counts %d sent: every position below it was sent", *last.Mark, last.Sent)
 	}
 }
+
+// TestOpenAndAllFormats: -oA writes the three formats; --open keeps
+// only open ports in JSON Lines and only hosts with one in XML and
+// grepable output, while the summary still counts every probe; nmap's
+// -sT and -Pn are accepted.
+func TestOpenAndAllFormats(t *testing.T) {
+	port, _ := countingListener(t)
+	base := filepath.Join(t.TempDir(), "scan")
+	code, out, errs := runScan(t, nil, "-sT", "-Pn", "127.0.0.1,127.0.0.2", "-p", fmt.Sprintf("1-5,%d", port), "--open", "-oA", base, "--seed", "2")
+	if code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+	recs := readJSONL(t, base+".jsonl")
+	if len(recs) != 1 || recs[0].IP != "127.0.0.1" || recs[0].Port != port || recs[0].State != "open" {
+		t.Errorf("JSON Lines with --open: %+v", recs)
+	}
+	g, _ := os.ReadFile(base + ".gnmap")
+	for _, want := range []string{"Host: 127.0.0.1 ()\tPorts: 1/closed/tcp//", fmt.Sprintf(", %d/open/tcp//", port), "-- 2 IP addresses (2 hosts up)"} {
+		if !strings.Contains(string(g), want) {
+			t.Errorf("grepable lacks %q:\n%s", want, g)
+		}
+	}
+	x, _ := os.ReadFile(base + ".xml")
+	if strings.Contains(string(g), "Host: 127.0.0.2") || strings.Contains(string(x), `addr="127.0.0.2"`) {
+		t.Errorf("--open listed 127.0.0.2, which has no open port:\n%s\n%s", g, x)
+	}
+	if !strings.Contains(string(x), `<address addr="127.0.0.1"`) || !strings.Contains(string(x), `<hosts up="2" down="0" total="2"/>`) {
+		t.Errorf("XML:\n%s", x)
+	}
+	if !strings.Contains(errs, "12 of 12 probes recorded") {
+		t.Errorf("summary: %s", errs)
+	}
+
+	for _, args := range [][]string{
+		{"127.0.0.1", "-oA", base, "-oJ", base + ".other"},
+		{"127.0.0.1", "-oA", "-"},
+	} {
+		code, _, errs := runScan(t, nil, args...)
+		if code != ExitUsage || !strings.Contains(errs, "-oA") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
