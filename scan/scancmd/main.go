@@ -129,7 +129,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
 	)
 	var positional []string
-	rest := args
+	rest := nmapPorts(args)
 	for {
 		if err := fs.Parse(rest); err != nil {
 			if err == flag.ErrHelp {
@@ -267,6 +267,24 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
 	}
 	return c, nil
+}
+
+// nmapPorts splits nmap's attached port argument (-p-, -p80, -p1-1024)
+// into -p and its value, which the flag package would take for a flag
+// named "p-" or "p80".
+func nmapPorts(args []string) []string {
+	out := make([]string, 0, len(args)+1)
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if v, ok := strings.CutPrefix(a, "-p"); ok && v != "" && !strings.HasPrefix(v, "=") {
+			out = append(out, "-p", v)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func readTargetFile(path string, stdin io.Reader, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -721,6 +722,23 @@ func TestOpenAndAllFormats(t *testing.T) {
 		code, _, errs := runScan(t, nil, args...)
 		if code != ExitUsage || !strings.Contains(errs, "-oA") {
 			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestNmapPorts(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"10.0.0.1", "-p-"}, []string{"10.0.0.1", "-p", "-"}},
+		{[]string{"-p80,443", "h"}, []string{"-p", "80,443", "h"}},
+		{[]string{"-p1-1024"}, []string{"-p", "1-1024"}},
+		{[]string{"-p", "22"}, []string{"-p", "22"}},
+		{[]string{"-p=22"}, []string{"-p=22"}},
+		{[]string{"-Pn", "-pn"}, []string{"-Pn", "-p", "n"}},
+		{[]string{"--", "-p80"}, []string{"--", "-p80"}},
+	}
+	for _, tt := range tests {
+		if got := nmapPorts(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("nmapPorts(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
