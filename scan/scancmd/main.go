@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/scan"
+	"github.com/netstar/netstar/services"
 	"golang.org/x/term"
 )
 
@@ -60,7 +61,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
        [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
-       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oA BASE] [--open] [--banner]
+       [--top-ports N] [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oA BASE] [--open] [--banner]
 
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
 Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
@@ -122,6 +123,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		banner      = fs.Bool("banner", false, "read what open ports send first")
 		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
 		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
+		topPorts    = fs.Int("top-ports", 0, "scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports")
 		openOnly    = fs.Bool("open", false, "write only open ports, and in -oX/-oG only hosts with one (the summary and --resume still count every probe)")
 		oA          = fs.String("oA", "", "write `BASE`.jsonl, BASE.xml and BASE.gnmap")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
@@ -198,6 +200,16 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	}
 	if c.ports, err = scan.ParsePorts(*ports); err != nil {
 		return nil, usagef("-p: %v", err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["top-ports"] {
+		if given["p"] {
+			return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
+		}
+		if c.ports, err = services.TopPorts(*topPorts, "tcp"); err != nil {
+			return nil, usagef("--top-ports: %v", err)
+		}
 	}
 	if c.namespace != "" {
 		if err := scan.CheckNamespace(c.namespace); err != nil {

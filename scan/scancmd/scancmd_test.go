@@ -742,3 +742,41 @@ func TestNmapPorts(t *testing.T) {
 		}
 	}
 }
+
+// TestTopPorts: --top-ports takes the ports nmap's frequency table ranks
+// first ($NMAPDIR's here, so the test does not depend on nmap's version)
+// and refuses to be combined with -p.
+func TestTopPorts(t *testing.T) {
+	dir := t.TempDir()
+	table := "a\t7/tcp\t0.1\nb\t9/tcp\t0.3\nc\t9/udp\t0.9\nd\t13/tcp\t0.2\ne\t5/tcp\t0.01\n"
+	if err := os.WriteFile(filepath.Join(dir, "nmap-services"), []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NMAPDIR", dir)
+	code, out, errs := runScan(t, nil, "127.0.0.1", "--top-ports", "3", "--seed", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []int
+	for line := range strings.Lines(out) {
+		var r Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.Port)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []int{7, 9, 13}) {
+		t.Errorf("ports %v, want [7 9 13]", got)
+	}
+	for _, args := range [][]string{
+		{"127.0.0.1", "--top-ports", "3", "-p", "22"},
+		{"127.0.0.1", "--top-ports", "0"},
+		{"127.0.0.1", "--top-ports", "9"},
+	} {
+		code, _, errs := runScan(t, nil, args...)
+		if code != ExitUsage || !strings.Contains(errs, "--top-ports") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
