@@ -21,7 +21,7 @@ import (
 	"github.com/netstar/netstar/table"
 )
 
-const mergeUsage = `usage: netstar merge [-f jsonl|xml|grep|table] [-o FILE] [--strict] FILE...
+const mergeUsage = `usage: netstar merge [-f jsonl|xml|grep|table] [-o FILE] [--open] [--strict] FILE...
 
 Join the outputs of netstar scan shards (JSON Lines, nmap XML or checkpoints; - reads stdin)
 into one. Duplicates are dropped and counted; the audit on stderr names missing shards,
@@ -42,6 +42,7 @@ func MergeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("f", "", "output `FORMAT`: jsonl, xml, grep or table (default: the inputs' format)")
 	out := fs.String("o", "-", "write to `FILE` (- for stdout)")
 	strict := fs.Bool("strict", false, "exit 1 when the audit finds missing shards, mixed seeds or incomplete runs")
+	openOnly := fs.Bool("open", false, "write only open ports (jsonl) or hosts with an open port (xml, grep), as netstar scan --open")
 	if err := fs.Parse(mergeArgs(args)); err != nil {
 		return ExitUsage
 	}
@@ -56,7 +57,7 @@ func MergeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netstar merge: -f %q: want jsonl, xml, grep or table\n", *format)
 		return ExitUsage
 	}
-	m := &merger{format: *format, stderr: stderr, start: time.Now(), shards: map[string]bool{}, seeds: map[uint64]bool{}}
+	m := &merger{format: *format, openOnly: *openOnly, stderr: stderr, start: time.Now(), shards: map[string]bool{}, seeds: map[uint64]bool{}}
 	code, err := m.run(files, stdin, stdout, *out, "netstar merge "+strings.Join(args, " "))
 	if err != nil {
 		fmt.Fprintf(stderr, "netstar merge: %v\n", err)
@@ -70,8 +71,9 @@ func MergeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 type merger struct {
-	format string
-	stderr io.Writer
+	format   string
+	openOnly bool
+	stderr   io.Writer
 
 	inputs  []input
 	seen    map[[18]byte]struct{} // jsonl output: (ip, port) written
@@ -174,6 +176,9 @@ func (m *merger) run(files []string, stdin io.Reader, stdout io.Writer, out, arg
 			return nil
 		}
 		m.seen[k] = struct{}{}
+		if m.openOnly && r.State != "open" {
+			return nil
+		}
 		return js.add(r)
 	}
 	for _, in := range m.inputs {
@@ -196,7 +201,7 @@ func (m *merger) run(files []string, stdin io.Reader, stdout io.Writer, out, arg
 			ports = append(ports, p)
 		}
 	}
-	info := runInfo{args: args, start: m.start, end: m.end, ports: ports}
+	info := runInfo{args: args, start: m.start, end: m.end, ports: ports, openOnly: m.openOnly}
 	a := m.mergedAudit()
 	var err error
 	switch m.format {

@@ -485,6 +485,37 @@ func TestMergeTable(t *testing.T) {
 	}
 }
 
+// TestMergeOpen: merge --open keeps the open ports (JSON Lines) or the
+// hosts with one (XML), as scan --open does.
+func TestMergeOpen(t *testing.T) {
+	in := `{"ip":"127.0.0.2","port":80,"proto":"tcp","state":"open","reason":"syn-ack","shard":"0/2","seed":1,"time":"2026-01-01T00:00:00Z"}
+{"ip":"127.0.0.2","port":81,"proto":"tcp","state":"closed","reason":"ECONNREFUSED","shard":"1/2","seed":1,"time":"2026-01-01T00:00:00Z"}
+{"ip":"127.0.0.3","port":80,"proto":"tcp","state":"closed","reason":"ECONNREFUSED","shard":"0/2","seed":1,"time":"2026-01-01T00:00:00Z"}
+`
+	for _, tt := range []struct {
+		format       string
+		want, unwant []string
+	}{
+		{"jsonl", []string{`"ip":"127.0.0.2","port":80,`}, []string{`"port":81`, `"ip":"127.0.0.3"`}},
+		{"xml", []string{`<address addr="127.0.0.2"`, `<hosts up="2" down="0" total="2"/>`}, []string{`addr="127.0.0.3"`}},
+	} {
+		var out, errb bytes.Buffer
+		if code := MergeMain([]string{"-f", tt.format, "--open", "-"}, strings.NewReader(in), &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tt.format, code, errb.String())
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s lacks %s:\n%s", tt.format, w, out.String())
+			}
+		}
+		for _, w := range tt.unwant {
+			if strings.Contains(out.String(), w) {
+				t.Errorf("%s has %s with --open:\n%s", tt.format, w, out.String())
+			}
+		}
+	}
+}
+
 func FuzzCheckpoint(f *testing.F) {
 	f.Add([]byte(`{"netstar_checkpoint":1,"args":"x","command":"c","seed":1,"positions":3}
 {"pos":1,"ip":"127.0.0.1","port":80,"proto":"tcp","state":"open","reason":"syn-ack","seed":1,"time":"t"}
