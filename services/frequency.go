@@ -88,7 +88,7 @@ func TopPorts(n int, proto string) ([]int, error) {
 
 func topPorts(n int, proto string, paths []string) ([]int, error) {
 	if n < 1 {
-		return nil, fmt.Errorf("top ports: want at least 1, not %d", n)
+		return nil, fmt.Errorf("want at least 1 port, not %d", n)
 	}
 	for _, path := range paths {
 		f, err := os.Open(path)
@@ -104,7 +104,7 @@ func topPorts(n int, proto string, paths []string) ([]int, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if n > len(freqs) {
-			return nil, fmt.Errorf("top ports: %s lists only %d %s ports, not %d", path, len(freqs), proto, n)
+			return nil, fmt.Errorf("%s lists only %d %s ports, not %d", path, len(freqs), proto, n)
 		}
 		ports := make([]int, n)
 		for i, f := range freqs[:n] {

@@ -1,7 +1,7 @@
 // Package starlarkscan adds scan to netstar's socket module: the Starlark
 // face of package scan.
 //
-//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0)
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None)
 //
 // target is a host name, an IPv4 or IPv6 address, a CIDR block, a
 // last-octet range ("10.0.0.1-20"), a comma-separated string of these or
@@ -25,8 +25,9 @@
 // shard="I/N" (0-based, needs seed) scans only every N-th probe of that
 // walk, so N calls with the same seed are disjoint and together
 // complete; a result then holds only its shard's ports. rate caps the
-// probes sent per second (0: no cap). These are netstar scan's --seed,
-// --shard and --rate.
+// probes sent per second (0: no cap). top_ports=N scans the N ports
+// nmap's frequency table ranks first instead of ports. These are netstar
+// scan's --seed, --shard, --rate and --top-ports.
 //
 // The scan runs without the interpreter lock and stops when the thread's
 // context is cancelled (Ctrl-C). A progress bar is drawn on stderr while a
@@ -50,15 +51,17 @@ import (
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/pyerr"
 	"github.com/netstar/netstar/scan"
+	"github.com/netstar/netstar/services"
 	"github.com/netstar/netstar/table"
 	"go.starlark.net/starlark"
 )
 
 // Doc is socket.scan's help text.
-const Doc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0)
+const Doc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None)
 Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
 target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
-ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs.
+ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs;
+top_ports=N instead scans the N ports nmap ranks as most often open (nmap's --top-ports; needs nmap's nmap-services).
 States as nmap -sT decides them: open (connected), closed (refused), filtered (no answer after retries, unreachable, prohibited).
 r.open, r.closed, r.filtered: sorted lists of ports; r.ports: records with port, state, reason (errno name), service, banner, rtt;
 r.host, r.ip, r.name (reverse name), r.elapsed (s). print(r) draws a table; json.encode(r) works.
@@ -164,11 +167,12 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		seedV    starlark.Value = starlark.None
 		shardV   starlark.Value = starlark.None
 		rateV    starlark.Value = starlark.MakeInt(0)
+		topPorts starlark.Value = starlark.None
 	)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
 		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
 		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse,
-		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV); err != nil {
+		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV, "top_ports?", &topPorts); err != nil {
 		return nil, err
 	}
 	walk, err := unpackWalk(b, seedV, shardV, rateV)
@@ -182,6 +186,18 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	var ports PortSpec
 	if err := ports.Unpack(portsV); err != nil {
 		return nil, argError(b, "ports", err)
+	}
+	if topPorts != starlark.None {
+		if hasKwarg(kwargs, "ports") || len(args) > 1 {
+			return nil, pyerr.Errorf("TypeError", "%s: give ports or top_ports, not both", b.Name())
+		}
+		n, err := starlark.AsInt32(topPorts)
+		if err != nil {
+			return nil, pyerr.Errorf("TypeError", "%s: for parameter top_ports: got %s, want an int", b.Name(), topPorts.Type())
+		}
+		if ports, err = services.TopPorts(n, "tcp"); err != nil {
+			return nil, pyerr.Errorf("ValueError", "%s: for parameter top_ports: %v", b.Name(), err)
+		}
 	}
 	secs, ok := starlark.AsFloat(timeout)
 	if !ok {
@@ -527,4 +543,14 @@ func (p *Port) String() string {
 		parts = append(parts, n+"="+interp.Repr(v))
 	}
 	return "scan_port(" + strings.Join(parts, ", ") + ")"
+}
+
+// hasKwarg reports whether name was passed as a keyword argument.
+func hasKwarg(kwargs []starlark.Tuple, name string) bool {
+	for _, kv := range kwargs {
+		if string(kv[0].(starlark.String)) == name {
+			return true
+		}
+	}
+	return false
 }

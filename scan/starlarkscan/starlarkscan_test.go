@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -140,6 +142,10 @@ func TestBadInput(t *testing.T) {
 		{`socket.scan("127.0.0.1", seed="x")`, `TypeError: socket.scan: for parameter seed: got string`},
 		{`socket.scan("127.0.0.1", rate=-1)`, `ValueError: socket.scan: for parameter rate: got -1, want probes per second >= 0`},
 		{`socket.scan("127.0.0.1", rate="fast")`, `TypeError: socket.scan: for parameter rate`},
+		{`socket.scan("127.0.0.1", top_ports=0)`, `ValueError: socket.scan: for parameter top_ports: want at least 1 port, not 0`},
+		{`socket.scan("127.0.0.1", top_ports="x")`, `TypeError: socket.scan: for parameter top_ports: got string, want an int`},
+		{`socket.scan("127.0.0.1", "22", top_ports=3)`, `TypeError: socket.scan: give ports or top_ports, not both`},
+		{`socket.scan("127.0.0.1", ports="22", top_ports=3)`, `TypeError: socket.scan: give ports or top_ports, not both`},
 	} {
 		out, err := run(t, nil, "import socket\n"+tc.call+"\n")
 		if err == nil || !strings.Contains(unquoteParam(err.Error()), tc.want) {
@@ -241,5 +247,22 @@ print(len(whole.ports), len(seen), sorted([p for p in seen if seen[p] == "open"]
 	}
 	if want := fmt.Sprintf("201 201 True [%d]", open); !strings.Contains(out, want) {
 		t.Errorf("output %q, want %q", out, want)
+	}
+}
+
+// TestTopPorts scans the ports of $NMAPDIR's frequency table that rank
+// first, as netstar scan --top-ports does.
+func TestTopPorts(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "nmap-services"), []byte("a 7/tcp 0.1\nb 9/tcp 0.3\nc 13/tcp 0.2\nd 5/tcp 0.01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NMAPDIR", dir)
+	out, err := run(t, nil, "import socket\nr = socket.scan(\"127.0.0.1\", top_ports=2, reverse=False)\nprint(r.closed)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out) != "[9, 13]" {
+		t.Errorf("closed ports %q, want [9, 13]", out)
 	}
 }
