@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/netstar/netstar/idncodec"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/pyerr"
 	"go.starlark.net/starlark"
@@ -185,7 +186,7 @@ var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread
 })
 
 // codec returns the canonical name of a supported encoding: "utf-8",
-// "ascii" or "latin-1"; anything else is Python's LookupError.
+// "ascii", "latin-1" or "idna"; anything else is Python's LookupError.
 func codec(fn, encoding string) (string, error) {
 	switch strings.ReplaceAll(strings.ToLower(encoding), "_", "-") {
 	case "utf-8", "utf8", "u8":
@@ -194,6 +195,8 @@ func codec(fn, encoding string) (string, error) {
 		return "ascii", nil
 	case "latin-1", "latin1", "iso-8859-1":
 		return "latin-1", nil
+	case "idna":
+		return "idna", nil
 	}
 	return "", pyerr.Errorf("LookupError", "%s: unknown encoding: %s", fn, encoding)
 }
@@ -224,8 +227,18 @@ func EncodeErrors(fn string, s starlark.String, encoding, errs string) (starlark
 	if err := checkErrors(fn, errs); err != nil {
 		return nil, err
 	}
-	if enc == "utf-8" {
+	switch enc {
+	case "utf-8":
 		return starlark.Bytes(s), nil
+	case "idna":
+		if errs != "strict" {
+			return nil, pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: unsupported error handling %s)", errs)
+		}
+		name, err := idncodec.Encode(string(s))
+		if err != nil {
+			return nil, err
+		}
+		return starlark.Bytes(name), nil
 	}
 	limit := rune(0x7f)
 	if enc == "latin-1" {
@@ -284,6 +297,15 @@ func Decode(fn string, b starlark.Bytes, encoding, errs string) (starlark.Value,
 	}
 	var sb strings.Builder
 	switch enc {
+	case "idna":
+		if errs != "strict" {
+			return nil, pyerr.Errorf("UnicodeError", "decoding with 'idna' codec failed (UnicodeError: Unsupported error handling %s)", errs)
+		}
+		name, err := idncodec.Decode(string(b))
+		if err != nil {
+			return nil, err
+		}
+		return starlark.String(name), nil
 	case "latin-1":
 		for i := 0; i < len(b); i++ {
 			sb.WriteRune(rune(b[i]))

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/netstar/netstar/idncodec"
 )
 
 // DefaultMaxHosts is the largest number of hosts a target spec may expand
@@ -162,10 +164,21 @@ func parseTarget(item string) (Target, error) {
 		t.First, t.Last = a, a
 		return t, nil
 	}
-	if err := checkHostname(item); err != nil {
-		return t, err
+	name := item
+	if !idncodec.IsASCII(name) {
+		// An internationalized name is looked up as Python's idna codec
+		// (and socket.gethostbyname) encodes it: españa.es is
+		// xn--espaa-rta.es.
+		ascii, err := idncodec.Encode(name)
+		if err != nil {
+			return t, fmt.Errorf("invalid target %q: not a host name, IP address, CIDR block or range", item)
+		}
+		name = ascii
 	}
-	t.Name = item
+	if err := checkHostname(name); err != nil {
+		return t, fmt.Errorf("invalid target %q: not a host name, IP address, CIDR block or range", item)
+	}
+	t.Name = name
 	return t, nil
 }
 

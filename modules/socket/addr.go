@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/netstar/netstar/idncodec"
 	"github.com/netstar/netstar/pyerr"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
@@ -113,7 +114,19 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 	}
 	switch h := t[0].(type) {
 	case starlark.String:
+		// Python passes an ASCII str as it is and a non-ASCII one
+		// through the idna codec.
 		spec.host = string(h)
+		if !idncodec.IsASCII(spec.host) {
+			host, err := idncodec.Encode(spec.host)
+			if err != nil {
+				if call == "create_connection" { // getaddrinfo's message there
+					return spec, err
+				}
+				return spec, pyerr.New("TypeError", "encoding of hostname failed")
+			}
+			spec.host = host
+		}
 	case starlark.Bytes:
 		spec.host = string(h)
 	case starlark.NoneType:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/builtins"
+	"github.com/netstar/netstar/idncodec"
 	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/pyerr"
 	"go.starlark.net/starlark"
@@ -280,12 +281,28 @@ func resolveFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if family == unix.AF_UNSPEC {
 		family = AnyFamily
 	}
-	results, err := blocking(thread, b, func(ctx context.Context) ([]Result, error) {
+	// Names go through Python's idna codec, as gethostbyname's do; one
+	// that cannot be encoded is an error in its own entry.
+	results := make([]Result, len(names))
+	var lookup []string
+	var at []int
+	for i, n := range names {
+		a, err := idncodec.Encode(n)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		lookup, at = append(lookup, a), append(at, i)
+	}
+	found, err := blocking(thread, b, func(ctx context.Context) ([]Result, error) {
 		defer clear()
-		return Resolve(ctx, names, BulkOptions{Workers: a.workers, Timeout: a.timeout, Family: family, Progress: progress})
+		return Resolve(ctx, lookup, BulkOptions{Workers: a.workers, Timeout: a.timeout, Family: family, Progress: progress})
 	})
 	if err != nil {
 		return nil, err
+	}
+	for j, i := range at {
+		results[i] = found[j]
 	}
 	return resultsDict(names, results), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,38 @@ socket.setresolver(%q)
 	if srv.Queries() == 0 {
 		t.Error("fixture saw no query")
 	}
+}
+
+// TestInternationalNames: a host name with non-ASCII letters is looked
+// up as Python's idna codec encodes it (españa is xn--espaa-rta), by
+// every call that takes a host.
+func TestInternationalNames(t *testing.T) {
+	srv := labServer(t)
+	srv.AddA("xn--espaa-rta.lab.test", "127.0.0.1")
+	srv.AddA("strasse.lab.test", "127.0.0.2")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	mustRun(t, "idna.star", fmt.Sprintf(`
+import socket
+assert.eq(socket.gethostbyname("españa.lab.test"), "127.0.0.1")
+assert.eq(socket.gethostbyname("ESPAÑA.lab.test"), "127.0.0.1")
+assert.eq(socket.gethostbyname("straße.lab.test"), "127.0.0.2")
+assert.eq(socket.gethostbyname_ex("españa.lab.test")[2], ["127.0.0.1"])
+assert.eq(socket.getaddrinfo("españa.lab.test", %[1]d, socket.AF_INET, socket.SOCK_STREAM)[0][4], ("127.0.0.1", %[1]d))
+s = socket.socket()
+assert.eq(s.connect_ex(("españa.lab.test", %[1]d)), 0)
+s.close()
+c = socket.create_connection(("españa.lab.test", %[1]d))
+c.close()
+r = socket.resolve(["españa.lab.test", "ñ..lab.test"])
+assert.eq(r["españa.lab.test"], ["127.0.0.1"])
+assert.eq(r["ñ..lab.test"].type, "UnicodeError")
+assert.fails(lambda: socket.gethostbyname("ñ..lab.test"), "label empty or too long")
+`, port))
 }
 
 // TestNoQueryForLiterals checks that IP literals and localhost never

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netstar/netstar/idncodec"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/pyerr"
 	"github.com/netstar/netstar/services"
@@ -301,17 +302,18 @@ func createConnection(thread *starlark.Thread, b *starlark.Builtin, args starlar
 }
 
 // hostArg accepts str or bytes as Python's gethostby* do (their "et"
-// format): a str goes through the idna codec first, then an embedded
-// NUL is refused.
+// format): a str goes through the idna codec first (españa.es is looked
+// up as xn--espaa-rta.es), then an embedded NUL is refused.
 func hostArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 	fn := strings.TrimPrefix(b.Name(), "socket.")
 	var host string
 	switch h := v.(type) {
 	case starlark.String:
-		if err := idnaCheck(string(h)); err != nil {
+		h2, err := idncodec.Encode(string(h))
+		if err != nil {
 			return "", err
 		}
-		host = string(h)
+		host = h2
 	case starlark.Bytes:
 		host = string(h)
 	case starlark.NoneType:
@@ -323,35 +325,6 @@ func hostArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be encoded string without null bytes, not %s", fn, pyType(v))
 	}
 	return host, nil
-}
-
-// idnaCheck is what Python's idna codec refuses in an ASCII host name
-// before any lookup: an empty or over-long label (3.11's messages).
-// Non-ASCII names are left to the resolver.
-func idnaCheck(host string) error {
-	for i := 0; i < len(host); i++ {
-		if host[i] >= 0x80 {
-			return nil
-		}
-	}
-	if host == "" {
-		return nil
-	}
-	labels := strings.Split(host, ".")
-	msg := ""
-	for _, l := range labels[:len(labels)-1] {
-		if len(l) == 0 || len(l) >= 64 {
-			msg = "label empty or too long"
-			break
-		}
-	}
-	if msg == "" && len(labels[len(labels)-1]) >= 64 {
-		msg = "label too long"
-	}
-	if msg == "" {
-		return nil
-	}
-	return pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: %s)", msg)
 }
 
 func oneHost(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (string, error) {
@@ -705,10 +678,11 @@ func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	case starlark.NoneType:
 		hasHost = false
 	case starlark.String:
-		if err := idnaCheck(string(h)); err != nil {
+		h2, err := idncodec.Encode(string(h))
+		if err != nil {
 			return nil, err
 		}
-		host = string(h)
+		host = h2
 	case starlark.Bytes:
 		host = string(h)
 	default:

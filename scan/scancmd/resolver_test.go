@@ -37,6 +37,14 @@ func TestResolverFromEnv(t *testing.T) {
 	if accepted.Load() == 0 || dns.Queries() == 0 {
 		t.Errorf("%d probes, %d DNS queries", accepted.Load(), dns.Queries())
 	}
+	// An internationalized name is looked up in its idna form.
+	dns.AddA("xn--espaa-rta.netstar.test", "127.0.0.1")
+	code, out, errs = runScan(t, map[string]string{"NETSTAR_RESOLVER": dns.Addr},
+		"españa.netstar.test", "-p", fmt.Sprint(port), "--seed", "1")
+	if code != ExitOK || !strings.Contains(out, `"host":"xn--espaa-rta.netstar.test","port":`) || !strings.Contains(out, `"state":"open"`) {
+		t.Errorf("españa.netstar.test: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+
 	// A name the fixture does not know fails the scan (exit 1), without
 	// asking any other resolver.
 	before := dns.Queries()
