@@ -223,15 +223,7 @@ func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 // Str returns Python's str(x): a string is itself, containers and bytes
 // show their elements as Python's repr does (str([b"a"]) is "[b'a']"),
 // and other values their own string form.
-func Str(x starlark.Value) string {
-	switch x := x.(type) {
-	case starlark.String:
-		return string(x)
-	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict, starlark.Float:
-		return interp.Repr(x)
-	}
-	return x.String()
-}
+func Str(x starlark.Value) string { return interp.Str(x) }
 
 func reprBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value

@@ -208,14 +208,16 @@ func publicMembers(module string) []string {
 // pyMethods are Python method spellings Starlark's built-in types lack.
 // Calls of these names are routed through __pymethod__, which decides by
 // the receiver's type at run time (json.encode(x) stays json.encode).
-var pyMethods = map[string]bool{"encode": true, "decode": true}
+var pyMethods = map[string]bool{"encode": true, "decode": true, "format": true}
 
-// RewriteMethods rewrites calls x.encode(...) and x.decode(...) in f into
-// __pymethod__(x, "encode", ...), in place.
+// RewriteMethods rewrites calls x.encode(...), x.decode(...) and
+// x.format(...) in f into __pymethod__(x, "encode", ...), in place.
 //
 // It also makes |, & and ^ between two bools give a bool, as in Python
 // (the course writes `if (host == None) | (ports[0] == None):`), by
-// wrapping the left operand of those operators in __pyop__.
+// wrapping the left operand of those operators in __pyop__; and it wraps
+// a string literal left of % too, so that "%5d" % n formats as Python's
+// % does (Starlark's takes no width or precision).
 func RewriteMethods(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if bin, ok := n.(*syntax.BinaryExpr); ok {
@@ -223,6 +225,11 @@ func RewriteMethods(f *syntax.File) {
 			case syntax.PIPE, syntax.AMP, syntax.CIRCUMFLEX:
 				pos, _ := bin.X.Span()
 				bin.X = &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{bin.X}, Rparen: pos}
+			case syntax.PERCENT:
+				if lit, ok := bin.X.(*syntax.Literal); ok && lit.Token == syntax.STRING {
+					pos, _ := bin.X.Span()
+					bin.X = &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{bin.X}, Rparen: pos}
+				}
 			}
 			return true
 		}

@@ -140,8 +140,9 @@ func importModule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	return out, nil
 }
 
-// methodBuiltin implements the Python method spellings Starlark lacks:
-// str.encode and bytes.decode. Any other receiver gets its own method.
+// methodBuiltin implements the Python method spellings Starlark lacks
+// or keeps small: str.encode, bytes.decode and str.format (with format
+// specs). Any other receiver gets its own method.
 var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	// The rewrite always passes (receiver, "name", ...), but __pymethod__
 	// is a visible global a program may call by hand.
@@ -155,6 +156,13 @@ var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread
 	recv, rest := args[0], args[2:]
 	switch x := recv.(type) {
 	case starlark.String:
+		if name == "format" {
+			out, err := Format(string(x), rest, kwargs)
+			if err != nil {
+				return nil, err
+			}
+			return starlark.String(out), nil
+		}
 		if name == "encode" {
 			var encoding, errs string = "utf-8", "strict"
 			if err := starlark.UnpackArgs("str.encode", rest, kwargs, "encoding?", &encoding, "errors?", &errs); err != nil {

@@ -8,7 +8,8 @@ import (
 )
 
 // opBuiltin is __pyop__: it wraps the left operand of |, & and ^ so that
-// two bools combine as in Python; any other operands get Starlark's own
+// two bools combine as in Python, and a string left of % so that it
+// formats as Python's % does; any other operands get Starlark's own
 // operator.
 var opBuiltin = starlark.NewBuiltin(opFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 || len(kwargs) != 0 {
@@ -33,6 +34,13 @@ func (p pyOperand) Binary(op syntax.Token, y starlark.Value, side starlark.Side)
 	x := p.v
 	if side == starlark.Right {
 		x, y = y, x
+	}
+	if s, ok := x.(starlark.String); ok && op == syntax.PERCENT {
+		out, err := Percent(string(s), y)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.String(out), nil
 	}
 	if bx, ok := x.(starlark.Bool); ok {
 		if by, ok := y.(starlark.Bool); ok {

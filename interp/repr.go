@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,7 +41,7 @@ func writeRepr(sb *strings.Builder, v starlark.Value, depth int) {
 		case math.IsNaN(f):
 			sb.WriteString("nan")
 		default:
-			sb.WriteString(x.String())
+			sb.WriteString(floatRepr(f))
 		}
 	case starlark.String:
 		sb.WriteString(quote(string(x), false))
@@ -83,6 +84,23 @@ func writeRepr(sb *strings.Builder, v starlark.Value, depth int) {
 	default:
 		sb.WriteString(v.String())
 	}
+}
+
+// floatRepr is Python's repr of a finite float: the shortest digits that
+// read back the same, in fixed notation from 1e-4 up to 1e16 (with ".0"
+// when integral, 1234567.0) and in exponent notation outside (1e+16,
+// 1.5e-05).
+func floatRepr(f float64) string {
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".") {
+		s += ".0"
+	}
+	return s
 }
 
 // quote quotes s as Python's repr does: single quotes unless s contains

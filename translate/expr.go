@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -372,13 +371,6 @@ func (t *translator) call(e *ast.Call) string {
 	if e.Kwargs != nil {
 		args = append(args, "**"+t.expr(e.Kwargs, precLambda))
 	}
-	if attr, ok := e.Func.(*ast.Attribute); ok && attr.Attr == "format" {
-		if str, ok := attr.Value.(*ast.Str); ok {
-			if spec := formatSpec(string(str.S)); spec != "" {
-				return t.fail(todof(secFormat, "format spec %q: Starlark's format has no widths or precisions", spec))
-			}
-		}
-	}
 	return fn + "(" + strings.Join(args, ", ") + ")"
 }
 
@@ -433,8 +425,6 @@ func (t *translator) builtinCall(name string, args []ast.Expr) (string, bool) {
 	return "", false
 }
 
-var percentRE = regexp.MustCompile(`%(\([^)]*\))?([-+ #0-9.*]*)([a-zA-Z%])`)
-
 func (t *translator) binop(e *ast.BinOp) (string, int) {
 	if (e.Op == ast.BitOr || e.Op == ast.BitAnd) && boolish(e.Left) && boolish(e.Right) {
 		// (host == None) | (port == None): Starlark has no bool |.
@@ -452,15 +442,6 @@ func (t *translator) binop(e *ast.BinOp) (string, int) {
 			return v, precAtom
 		}
 		return t.fail(todof(secOther, "the ** operator is not supported (use math.pow for floats)")), precAtom
-	}
-	if e.Op == ast.Modulo {
-		if str, ok := e.Left.(*ast.Str); ok {
-			for _, m := range percentRE.FindAllStringSubmatch(string(str.S), -1) {
-				if m[2] != "" {
-					return t.fail(todof(secFormat, "%% format %q: Starlark's %% has no widths or precisions", m[0])), precAtom
-				}
-			}
-		}
 	}
 	op, ok := binOps[e.Op]
 	if !ok {
@@ -674,33 +655,6 @@ func quoteBytes(s []byte, q byte) string {
 	return b.String()
 }
 
-// formatSpec returns the first replacement field of a str.format string
-// that uses a format spec (":>5", ":.2f"), which Starlark lacks.
-func formatSpec(s string) string {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			if i+1 < len(s) && s[i+1] == '{' {
-				i++
-				continue
-			}
-			j := strings.IndexByte(s[i:], '}')
-			if j < 0 {
-				return ""
-			}
-			field := s[i : i+j+1]
-			if strings.Contains(field, ":") {
-				return field
-			}
-			i += j
-		case '}':
-			if i+1 < len(s) && s[i+1] == '}' {
-				i++
-			}
-		}
-	}
-	return ""
-}
 
 // reprFormat rewrites "a {!r}".format(x) as "a {}".format(repr(x)):
 // netstar's repr() is Python's, Starlark's {!r} is not (it quotes

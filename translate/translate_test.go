@@ -197,10 +197,10 @@ print(f'{port}' f"-{estado}" "-{no}")
 		out:  "Puerto 80: 'abierto' 1 {literal} port=80 estado='abierto'\n80-abierto-{no}\n",
 	},
 	{
-		name: "f-string with a format spec is a TODO",
-		py:   "x = 1.5\nprint(f\"{x:.2f}\")\n",
-		todo: "format spec",
-		out:  "",
+		name: "format specs and % widths run as in Python",
+		py:   "x = 1.5\nprint(f\"{x:.2f}|{'ab':>4}\")\nprint(\"%-6s|%5.1f\" % (\"ab\", 2.25))\n",
+		want: []string{`"{:.2f}|{:>4}".format(x, "ab")`, `"%-6s|%5.1f" % ("ab", 2.25)`},
+		out:  "1.50|  ab\nab    |  2.2\n",
 	},
 	{
 		name: "with socket as s",
