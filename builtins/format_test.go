@@ -100,4 +100,3 @@ func TestFormatAgainstPython(t *testing.T) {
 		}
 	}
 }
-

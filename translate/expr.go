@@ -655,7 +655,6 @@ func quoteBytes(s []byte, q byte) string {
 	return b.String()
 }
 
-
 // reprFormat rewrites "a {!r}".format(x) as "a {}".format(repr(x)):
 // netstar's repr() is Python's, Starlark's {!r} is not (it quotes
 // strings with "). Only all-automatic fields ({}, {!r}, {!s}) with one

@@ -386,10 +386,10 @@ print(x, y, "ñandú")
 		out:  "it's dice \"hola\" ñandú\n",
 	},
 	{
-		name: "% with a width is a TODO",
+		name: "% with a width runs as in Python",
 		py:   "print('%5d' % 3)\nprint('ok')\n",
-		todo: "%% format",
-		out:  "ok\n",
+		want: []string{"print('%5d' % 3)"},
+		out:  "    3\nok\n",
 	},
 	{
 		name:     "while else is a TODO",
