@@ -61,7 +61,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
        [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
-       [--top-ports N] [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oA BASE] [--open] [--banner]
+       [--top-ports N] [-T0..5] [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--banner]
 
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
 Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
@@ -86,6 +86,7 @@ type config struct {
 	oJ        string
 	oX        string
 	oG        string
+	oN        string
 	banner    bool
 	openOnly  bool
 	namespace string
@@ -120,16 +121,21 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		oJ          = fs.String("oJ", "", "write JSON Lines to `FILE` (- for stdout)")
 		oX          = fs.String("oX", "", "write nmap XML to `FILE` (- for stdout)")
 		oG          = fs.String("oG", "", "write nmap grepable output to `FILE` (- for stdout)")
+		oN          = fs.String("oN", "", "write the report as a table of open and filtered ports per host, nmap's normal output, to `FILE` (- for stdout)")
 		banner      = fs.Bool("banner", false, "read what open ports send first")
 		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
 		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
 		topPorts    = fs.Int("top-ports", 0, "scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports")
 		openOnly    = fs.Bool("open", false, "write only open ports, and in -oX/-oG only hosts with one (the summary and --resume still count every probe)")
-		oA          = fs.String("oA", "", "write `BASE`.jsonl, BASE.xml and BASE.gnmap")
+		oA          = fs.String("oA", "", "write `BASE`.nmap, BASE.xml and BASE.gnmap, as nmap does, and BASE.jsonl")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
 		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
 		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
+		timing      [6]*bool
 	)
+	for i := range timing {
+		timing[i] = fs.Bool(fmt.Sprintf("T%d", i), false, timingHelp[i])
+	}
 	var positional []string
 	rest := nmapPorts(args)
 	for {
@@ -146,16 +152,22 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG,
+	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG, oN: *oN,
 		banner: *banner, namespace: *namespace, openOnly: *openOnly, args: "netstar scan " + strings.Join(args, " ")}
 	if *oA != "" {
-		if c.oJ != "" || c.oX != "" || c.oG != "" {
-			return nil, usagef("-oA %s names all three outputs: give either -oA or -oJ/-oX/-oG", *oA)
+		if c.oJ != "" || c.oX != "" || c.oG != "" || c.oN != "" {
+			return nil, usagef("-oA %s names all the outputs: give either -oA or -oN/-oX/-oG/-oJ", *oA)
 		}
 		if *oA == "-" {
-			return nil, usagef("-oA -: -oA needs a file name base (BASE.jsonl, BASE.xml, BASE.gnmap)")
+			return nil, usagef("-oA -: -oA needs a file name base (BASE.nmap, BASE.xml, BASE.gnmap, BASE.jsonl)")
 		}
-		c.oJ, c.oX, c.oG = *oA+".jsonl", *oA+".xml", *oA+".gnmap"
+		c.oN, c.oX, c.oG, c.oJ = *oA+".nmap", *oA+".xml", *oA+".gnmap", *oA+".jsonl"
+	}
+
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if err := c.applyTiming(timing, given, timeout); err != nil {
+		return nil, err
 	}
 
 	// Walk options first: they are the cheapest mistakes to catch.
@@ -201,8 +213,6 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	if c.ports, err = scan.ParsePorts(*ports); err != nil {
 		return nil, usagef("-p: %v", err)
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if given["top-ports"] {
 		if given["p"] {
 			return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
@@ -267,7 +277,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		return nil, usagef("-iL - and --exclude-file - cannot both read stdin")
 	}
 	outs := map[string]string{}
-	for flagName, path := range map[string]string{"-oJ": c.oJ, "-oX": c.oX, "-oG": c.oG} {
+	for flagName, path := range map[string]string{"-oJ": c.oJ, "-oX": c.oX, "-oG": c.oG, "-oN": c.oN} {
 		if path == "-" {
 			if other, dup := outs["-"]; dup {
 				return nil, usagef("%s - and %s - both write to stdout: give one of them a file", other, flagName)
@@ -279,6 +289,45 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
 	}
 	return c, nil
+}
+
+// timingHelp documents nmap's timing templates as netstar scan reads them.
+var timingHelp = [6]string{
+	"nmap's paranoid timing: one probe at a time, one every 5 minutes (--max-concurrency 1 --rate 0.0033)",
+	"nmap's sneaky timing: one probe at a time, one every 15 s (--max-concurrency 1 --rate 0.067)",
+	"nmap's polite timing: one probe at a time, one every 0.4 s (--max-concurrency 1 --rate 2.5)",
+	"nmap's normal timing: netstar scan's defaults",
+	"nmap's aggressive timing: netstar scan's defaults (a 1 s timeout is already below nmap's 1.25 s)",
+	"nmap's insane timing: --timeout 300ms --retries 2",
+}
+
+// applyTiming applies a -T0..-T5 template; options given explicitly win
+// over it.
+func (c *config) applyTiming(timing [6]*bool, given map[string]bool, timeout *string) error {
+	t := -1
+	for i, on := range timing {
+		if *on {
+			if t >= 0 {
+				return usagef("-T%d and -T%d: give one timing template", t, i)
+			}
+			t = i
+		}
+	}
+	set := func(name string, apply func()) {
+		if !given[name] {
+			apply()
+		}
+	}
+	switch t {
+	case 0, 1, 2:
+		rates := [3]float64{1.0 / 300, 1.0 / 15, 2.5}
+		set("max-concurrency", func() { c.workers = 1 })
+		set("rate", func() { c.rate = rates[t] })
+	case 5:
+		set("timeout", func() { *timeout = "300ms" })
+		set("retries", func() { c.retries = 2 })
+	}
+	return nil
 }
 
 // nmapPorts splits nmap's attached port argument (-p-, -p80, -p1-1024)

@@ -330,7 +330,7 @@ func (s *scanRun) openOutputs() error {
 		s.closers = append(s.closers, f)
 		return f, nil
 	}
-	if c.oJ == "" && c.oX == "" && c.oG == "" {
+	if c.oJ == "" && c.oX == "" && c.oG == "" && c.oN == "" {
 		c.oJ = "-"
 	}
 	if c.oJ != "" {
@@ -344,29 +344,30 @@ func (s *scanRun) openOutputs() error {
 		}
 		s.sinks = append(s.sinks, k)
 	}
+	// The grouped formats share one table: the first adds the records,
+	// the others only write it at the end.
 	var table *hostTable
-	if c.oX != "" || c.oG != "" {
-		table = newHostTable()
-	}
-	if c.oX != "" {
-		w, err := open("-oX", c.oX)
+	for _, o := range []struct {
+		flag, path string
+		write      func(w io.Writer, t *hostTable, info runInfo, a audit) error
+	}{
+		{"-oX", c.oX, writeXML},
+		{"-oG", c.oG, writeGrepable},
+		{"-oN", c.oN, func(w io.Writer, t *hostTable, info runInfo, a audit) error { return writeTable(w, t) }},
+	} {
+		if o.path == "" {
+			continue
+		}
+		w, err := open(o.flag, o.path)
 		if err != nil {
 			return err
 		}
-		s.sinks = append(s.sinks, &groupedSink{t: table, w: w, write: writeXML})
-	}
-	if c.oG != "" {
-		w, err := open("-oG", c.oG)
-		if err != nil {
-			return err
+		if table == nil {
+			table = newHostTable()
+			s.sinks = append(s.sinks, &groupedSink{t: table, w: w, write: o.write})
+			continue
 		}
-		// Both grouped formats share one table: add once.
-		g := &groupedSink{t: table, w: w, write: writeGrepable}
-		if c.oX != "" {
-			s.sinks = append(s.sinks, finishOnly{g})
-		} else {
-			s.sinks = append(s.sinks, g)
-		}
+		s.sinks = append(s.sinks, finishOnly{&groupedSink{t: table, w: w, write: o.write}})
 	}
 	return nil
 }

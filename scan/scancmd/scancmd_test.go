@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -736,6 +737,9 @@ func TestOpenAndAllFormats(t *testing.T) {
 		}
 	}
 	x, _ := os.ReadFile(base + ".xml")
+	if n, _ := os.ReadFile(base + ".nmap"); !strings.Contains(string(n), fmt.Sprintf("scan report for 127.0.0.1\nNot shown: 5 closed ports\n")) || !strings.Contains(string(n), fmt.Sprintf("%d/tcp", port)) {
+		t.Errorf("-oA's .nmap:\n%s", n)
+	}
 	if strings.Contains(string(g), "Host: 127.0.0.2") || strings.Contains(string(x), `addr="127.0.0.2"`) {
 		t.Errorf("--open listed 127.0.0.2, which has no open port:\n%s\n%s", g, x)
 	}
@@ -809,5 +813,38 @@ func TestTopPorts(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errs, "--top-ports") {
 			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
 		}
+	}
+}
+
+// TestTimingTemplates: nmap's -T0..-T5 set netstar scan's pacing, and
+// options given explicitly win.
+func TestTimingTemplates(t *testing.T) {
+	tests := []struct {
+		args    []string
+		workers int
+		rate    float64
+		timeout time.Duration
+		retries int
+	}{
+		{[]string{"-T0"}, 1, 1.0 / 300, time.Second, 1},
+		{[]string{"-T2"}, 1, 2.5, time.Second, 1},
+		{[]string{"-T3"}, 4096, 0, time.Second, 1},
+		{[]string{"-T4"}, 4096, 0, time.Second, 1},
+		{[]string{"-T5"}, 4096, 0, 300 * time.Millisecond, 2},
+		{[]string{"-T5", "--timeout", "2", "--retries", "0"}, 4096, 0, 2 * time.Second, 0},
+		{[]string{"-T1", "--rate", "10"}, 1, 10, time.Second, 1},
+	}
+	for _, tt := range tests {
+		c, err := parseArgs(append([]string{"127.0.0.1"}, tt.args...), nil, noEnv, io.Discard)
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if c.workers != tt.workers || c.rate != tt.rate || c.timeout != tt.timeout || c.retries != tt.retries {
+			t.Errorf("%q: workers %d rate %v timeout %v retries %d; want %d %v %v %d", tt.args, c.workers, c.rate, c.timeout, c.retries, tt.workers, tt.rate, tt.timeout, tt.retries)
+		}
+	}
+	if _, err := parseArgs([]string{"127.0.0.1", "-T4", "-T5"}, nil, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), "one timing template") {
+		t.Errorf("-T4 -T5: err = %v", err)
 	}
 }
