@@ -655,10 +655,11 @@ func quoteBytes(s []byte, q byte) string {
 	return b.String()
 }
 
-// reprFormat rewrites "a {!r}".format(x) as "a {}".format(repr(x)):
-// netstar's repr() is Python's, Starlark's {!r} is not (it quotes
-// strings with "). Only all-automatic fields ({}, {!r}, {!s}) with one
-// positional argument each are rewritten.
+// reprFormat rewrites "a {!r}".format(x) as "a {}".format(repr(x)).
+// netstar's {!r} is Python's too, but the translation is also read as
+// Starlark, whose {!r} quotes strings with "; repr(x) means the same in
+// both. Only all-automatic fields ({}, {!r}, {!s}) with one positional
+// argument each are rewritten.
 func (t *translator) reprFormat(e *ast.Call) (string, bool) {
 	attr, ok := e.Func.(*ast.Attribute)
 	if !ok || attr.Attr != "format" || len(e.Keywords) > 0 || e.Starargs != nil || e.Kwargs != nil {
