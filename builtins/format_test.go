@@ -100,3 +100,28 @@ func TestFormatAgainstPython(t *testing.T) {
 		}
 	}
 }
+
+// TestPercentWithFormatInName: a format string kept in a name that only
+// ever holds strings formats with Python's %, in a file and across REPL
+// inputs; integers keep Starlark's %, and so does a format passed in as
+// an argument.
+func TestPercentWithFormatInName(t *testing.T) {
+	s := newSession(t)
+	err := s.exec(t, "names.star", `
+FMT = "%-6s|%4d"
+HDR = "%-6s" + "|%4s"
+assert.eq(FMT % ("ab", 7), "ab    |   7")
+assert.eq(HDR % ("HOST", "N"), "HOST  |   N")
+n = 17
+assert.eq(n % 5, 2)
+def row(fmt, v):
+    return fmt % v
+assert.eq(row("%d", 3), "3")
+x = "%5d"
+x = 5
+assert.eq(x % 3, 2)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

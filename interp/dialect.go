@@ -219,16 +219,15 @@ var pyMethods = map[string]bool{"encode": true, "decode": true, "format": true}
 // a string literal left of % too, so that "%5d" % n formats as Python's
 // % does (Starlark's takes no width or precision).
 func RewriteMethods(f *syntax.File) {
+	strNames := stringNames(f)
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if bin, ok := n.(*syntax.BinaryExpr); ok {
 			switch bin.Op {
 			case syntax.PIPE, syntax.AMP, syntax.CIRCUMFLEX:
-				pos, _ := bin.X.Span()
-				bin.X = &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{bin.X}, Rparen: pos}
+				bin.X = pyOp(bin.X)
 			case syntax.PERCENT:
-				if lit, ok := bin.X.(*syntax.Literal); ok && lit.Token == syntax.STRING {
-					pos, _ := bin.X.Span()
-					bin.X = &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{bin.X}, Rparen: pos}
+				if isStringExpr(bin.X, strNames) {
+					bin.X = pyOp(bin.X)
 				}
 			}
 			return true
@@ -246,6 +245,85 @@ func RewriteMethods(f *syntax.File) {
 		call.Fn = &syntax.Ident{NamePos: dot.Dot, Name: methodFunc}
 		return true
 	})
+}
+
+// pyOp wraps x in __pyop__(x). The wrapper changes nothing for operands
+// its operators do not treat the Python way, so a wrong guess costs
+// only speed.
+func pyOp(x syntax.Expr) syntax.Expr {
+	pos, _ := x.Span()
+	return &syntax.CallExpr{Fn: &syntax.Ident{NamePos: pos, Name: opFunc}, Lparen: pos, Args: []syntax.Expr{x}, Rparen: pos}
+}
+
+// wrapPercent wraps the left operand of x % y in __pyop__ where x is a
+// name isString accepts and RewriteMethods left it alone.
+func wrapPercent(f *syntax.File, isString func(name string) bool) {
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if bin, ok := n.(*syntax.BinaryExpr); ok && bin.Op == syntax.PERCENT {
+			if id, ok := bin.X.(*syntax.Ident); ok && isString(id.Name) {
+				bin.X = pyOp(bin.X)
+			}
+		}
+		return true
+	})
+}
+
+// stringNames returns the names that f only ever assigns strings to
+// (FMT = "%-15s %5d"), so that FMT % row formats as Python's % does while
+// i % 7 keeps Starlark's fast integer operator.
+func stringNames(f *syntax.File) map[string]bool {
+	str, other := map[string]bool{}, map[string]bool{}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.AssignStmt:
+			if id, ok := n.LHS.(*syntax.Ident); ok {
+				if n.Op == syntax.EQ && isStringExpr(n.RHS, nil) {
+					str[id.Name] = true
+				} else {
+					other[id.Name] = true
+				}
+			} else {
+				markAssigned(n.LHS, other)
+			}
+		case *syntax.ForStmt:
+			markAssigned(n.Vars, other)
+		case *syntax.DefStmt:
+			for _, p := range n.Params {
+				markAssigned(p, other)
+			}
+		}
+		return true
+	})
+	for name := range other {
+		delete(str, name)
+	}
+	return str
+}
+
+// markAssigned marks every name an assignment target binds.
+func markAssigned(e syntax.Expr, names map[string]bool) {
+	syntax.Walk(e, func(n syntax.Node) bool {
+		if id, ok := n.(*syntax.Ident); ok {
+			names[id.Name] = true
+		}
+		return true
+	})
+}
+
+// isStringExpr reports whether e is sure to be a string: a string
+// literal, a name in strNames, or a + or parenthesis of those.
+func isStringExpr(e syntax.Expr, strNames map[string]bool) bool {
+	switch e := e.(type) {
+	case *syntax.Literal:
+		return e.Token == syntax.STRING
+	case *syntax.Ident:
+		return strNames[e.Name]
+	case *syntax.ParenExpr:
+		return isStringExpr(e.X, strNames)
+	case *syntax.BinaryExpr:
+		return e.Op == syntax.PLUS && isStringExpr(e.X, strNames) && isStringExpr(e.Y, strNames)
+	}
+	return false
 }
 
 // Parse parses a netstar source file: the import pre-pass, then

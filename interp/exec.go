@@ -94,7 +94,14 @@ func (s *Session) exec(thread *starlark.Thread, filename string, src []byte, pre
 // ExecChunk runs one REPL input (already parsed by Parse) against
 // globals, which it updates. Globals start as Predeclared("__main__").
 // The caller must hold the interpreter lock.
+//
+// A name that an earlier input bound to a string formats with Python's
+// % here too (FMT = "%5d" on one line, FMT % n on the next).
 func ExecChunk(thread *starlark.Thread, f *syntax.File, globals starlark.StringDict) error {
+	wrapPercent(f, func(name string) bool {
+		_, ok := globals[name].(starlark.String)
+		return ok
+	})
 	return starlark.ExecREPLChunk(f, thread, globals)
 }
 

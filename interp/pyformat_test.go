@@ -50,3 +50,30 @@ func FuzzFormat(f *testing.F) {
 		}
 	})
 }
+
+// TestExecChunkPercent: a REPL input formats with a string an earlier
+// input bound, as Python's % does.
+func TestExecChunkPercent(t *testing.T) {
+	s := interp.New(interp.Config{})
+	defer s.Close()
+	th := s.NewThread("repl")
+	globals := s.Predeclared("__main__")
+	for _, line := range []string{`FMT = "%5d|"`, `out = FMT % 42`, `n = 9`, `m = n % 4`} {
+		f, err := interp.Parse("<stdin>", []byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Lock()
+		err = interp.ExecChunk(th, f, globals)
+		s.Unlock()
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	if got := globals["out"]; got != starlark.String("   42|") {
+		t.Errorf("FMT %% 42 = %v, want \"   42|\"", got)
+	}
+	if got := globals["m"]; got != starlark.MakeInt(1) {
+		t.Errorf("n %% 4 = %v, want 1", got)
+	}
+}
