@@ -212,7 +212,7 @@ func (m *merger) run(files []string, stdin io.Reader, stdout io.Writer, out, arg
 	case "grep":
 		err = writeGrepable(w, m.table, info, a)
 	case "table":
-		err = writeTable(w, m.table)
+		err = writeTable(w, m.table, info)
 	}
 	if m.table != nil {
 		m.dups += uint64(m.table.dups)
@@ -543,8 +543,8 @@ func (m *merger) report() int {
 }
 
 // writeTable writes nmap's normal report per host with an open or
-// filtered port, drawn with tablewriter.
-func writeTable(w io.Writer, t *hostTable) error {
+// filtered port (with --open, an open one), drawn with tablewriter.
+func writeTable(w io.Writer, t *hostTable, info runInfo) error {
 	bw := bufio.NewWriter(w)
 	hosts := t.sorted()
 	shown, quiet := 0, 0
@@ -554,6 +554,9 @@ func writeTable(w io.Writer, t *hostTable) error {
 		for _, p := range h.ports {
 			if p.state == scan.Closed {
 				closed++
+				continue
+			}
+			if info.openOnly && p.state != scan.Open {
 				continue
 			}
 			rows = append(rows, []string{strconv.Itoa(int(p.port)) + "/tcp", p.state.String(), serviceName(int(p.port))})
@@ -579,7 +582,11 @@ func writeTable(w io.Writer, t *hostTable) error {
 		bw.WriteString(table.Render([]string{"PORT", "STATE", "SERVICE"}, rows))
 		bw.WriteString("\n")
 	}
-	fmt.Fprintf(bw, "%d hosts with open or filtered ports; %d hosts with every scanned port closed\n", shown, quiet)
+	if info.openOnly {
+		fmt.Fprintf(bw, "%d hosts with open ports; %d hosts without\n", shown, quiet)
+	} else {
+		fmt.Fprintf(bw, "%d hosts with open or filtered ports; %d hosts with every scanned port closed\n", shown, quiet)
+	}
 	return bw.Flush()
 }
 

@@ -353,7 +353,7 @@ func (s *scanRun) openOutputs() error {
 	}{
 		{"-oX", c.oX, writeXML},
 		{"-oG", c.oG, writeGrepable},
-		{"-oN", c.oN, func(w io.Writer, t *hostTable, info runInfo, a audit) error { return writeTable(w, t) }},
+		{"-oN", c.oN, func(w io.Writer, t *hostTable, info runInfo, a audit) error { return writeTable(w, t, info) }},
 	} {
 		if o.path == "" {
 			continue

@@ -492,13 +492,15 @@ func TestMergeOpen(t *testing.T) {
 	in := `{"ip":"127.0.0.2","port":80,"proto":"tcp","state":"open","reason":"syn-ack","shard":"0/2","seed":1,"time":"2026-01-01T00:00:00Z"}
 {"ip":"127.0.0.2","port":81,"proto":"tcp","state":"closed","reason":"ECONNREFUSED","shard":"1/2","seed":1,"time":"2026-01-01T00:00:00Z"}
 {"ip":"127.0.0.3","port":80,"proto":"tcp","state":"closed","reason":"ECONNREFUSED","shard":"0/2","seed":1,"time":"2026-01-01T00:00:00Z"}
-`
+
+{"ip":"127.0.0.2","port":82,"proto":"tcp","state":"filtered","reason":"timeout","shard":"1/2","seed":1,"time":"2026-01-01T00:00:00Z"}`
 	for _, tt := range []struct {
 		format       string
 		want, unwant []string
 	}{
-		{"jsonl", []string{`"ip":"127.0.0.2","port":80,`}, []string{`"port":81`, `"ip":"127.0.0.3"`}},
+		{"jsonl", []string{`"ip":"127.0.0.2","port":80,`}, []string{`"port":81`, `"port":82`, `"ip":"127.0.0.3"`}},
 		{"xml", []string{`<address addr="127.0.0.2"`, `<hosts up="2" down="0" total="2"/>`}, []string{`addr="127.0.0.3"`}},
+		{"table", []string{"scan report for 127.0.0.2\n", "│ 80/tcp │ open  │", "1 hosts with open ports; 1 hosts without"}, []string{"127.0.0.3", "82/tcp"}},
 	} {
 		var out, errb bytes.Buffer
 		if code := MergeMain([]string{"-f", tt.format, "--open", "-"}, strings.NewReader(in), &out, &errb); code != 0 {
