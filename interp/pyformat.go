@@ -147,11 +147,9 @@ func Percent(format string, values starlark.Value) (string, error) {
 			spec.width = n
 			i++
 		} else {
-			for ; i < len(format) && '0' <= format[i] && format[i] <= '9'; i++ {
-				spec.width = spec.width*10 + int(format[i]-'0')
-				if spec.width > 1<<20 {
-					return "", pyerr.New("ValueError", "width too big")
-				}
+			var ok bool
+			if spec.width, i, ok = number(format, i); !ok {
+				return "", pyerr.New("ValueError", "width too big")
 			}
 		}
 		if i < len(format) && format[i] == '.' {
@@ -165,11 +163,9 @@ func Percent(format string, values starlark.Value) (string, error) {
 				spec.precision = max(n, 0)
 				i++
 			} else {
-				for ; i < len(format) && '0' <= format[i] && format[i] <= '9'; i++ {
-					spec.precision = spec.precision*10 + int(format[i]-'0')
-					if spec.precision > 1<<20 {
-						return "", pyerr.New("ValueError", "precision too big")
-					}
+				var ok bool
+				if spec.precision, i, ok = number(format, i); !ok {
+					return "", pyerr.New("ValueError", "precision too big")
 				}
 			}
 		}
@@ -208,6 +204,22 @@ func Percent(format string, values starlark.Value) (string, error) {
 }
 
 func isTuple(v starlark.Value) bool { _, ok := v.(starlark.Tuple); return ok }
+
+// maxWidth bounds widths and precisions, so that a format cannot ask for
+// gigabytes.
+const maxWidth = 1 << 20
+
+// number reads the decimal digits of s from i: their value and the index
+// after them; ok is false past maxWidth.
+func number(s string, i int) (n, next int, ok bool) {
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+		if n > maxWidth {
+			return n, i, false
+		}
+	}
+	return n, i, true
+}
 
 // percentOne formats one % conversion.
 func percentOne(conv byte, arg starlark.Value, spec *fmtSpec, at int, format string) (string, error) {
@@ -368,68 +380,62 @@ type fmtSpec struct {
 func parseSpec(s string) (fmtSpec, error) {
 	spec := fmtSpec{precision: -1}
 	invalid := pyerr.New("ValueError", "Invalid format specifier")
-	r := []rune(s)
+	tooMany := pyerr.New("ValueError", "Too many decimal digits in format string")
+	isAlign := func(c byte) bool { return c == '<' || c == '>' || c == '^' || c == '=' }
 	i := 0
-	isAlign := func(c rune) bool { return c == '<' || c == '>' || c == '^' || c == '=' }
-	if len(r) >= 2 && isAlign(r[1]) {
-		spec.fill, spec.align = r[0], byte(r[1])
-		i = 2
-	} else if len(r) >= 1 && isAlign(r[0]) {
-		spec.align = byte(r[0])
+	if fill, n := utf8.DecodeRuneInString(s); n < len(s) && isAlign(s[n]) {
+		spec.fill, spec.align = fill, s[n]
+		i = n + 1
+	} else if len(s) >= 1 && isAlign(s[0]) {
+		spec.align = s[0]
 		i = 1
 	}
-	if i < len(r) && (r[i] == '+' || r[i] == '-' || r[i] == ' ') {
-		spec.sign = byte(r[i])
+	if i < len(s) && (s[i] == '+' || s[i] == '-' || s[i] == ' ') {
+		spec.sign = s[i]
 		i++
 	}
-	if i < len(r) && r[i] == 'z' {
+	if i < len(s) && s[i] == 'z' {
 		i++
 	}
-	if i < len(r) && r[i] == '#' {
+	if i < len(s) && s[i] == '#' {
 		spec.alt = true
 		i++
 	}
-	if i < len(r) && r[i] == '0' {
+	if i < len(s) && s[i] == '0' {
 		spec.zero = true
 		i++
 	}
-	for ; i < len(r) && '0' <= r[i] && r[i] <= '9'; i++ {
-		spec.width = spec.width*10 + int(r[i]-'0')
-		if spec.width > 1<<20 {
-			return spec, pyerr.New("ValueError", "Too many decimal digits in format string")
-		}
+	var ok bool
+	if spec.width, i, ok = number(s, i); !ok {
+		return spec, tooMany
 	}
-	if i < len(r) && (r[i] == ',' || r[i] == '_') {
-		spec.grouping = byte(r[i])
+	if i < len(s) && (s[i] == ',' || s[i] == '_') {
+		spec.grouping = s[i]
 		i++
-		if i < len(r) && (r[i] == ',' || r[i] == '_') {
-			if byte(r[i]) != spec.grouping {
+		if i < len(s) && (s[i] == ',' || s[i] == '_') {
+			if s[i] != spec.grouping {
 				return spec, pyerr.New("ValueError", "Cannot specify both ',' and '_'.")
 			}
-			return spec, pyerr.Errorf("ValueError", "Cannot specify '%c' with '%c'.", r[i], r[i])
+			return spec, pyerr.Errorf("ValueError", "Cannot specify '%c' with '%c'.", s[i], s[i])
 		}
 	}
-	if i < len(r) && r[i] == '.' {
+	if i < len(s) && s[i] == '.' {
 		i++
-		if i >= len(r) || r[i] < '0' || r[i] > '9' {
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
 			return spec, pyerr.New("ValueError", "Format specifier missing precision")
 		}
-		spec.precision = 0
-		for ; i < len(r) && '0' <= r[i] && r[i] <= '9'; i++ {
-			spec.precision = spec.precision*10 + int(r[i]-'0')
-			if spec.precision > 1<<20 {
-				return spec, pyerr.New("ValueError", "Too many decimal digits in format string")
-			}
+		if spec.precision, i, ok = number(s, i); !ok {
+			return spec, tooMany
 		}
 	}
-	if len(r)-i > 1 {
+	switch rest := s[i:]; {
+	case len(rest) > 1:
 		return spec, invalid
-	}
-	if i < len(r) {
-		if r[i] >= 0x80 {
+	case len(rest) == 1:
+		if rest[0] >= 0x80 {
 			return spec, invalid
 		}
-		spec.typ = byte(r[i])
+		spec.typ = rest[0]
 	}
 	if spec.zero && spec.align == 0 {
 		spec.fill, spec.align = '0', '='
@@ -994,17 +1000,7 @@ func (f *formatter) lookup(name string) (starlark.Value, error) {
 	return v, nil
 }
 
-func isDigitsOnly(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isDigitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 // getItem is v[key] with Python's errors.
 func getItem(v, key starlark.Value) (starlark.Value, error) {
