@@ -3,10 +3,7 @@ package services
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,54 +56,6 @@ func TestTopPortsErrors(t *testing.T) {
 	if paths := NmapServices(); paths[0] != small {
 		t.Errorf("NmapServices()[0] = %s, want $NMAPDIR's %s", paths[0], small)
 	}
-}
-
-// TestTopPortsLikeNmap compares TopPorts with the port list nmap itself
-// scans for --top-ports (its XML scaninfo), on loopback.
-func TestTopPortsLikeNmap(t *testing.T) {
-	nmap, err := exec.LookPath("nmap")
-	if err != nil {
-		t.Skip("needs nmap (.ci/run installs it)")
-	}
-	services := regexp.MustCompile(`<scaninfo [^>]*services="([^"]*)"`)
-	for _, n := range []int{1, 10, 100, 1000} {
-		out, err := exec.Command(nmap, "-sT", "-Pn", "-n", "--top-ports", strconv.Itoa(n), "-oX", "-", "127.0.0.1").Output()
-		if err != nil {
-			t.Fatalf("nmap: %v", err)
-		}
-		m := services.FindSubmatch(out)
-		if m == nil {
-			t.Fatalf("no scaninfo in nmap's output:\n%s", out)
-		}
-		ports, err := TopPorts(n, "tcp")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := ranges(ports); got != string(m[1]) {
-			t.Errorf("top %d: %s, nmap scans %s", n, got, m[1])
-		}
-	}
-}
-
-// ranges writes sorted ports as nmap does: "21-23,25".
-func ranges(ports []int) string {
-	var sb strings.Builder
-	for i := 0; i < len(ports); {
-		j := i
-		for j+1 < len(ports) && ports[j+1] == ports[j]+1 {
-			j++
-		}
-		if sb.Len() > 0 {
-			sb.WriteByte(',')
-		}
-		if j > i {
-			fmt.Fprintf(&sb, "%d-%d", ports[i], ports[j])
-		} else {
-			fmt.Fprint(&sb, ports[i])
-		}
-		i = j + 1
-	}
-	return sb.String()
 }
 
 func FuzzParseFrequencies(f *testing.F) {
