@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/netstar/netstar/interp"
+	"go.starlark.net/starlark"
 )
 
 // A program runs in a Session, on a thread of the session, holding the
@@ -48,4 +49,17 @@ func ExampleFormatError() {
 	fmt.Println(interp.FormatError(err))
 	// Output:
 	// bad.star:2:5: syntax error: unexpected ')'
+}
+
+func ExamplePercent() {
+	out, _ := interp.Percent("%-10s|%5d|%6.2f", starlark.Tuple{starlark.String("ssh"), starlark.MakeInt(22), starlark.Float(0.125)})
+	fmt.Println(out)
+	// Output: ssh       |   22|  0.12
+}
+
+func ExampleFormat() {
+	kwargs := []starlark.Tuple{{starlark.String("host"), starlark.String("127.0.0.1")}}
+	out, _ := interp.Format("{host:<12}{0:>6,} {1!r}", starlark.Tuple{starlark.MakeInt(65535), starlark.NewList([]starlark.Value{starlark.String("open")})}, kwargs)
+	fmt.Println(out)
+	// Output: 127.0.0.1   65,535 ['open']
 }

@@ -14,7 +14,8 @@ import (
 
 // Python's string formatting, which Starlark keeps small: its % and
 // str.format take no width, precision, alignment or padding. The dialect
-// routes "literal" % values and s.format(...) here (see RewriteMethods),
+// routes s.format(...), and x % values where x is a string literal or a
+// name that only holds strings, here (see RewriteMethods and ExecChunk),
 // so that "%-5d|%6.2f" % (port, secs) and "{:<15}{:>8}".format(host, n)
 // print what they print in Python, and containers inside show Python's
 // repr (['a'], not ["a"]).

@@ -1,10 +1,12 @@
 package services_test
 
 import (
+	"fmt"
 	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/netstar/netstar/scan"
@@ -40,4 +42,21 @@ func TestTopPortsLikeNmap(t *testing.T) {
 			t.Errorf("top %d: %v, nmap scans %v", n, got, want)
 		}
 	}
+}
+
+func ExampleParseFrequencies() {
+	table := `# name port/proto open-frequency
+http	80/tcp	0.48
+domain	53/udp	0.21
+ssh	22/tcp	0.18
+https	443/tcp	0.20
+`
+	freqs, _ := services.ParseFrequencies(strings.NewReader(table), "tcp")
+	for _, f := range freqs {
+		fmt.Println(f.Port, f.Ratio)
+	}
+	// Output:
+	// 80 0.48
+	// 443 0.2
+	// 22 0.18
 }
