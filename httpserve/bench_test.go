@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/netstar/netstar/httpserve"
+	"github.com/netstar/netstar/httpserve/httpservetest"
 )
 
 func benchFile(b *testing.B) string {
@@ -18,30 +19,6 @@ func benchFile(b *testing.B) string {
 		b.Fatal(err)
 	}
 	return dir
-}
-
-func benchGet(b *testing.B, url string) {
-	tr := &http.Transport{MaxIdleConnsPerHost: 64}
-	defer tr.CloseIdleConnections()
-	cl := &http.Client{Transport: tr}
-	b.SetParallelism(8)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			resp, err := cl.Get(url)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
-		}
-	})
 }
 
 // BenchmarkStatic serves one file with the python-style static server
@@ -53,7 +30,7 @@ func BenchmarkStatic(b *testing.B) {
 	}
 	srv.Start()
 	defer srv.Close()
-	benchGet(b, srv.URL()+"page.html")
+	httpservetest.Get(b, srv.URL()+"page.html")
 }
 
 // BenchmarkFileServer is plain http.FileServer(http.Dir) on the same file.
@@ -65,5 +42,5 @@ func BenchmarkFileServer(b *testing.B) {
 	srv := &http.Server{Handler: http.FileServer(http.Dir(benchFile(b)))}
 	go srv.Serve(ln)
 	defer srv.Close()
-	benchGet(b, "http://"+ln.Addr().String()+"/page.html")
+	httpservetest.Get(b, "http://"+ln.Addr().String()+"/page.html")
 }

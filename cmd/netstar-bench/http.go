@@ -46,6 +46,14 @@ func runHTTPBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	switch {
+	case *rounds < 1:
+		return fmt.Errorf("-rounds %d: must be at least 1", *rounds)
+	case *duration <= 0:
+		return fmt.Errorf("-d %v: must be positive", *duration)
+	case *threads < 1 || *conns < *threads:
+		return fmt.Errorf("-t %d -c %d: want at least one thread and a connection per thread", *threads, *conns)
+	}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
 		fmt.Fprintln(stdout, "http bench skipped: needs wrk (apt-get install wrk)")

@@ -47,26 +47,12 @@ func runScanBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *runs < 1 {
-		return fmt.Errorf("-runs must be at least 1")
-	}
-	if err := netnstest.Available(); err != nil {
-		return err
-	}
-	nmap, err := exec.LookPath(*nmapPath)
-	if err != nil {
-		fmt.Fprintf(stdout, "nmap not found (%v): only netstar runs\n", err)
-		nmap = ""
-	}
-	self, err := os.Executable()
+	lab, err := newScanLab(*runs, *nmapPath)
 	if err != nil {
 		return err
 	}
-	n, err := netnstest.New()
-	if err != nil {
-		return err
-	}
-	defer n.Close()
+	defer lab.n.Close()
+	nmap, self, n := lab.nmap, lab.self, lab.n
 
 	fmt.Fprintf(stdout, "netstar-bench scan: %d alternating runs per scenario, GOMAXPROCS=%d, %s\n", *runs, runtime.GOMAXPROCS(0), scanNmapVersion(nmap))
 	fmt.Fprintf(stdout, "namespaces %s (scanner) and %s (remote, %s), joined by veth\n\n", n.Local.Name, n.Remote.Name, n.Remote.Addr)
@@ -375,4 +361,36 @@ func scanOptional(b bool, s string) string {
 		return s
 	}
 	return ""
+}
+
+// scanLab is what the scan and shards benchmarks start from: nmap (""
+// when it is not installed), this binary, and a pair of namespaces.
+type scanLab struct {
+	nmap, self string
+	n          *netnstest.Net
+}
+
+// newScanLab checks the -runs flag, finds nmap and makes the namespaces;
+// the caller closes lab.n.
+func newScanLab(runs int, nmapPath string) (*scanLab, error) {
+	if runs < 1 {
+		return nil, fmt.Errorf("-runs %d: must be at least 1", runs)
+	}
+	if err := netnstest.Available(); err != nil {
+		return nil, err
+	}
+	nmap, err := exec.LookPath(nmapPath)
+	if err != nil {
+		fmt.Fprintf(stdout, "nmap not found (%v): only netstar runs\n", err)
+		nmap = ""
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	n, err := netnstest.New()
+	if err != nil {
+		return nil, err
+	}
+	return &scanLab{nmap: nmap, self: self, n: n}, nil
 }

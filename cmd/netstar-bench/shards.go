@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netstar/netstar/netnstest"
 	"github.com/netstar/netstar/scan/scancmd"
 	"github.com/netstar/netstar/table"
 )
@@ -48,23 +47,12 @@ func runShardsBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := netnstest.Available(); err != nil {
-		return err
-	}
-	nmap, err := exec.LookPath(*nmapPath)
-	if err != nil {
-		fmt.Fprintf(stdout, "nmap not found (%v): only netstar runs\n", err)
-		nmap = ""
-	}
-	self, err := os.Executable()
+	lab, err := newScanLab(*runs, *nmapPath)
 	if err != nil {
 		return err
 	}
-	n, err := netnstest.New()
-	if err != nil {
-		return err
-	}
-	defer n.Close()
+	defer lab.n.Close()
+	nmap, self, n := lab.nmap, lab.self, lab.n
 	for _, a := range shardListeners {
 		if _, err := n.Local.Serve(a, ""); err != nil {
 			return err

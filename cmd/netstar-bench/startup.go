@@ -28,6 +28,9 @@ func runStartupBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds %d: must be at least 1", *rounds)
+	}
 	dir, err := os.MkdirTemp("", "netstar-bench-startup")
 	if err != nil {
 		return err

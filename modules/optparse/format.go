@@ -1,7 +1,6 @@
 package optparse
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -283,43 +282,7 @@ func hyphenBreak(w []rune, k int) bool {
 }
 
 // pyRepr is Python's repr of a string.
-func pyRepr(s string) string {
-	quote := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
-		quote = '"'
-	}
-	var sb strings.Builder
-	sb.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			sb.WriteString(`\\`)
-		case r == rune(quote):
-			sb.WriteByte('\\')
-			sb.WriteRune(r)
-		case r == '\n':
-			sb.WriteString(`\n`)
-		case r == '\r':
-			sb.WriteString(`\r`)
-		case r == '\t':
-			sb.WriteString(`\t`)
-		case r == utf8.RuneError:
-			sb.WriteString(`\ufffd`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&sb, `\x%02x`, r)
-		case r < 0x80 || unicode.IsPrint(r):
-			sb.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&sb, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&sb, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&sb, `\U%08x`, r)
-		}
-	}
-	sb.WriteByte(quote)
-	return sb.String()
-}
+func pyRepr(s string) string { return interp.Repr(starlark.String(s)) }
 
 // pyStr is Python's str() of a value: strings as they are, anything else
 // as Python's repr.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net"
 	"net/netip"
 	"os"
@@ -569,26 +570,40 @@ func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, 
 // hostsFile is the hosts database the system resolver reads.
 var hostsFile = "/etc/hosts"
 
+// hostsEntries reads the hosts file at path: each line's address and
+// names, in file order, comments and malformed lines left out.
+func hostsEntries(path string) iter.Seq2[netip.Addr, []string] {
+	return func(yield func(netip.Addr, []string) bool) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		for line := range strings.Lines(string(data)) {
+			if i := strings.IndexByte(line, '#'); i >= 0 {
+				line = line[:i]
+			}
+			fields := strings.Fields(line)
+			if len(fields) < 2 {
+				continue
+			}
+			addr, err := netip.ParseAddr(fields[0])
+			if err != nil {
+				continue
+			}
+			if !yield(addr, fields[1:]) {
+				return
+			}
+		}
+	}
+}
+
 // hostsLine returns the names on the first line of the hosts file at
 // path whose address is ip, or nil.
 func hostsLine(path string, ip netip.Addr) []string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
+	for addr, names := range hostsEntries(path) {
+		if addr.Unmap() == ip.Unmap() {
+			return names
 		}
-		fields := strings.Fields(line)
-		if len(fields) < 2 {
-			continue
-		}
-		addr, err := netip.ParseAddr(fields[0])
-		if err != nil || addr.Unmap() != ip.Unmap() {
-			continue
-		}
-		return fields[1:]
 	}
 	return nil
 }
@@ -596,24 +611,9 @@ func hostsLine(path string, ip netip.Addr) []string {
 // hostsAddrs returns the addresses of every line of the hosts file at
 // path that names name (case-insensitive), in file order.
 func hostsAddrs(path, name string) []netip.Addr {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
 	var out []netip.Addr
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		fields := strings.Fields(line)
-		if len(fields) < 2 {
-			continue
-		}
-		addr, err := netip.ParseAddr(fields[0])
-		if err != nil {
-			continue
-		}
-		for _, n := range fields[1:] {
+	for addr, names := range hostsEntries(path) {
+		for _, n := range names {
 			if strings.EqualFold(strings.TrimSuffix(n, "."), name) {
 				out = append(out, addr.WithZone(""))
 				break

@@ -842,22 +842,20 @@ func sockShutdown(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args 
 }
 
 func sockGetsockname(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := noArgs(b, args, kwargs); err != nil {
-		return nil, err
-	}
-	var sa unix.Sockaddr
-	if err := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return err }); err != nil {
-		return nil, err
-	}
-	return addrValue(sa), nil
+	return sockName(b, s, args, kwargs, unix.Getsockname)
 }
 
 func sockGetpeername(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return sockName(b, s, args, kwargs, unix.Getpeername)
+}
+
+// sockName is getsockname and getpeername: name is the system call.
+func sockName(b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple, name func(fd int) (unix.Sockaddr, error)) (starlark.Value, error) {
 	if err := noArgs(b, args, kwargs); err != nil {
 		return nil, err
 	}
 	var sa unix.Sockaddr
-	if err := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return err }); err != nil {
+	if err := s.control(func(fd int) (err error) { sa, err = name(fd); return err }); err != nil {
 		return nil, err
 	}
 	return addrValue(sa), nil
