@@ -12,9 +12,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 )
 

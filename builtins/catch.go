@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 )
 

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 

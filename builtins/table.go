@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netstar/netstar/table"
+	"github.com/netstar/netstar/builtins/table"
 	"go.starlark.net/starlark"
 )
 

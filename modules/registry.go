@@ -15,7 +15,6 @@ import (
 	"sync"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 )
 
 // Module describes one registered module.
@@ -35,68 +34,10 @@ type Module struct {
 }
 
 var (
-	mu         sync.RWMutex
-	registry   = map[string]Module{}
-	docs       = map[string]string{}
-	extensions = map[string]starlark.StringDict{}
+	mu       sync.RWMutex
+	registry = map[string]Module{}
+	docs     = map[string]string{}
 )
-
-// Extend adds a member to a module that another package registers, so
-// that a feature with a package of its own (socket.scan, socket.serve_http)
-// still appears in its module. The module's Value must be a
-// *starlarkstruct.Module. doc is the member's help text. Extend panics on
-// a duplicate member; a module that is never registered is reported by
-// Check.
-func Extend(module, member string, value starlark.Value, doc string) {
-	if !isIdent(member) || value == nil {
-		panic(fmt.Sprintf("modules.Extend: invalid member %q of %q", member, module))
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if extensions[module] == nil {
-		extensions[module] = starlark.StringDict{}
-	}
-	if _, dup := extensions[module][member]; dup {
-		panic(fmt.Sprintf("modules.Extend: %s.%s registered twice", module, member))
-	}
-	extensions[module][member] = value
-	if doc != "" {
-		docs[module+"."+member] = doc
-	}
-	if m, ok := registry[module]; ok {
-		applyExtension(m, member, value)
-	}
-}
-
-// applyExtension adds one member to a registered module. Called with mu held.
-func applyExtension(m Module, member string, value starlark.Value) {
-	sm, ok := m.Value.(*starlarkstruct.Module)
-	if !ok {
-		if w, isWrapper := m.Value.(interface{ Unwrap() *starlarkstruct.Module }); isWrapper {
-			sm, ok = w.Unwrap(), true
-		}
-	}
-	if !ok {
-		panic(fmt.Sprintf("modules.Extend: module %q is not a *starlarkstruct.Module", m.Name))
-	}
-	if _, dup := sm.Members[member]; dup {
-		panic(fmt.Sprintf("modules.Extend: %s.%s already exists", m.Name, member))
-	}
-	sm.Members[member] = value
-}
-
-// Check reports extensions of modules that were never registered (a
-// forgotten import in modules/standard).
-func Check() error {
-	mu.RLock()
-	defer mu.RUnlock()
-	for name := range extensions {
-		if _, ok := registry[name]; !ok {
-			return fmt.Errorf("modules: %q is extended but never registered", name)
-		}
-	}
-	return nil
-}
 
 // Register adds a module to the registry. It panics if the name is empty
 // or not an identifier, the value is nil, or the name is already taken:
@@ -114,9 +55,6 @@ func Register(m Module) {
 		panic(fmt.Sprintf("modules.Register: module %q registered twice", m.Name))
 	}
 	registry[m.Name] = m
-	for member, value := range extensions[m.Name] {
-		applyExtension(m, member, value)
-	}
 	for k, v := range m.Docs {
 		docs[k] = v
 	}

@@ -16,9 +16,9 @@ import (
 	"syscall"
 
 	"github.com/chzyer/readline"
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules/sys"
-	"github.com/netstar/netstar/translate"
+	"github.com/netstar/netstar/repl/translate"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 	"golang.org/x/term"

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/interp/interptest"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
 	_ "github.com/netstar/netstar/modules/standard"

@@ -18,9 +18,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/standard"
-	"github.com/netstar/netstar/table"
+	"github.com/netstar/netstar/builtins/table"
 	"go.starlark.net/starlark"
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/table"
+	"github.com/netstar/netstar/builtins/table"
 )
 
 func init() {

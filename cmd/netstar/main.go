@@ -17,10 +17,9 @@ package main
 import (
 	"os"
 
-	"github.com/netstar/netstar/cli"
 	_ "github.com/netstar/netstar/modules/standard"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.Stdio()))
+	os.Exit(run(os.Args[1:], osStreams()))
 }

@@ -4,13 +4,12 @@ import (
 	"os"
 	"testing"
 
-	"github.com/netstar/netstar/cli"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"netstar": func() { os.Exit(cli.Main(os.Args[1:], cli.Stdio())) },
+		"netstar": func() { os.Exit(run(os.Args[1:], osStreams())) },
 	})
 }
 

@@ -47,8 +47,8 @@ func netstarBinary(t testing.TB) string {
 	return binPath
 }
 
-// term is a netstar REPL running on a pseudo-terminal.
-type term struct {
+// ptyREPL is a netstar REPL running on a pseudo-terminal.
+type ptyREPL struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	pty  *os.File
@@ -58,7 +58,7 @@ type term struct {
 	done chan struct{}
 }
 
-func startREPL(t *testing.T, env ...string) *term {
+func startREPL(t *testing.T, env ...string) *ptyREPL {
 	t.Helper()
 	cmd := exec.Command(netstarBinary(t))
 	cmd.Env = append(os.Environ(), env...)
@@ -66,7 +66,7 @@ func startREPL(t *testing.T, env ...string) *term {
 	if err != nil {
 		t.Fatalf("starting netstar on a pty: %v", err)
 	}
-	tm := &term{t: t, cmd: cmd, pty: f, done: make(chan struct{})}
+	tm := &ptyREPL{t: t, cmd: cmd, pty: f, done: make(chan struct{})}
 	go func() {
 		defer close(tm.done)
 		buf := make([]byte, 4096)
@@ -90,7 +90,7 @@ func startREPL(t *testing.T, env ...string) *term {
 	return tm
 }
 
-func (tm *term) send(s string) {
+func (tm *ptyREPL) send(s string) {
 	tm.t.Helper()
 	if _, err := io.WriteString(tm.pty, s); err != nil {
 		tm.t.Fatalf("writing to pty: %v", err)
@@ -100,7 +100,7 @@ func (tm *term) send(s string) {
 // expect waits until the output after the last match contains pattern
 // and consumes it. The generous deadline only bounds a hang; it is not a
 // speed assertion.
-func (tm *term) expect(pattern string) string {
+func (tm *ptyREPL) expect(pattern string) string {
 	tm.t.Helper()
 	re := regexp.MustCompile(pattern)
 	deadline := time.Now().Add(20 * time.Second)
@@ -122,7 +122,7 @@ func (tm *term) expect(pattern string) string {
 }
 
 // wait waits for the process to exit and returns its status.
-func (tm *term) wait() int {
+func (tm *ptyREPL) wait() int {
 	tm.t.Helper()
 	errc := make(chan error, 1)
 	go func() { errc <- tm.cmd.Wait() }()

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules/errno"
 	_ "github.com/netstar/netstar/modules/standard"
 )

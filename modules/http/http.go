@@ -19,11 +19,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/httpserve"
-	"github.com/netstar/netstar/httpserve/starlarkhttp"
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/builtins/httpvalue"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/modules/http/httpserve"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
@@ -52,7 +52,7 @@ var Module = &starlarkstruct.Module{
 		"get":      starlark.NewBuiltin("http.get", get),
 		"post":     starlark.NewBuiltin("http.post", post),
 		"request":  starlark.NewBuiltin("http.request", request),
-		"response": starlarkhttp.ResponseBuiltin,
+		"response": starlark.NewBuiltin("http.response", response),
 	},
 }
 
@@ -82,7 +82,7 @@ func init() {
 			"http.get":      "get(url, headers={}, timeout=30)\nSends GET and returns the response: status, headers, body (bytes), text, ok, url, json().\nA 404 is a response, not an error.",
 			"http.post":     "post(url, body=\"\", headers={}, timeout=30)\nSends POST with body (str or bytes) and returns the response.",
 			"http.request":  "request(method, url, body=None, headers={}, timeout=30)\nSends any method and returns the response.",
-			"http.response": starlarkhttp.ResponseDoc,
+			"http.response": responseDoc,
 		},
 	})
 }
@@ -211,7 +211,7 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 	for k, vs := range res.header {
 		h.SetKey(starlark.String(strings.ToLower(k)), starlark.String(strings.Join(vs, ", ")))
 	}
-	return &starlarkhttp.Response{Status: res.status, Headers: h, Body: res.body, URL: res.url}, nil
+	return &httpvalue.Response{Status: res.status, Headers: h, Body: res.body, URL: res.url}, nil
 }
 
 var errTimedOut = errors.New("timed out")
@@ -239,4 +239,24 @@ func clientError(ctx context.Context, err error) error {
 		return &pyerr.Error{Type: "URLError", Strerror: ue.Err.Error(), Err: err}
 	}
 	return err
+}
+
+const responseDoc = `response(status=200, headers={}, body="")
+Returns a response for a socket.serve_http handler: status is a final HTTP status (200-599), headers a dict
+of str names to str values (or lists of them), body a str or bytes. The result has the fields
+of the client's responses: status, headers, body, text, ok, url, json().`
+
+// response is http.response(status=200, headers={}, body=""): a response
+// for a serve_http handler to return, checked as the server checks one.
+func response(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var status starlark.Value = starlark.MakeInt(200)
+	var headers, body starlark.Value = starlark.None, starlark.String("")
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "status?", &status, "headers?", &headers, "body?", &body); err != nil {
+		return nil, err
+	}
+	a, err := httpvalue.ToAnswer(starlark.Tuple{status, headers, body})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", b.Name(), err)
+	}
+	return httpvalue.ResponseFrom(a), nil
 }

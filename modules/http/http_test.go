@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/interp"
 	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.uber.org/goleak"
 )

@@ -3,8 +3,8 @@ package json_test
 import (
 	"testing"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/interp/interptest"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules"
 	nsjson "github.com/netstar/netstar/modules/json"
 	"go.starlark.net/lib/json"

@@ -3,8 +3,8 @@ package math_test
 import (
 	"testing"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/interp/interptest"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	_ "github.com/netstar/netstar/modules/math"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 )
 
 // parse_args reads the program's sys.argv; parser.usage is the usage

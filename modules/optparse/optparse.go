@@ -11,9 +11,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )

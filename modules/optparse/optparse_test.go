@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	_ "github.com/netstar/netstar/builtins"
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/optparse"
 	_ "github.com/netstar/netstar/modules/sys"
 	"go.starlark.net/starlark"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 )
 

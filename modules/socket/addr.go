@@ -7,8 +7,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/netstar/netstar/idncodec"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/modules/socket/idna"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
 )
@@ -117,8 +117,8 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 		// Python passes an ASCII str as it is and a non-ASCII one
 		// through the idna codec.
 		spec.host = string(h)
-		if !idncodec.IsASCII(spec.host) {
-			host, err := idncodec.Encode(spec.host)
+		if !idna.IsASCII(spec.host) {
+			host, err := idna.Encode(spec.host)
 			if err != nil {
 				if call == "create_connection" { // getaddrinfo's message there
 					return spec, err

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/builtins"
-	"github.com/netstar/netstar/idncodec"
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/modules/socket/idna"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
 )
@@ -287,7 +287,7 @@ func resolveFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	var lookup []string
 	var at []int
 	for i, n := range names {
-		a, err := idncodec.Encode(n)
+		a, err := idna.Encode(n)
 		if err != nil {
 			results[i].Err = err
 			continue

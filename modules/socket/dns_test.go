@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/interp"
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/repl/interp"
 )
 
 // labServer starts a DNS fixture with a few records and points the

@@ -29,6 +29,8 @@ var docs = map[string]string{
 	"socket.getdefaulttimeout": "getdefaulttimeout()\nThe timeout new sockets start with (None: blocking).",
 	"socket.setdefaulttimeout": "setdefaulttimeout(timeout)\nSets the timeout new sockets start with (seconds, or None).",
 	"socket.setresolver":       "setresolver(addr)\nSends every lookup to the DNS server addr ('127.0.0.1:5353'; port 53 by default).\nNone goes back to the system's resolver. NETSTAR_RESOLVER does the same at start.",
+	"socket.scan":              scanDoc,
+	"socket.serve_http":        serveHTTPDoc,
 	"socket.resolve": "resolve(names, workers=500, timeout=2.0, family=AF_INET)\n" +
 		"Resolves many names in parallel and returns a dict name -> list of addresses;\n" +
 		"a name that failed maps to its exception (r[name].errno == -2 for NXDOMAIN).\n" +

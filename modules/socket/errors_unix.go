@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"unicode"
 
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"golang.org/x/sys/unix"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/interp"
 	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarktest"
 )

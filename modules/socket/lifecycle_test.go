@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"go.uber.org/goleak"
 )
 

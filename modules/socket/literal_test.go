@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/dnstest"
-	"github.com/netstar/netstar/pyerr"
 	"golang.org/x/sys/unix"
 )
 

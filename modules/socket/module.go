@@ -20,10 +20,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netstar/netstar/idncodec"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/pyerr"
-	"github.com/netstar/netstar/services"
+	"github.com/netstar/netstar/modules/socket/idna"
+	"github.com/netstar/netstar/modules/socket/services"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"golang.org/x/sys/unix"
@@ -47,6 +47,8 @@ import (
 //	def setresolver(addr)                send every lookup to one DNS server ("127.0.0.1:5353"); None: the system's
 //	def resolve(names, workers=500, timeout=2.0, family=AF_INET)   dict name -> [addresses] or exception
 //	def reverse(targets, workers=500, timeout=2.0)                 dict ip -> [names] or exception (targets: list or CIDR)
+//	def scan(target, ports="1-1024", timeout=1.0, ...)             a parallel connect scan (see help(socket.scan))
+//	def serve_http(port=8080, host="localhost", handler=None, directory=None, background=False, timeout=30)  an HTTP server
 //	error, gaierror, herror, timeout     exception classes for err.is_a(...)
 //	AF_*, SOCK_*, SOL_*, SO_*, IPPROTO_*, TCP_*, SHUT_*, AI_*, MSG_*, EAI_*, has_ipv6 ...
 //
@@ -104,6 +106,8 @@ func init() {
 		"setresolver":       setresolver,
 		"resolve":           resolveFn,
 		"reverse":           reverseFn,
+		"scan":              scanBuiltin,
+		"serve_http":        serveHTTP,
 	}
 	Module.Members = members()
 	modules.Register(modules.Module{
@@ -309,7 +313,7 @@ func hostArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 	var host string
 	switch h := v.(type) {
 	case starlark.String:
-		h2, err := idncodec.Encode(string(h))
+		h2, err := idna.Encode(string(h))
 		if err != nil {
 			return "", err
 		}
@@ -678,7 +682,7 @@ func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	case starlark.NoneType:
 		hasHost = false
 	case starlark.String:
-		h2, err := idncodec.Encode(string(h))
+		h2, err := idna.Encode(string(h))
 		if err != nil {
 			return nil, err
 		}

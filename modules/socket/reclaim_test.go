@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlarktest"
 )
 

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"golang.org/x/sys/unix"
 )
 

@@ -14,8 +14,8 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
 )

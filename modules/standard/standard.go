@@ -15,5 +15,4 @@ import (
 	_ "github.com/netstar/netstar/modules/sys"
 	_ "github.com/netstar/netstar/modules/threading"
 	_ "github.com/netstar/netstar/modules/time"
-	_ "github.com/netstar/netstar/scan/starlarkscan"
 )

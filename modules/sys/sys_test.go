@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/interp/interptest"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/modules/sys"
 	"go.starlark.net/starlark"

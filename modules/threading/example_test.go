@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/optparse"
 )
 

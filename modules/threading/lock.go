@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/pyerr"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 )
 

@@ -85,9 +85,6 @@ func (m *module) ForSession(modules.Session) starlark.Value {
 	return newModule(newState())
 }
 
-// Unwrap returns the module's struct, so modules.Extend can add members.
-func (m *module) Unwrap() *starlarkstruct.Module { return m.Module }
-
 // currentKey is the thread-local key holding the *Thread a Starlark
 // thread runs for.
 const currentKey = "netstar.threading.thread"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	_ "github.com/netstar/netstar/builtins"
-	"github.com/netstar/netstar/interp"
+	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/threading"
 	_ "github.com/netstar/netstar/modules/time"
 	"go.starlark.net/starlark"

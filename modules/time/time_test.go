@@ -7,8 +7,8 @@ import (
 	"testing"
 	gotime "time"
 
-	"github.com/netstar/netstar/interp"
-	"github.com/netstar/netstar/interp/interptest"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules"
 	nstime "github.com/netstar/netstar/modules/time"
 	"go.starlark.net/starlark"

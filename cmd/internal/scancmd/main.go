@@ -1,0 +1,443 @@
+// Package scancmd is the command line face of package scan: `netstar
+// scan`, a streaming, shardable, resumable TCP connect scanner whose
+// output nmap's tools read, and `netstar merge`, which joins the outputs
+// of shards. See README.md for usage, the shard index base (0), the
+// exit codes and deployment on Kubernetes and Axiom-style fleets.
+package scancmd
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/netstar/netstar/modules/socket/scan"
+	"github.com/netstar/netstar/modules/socket/services"
+	"golang.org/x/term"
+)
+
+// Exit codes of Main and MergeMain.
+const (
+	// ExitOK: the scan walked its whole shard (whatever the ports' states).
+	ExitOK = 0
+	// ExitFailure: the scan started but failed (a name did not resolve,
+	// an output could not be written).
+	ExitFailure = 1
+	// ExitUsage: bad arguments or input; nothing was probed.
+	ExitUsage = 2
+	// ExitInterrupted: SIGINT or SIGTERM stopped the scan; with --resume
+	// the checkpoint lets the same command continue it.
+	ExitInterrupted = 3
+)
+
+// DefaultMaxHosts is the most hosts netstar scan accepts without
+// --max-hosts: a /8.
+const DefaultMaxHosts = 1 << 24
+
+// markEvery is how often the checkpoint records its position.
+const markEvery = 100 * time.Millisecond
+
+// Main runs `netstar scan ARGS...` (args excludes "scan") and returns
+// its exit code. Results go to stdout unless -oJ/-oX/-oG name files;
+// logs, the closing summary and (on a terminal) progress go to stderr.
+// SIGINT and SIGTERM stop the scan cleanly (ExitInterrupted).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdin, stdout, stderr, os.LookupEnv)
+}
+
+const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
+       [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
+       [--top-ports N] [-T0..5] [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--banner]
+
+TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
+Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
+Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume).
+Host names are resolved by the system's resolver, or by the DNS server NETSTAR_RESOLVER names (ip[:port]).
+
+`
+
+// config is the checked command line.
+type config struct {
+	targets   []scan.Target
+	exclude   []scan.Target
+	ports     []int
+	timeout   time.Duration
+	retries   int
+	rate      float64
+	workers   int
+	shard     scan.Shard
+	seed      uint64
+	seedSet   bool
+	resume    string
+	oJ        string
+	oX        string
+	oG        string
+	oN        string
+	banner    bool
+	openOnly  bool
+	namespace string
+	resolver  string            // NETSTAR_RESOLVER as "ip:port", or ""
+	where     map[string]string // host names from -iL: "FILE:LINE"
+	args      string            // the command line, for outputs
+}
+
+type usageError struct{ error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, bool), stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("netstar scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		io.WriteString(stderr, scanUsage)
+		fs.PrintDefaults()
+	}
+	var (
+		ports       = fs.String("p", "1-1024", "ports: `SPEC` such as 22,80,443 or 1-1024 or - (all)")
+		iL          = fs.String("iL", "", "read targets from `FILE` (- for stdin), one or more per line, # comments")
+		excludeFile = fs.String("exclude-file", "", "do not probe the addresses, ranges and CIDR blocks in `FILE`")
+		exclude     = fs.String("exclude", "", "do not probe these comma-separated `TARGETS`")
+		timeout     = fs.String("timeout", "1", "probe timeout in `SECONDS` (or a duration such as 500ms)")
+		retries     = fs.Int("retries", scan.DefaultRetries, "times an unanswered port is probed again")
+		rate        = fs.Float64("rate", 0, "most probes per second sent by this instance, retries included (0: no cap)")
+		workers     = fs.Int("max-concurrency", scan.DefaultWorkers, "most probes in flight (lowered to the descriptor limit)")
+		shard       = fs.String("shard", "", "probe only shard `I/N` of the seeded walk (0-based; /N: I from JOB_COMPLETION_INDEX)")
+		seed        = fs.String("seed", "", "seed of the pseudo-random walk (`S`, required with --shard; random otherwise)")
+		resume      = fs.String("resume", "", "checkpoint `FILE`: continue the scan it records, or start it")
+		oJ          = fs.String("oJ", "", "write JSON Lines to `FILE` (- for stdout)")
+		oX          = fs.String("oX", "", "write nmap XML to `FILE` (- for stdout)")
+		oG          = fs.String("oG", "", "write nmap grepable output to `FILE` (- for stdout)")
+		oN          = fs.String("oN", "", "write the report as a table of open and filtered ports per host, nmap's normal output, to `FILE` (- for stdout)")
+		banner      = fs.Bool("banner", false, "read what open ports send first")
+		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
+		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
+		topPorts    = fs.Int("top-ports", 0, "scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports")
+		openOnly    = fs.Bool("open", false, "write only open ports, and in -oX/-oG only hosts with one (the summary and --resume still count every probe)")
+		oA          = fs.String("oA", "", "write `BASE`.nmap, BASE.xml and BASE.gnmap, as nmap does, and BASE.jsonl")
+		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
+		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
+		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
+		timing      [6]*bool
+	)
+	for i := range timing {
+		timing[i] = fs.Bool(fmt.Sprintf("T%d", i), false, timingHelp[i])
+	}
+	var positional []string
+	rest := nmapPorts(args)
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		rest = rest[1:]
+	}
+	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG, oN: *oN,
+		banner: *banner, namespace: *namespace, openOnly: *openOnly, args: "netstar scan " + strings.Join(args, " ")}
+	if *oA != "" {
+		if c.oJ != "" || c.oX != "" || c.oG != "" || c.oN != "" {
+			return nil, usagef("-oA %s names all the outputs: give either -oA or -oN/-oX/-oG/-oJ", *oA)
+		}
+		if *oA == "-" {
+			return nil, usagef("-oA -: -oA needs a file name base (BASE.nmap, BASE.xml, BASE.gnmap, BASE.jsonl)")
+		}
+		c.oN, c.oX, c.oG, c.oJ = *oA+".nmap", *oA+".xml", *oA+".gnmap", *oA+".jsonl"
+	}
+
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if err := c.applyTiming(timing, given, timeout); err != nil {
+		return nil, err
+	}
+
+	// Walk options first: they are the cheapest mistakes to catch.
+	if *shard != "" {
+		spec := *shard
+		if strings.HasPrefix(spec, "/") {
+			idx, ok := lookupEnv("JOB_COMPLETION_INDEX")
+			if !ok || idx == "" {
+				return nil, usagef("--shard %s: the shard index comes from JOB_COMPLETION_INDEX, which is not set (write --shard I%s)", spec, spec)
+			}
+			spec = idx + spec
+		}
+		sh, err := scan.ParseShard(spec)
+		if err != nil {
+			return nil, usagef("--shard: %v", err)
+		}
+		c.shard = sh
+	}
+	if *seed != "" {
+		n, err := strconv.ParseUint(*seed, 10, 64)
+		if err != nil {
+			return nil, usagef("--seed %q: want a whole number from 0 to %d", *seed, uint64(math.MaxUint64))
+		}
+		c.seed, c.seedSet = n, true
+	}
+	if !c.shard.Whole() && !c.seedSet && c.resume == "" {
+		return nil, usagef("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
+	}
+	if math.IsNaN(*rate) || math.IsInf(*rate, 0) || *rate < 0 {
+		return nil, usagef("--rate %v: want probes per second >= 0 (0: no cap)", *rate)
+	}
+	t, err := parseSeconds(*timeout)
+	if err != nil {
+		return nil, usagef("--timeout %q: %v", *timeout, err)
+	}
+	c.timeout = t
+	if *retries < 0 || *retries > 100 {
+		return nil, usagef("--retries %d: want 0-100", *retries)
+	}
+	if *workers < 1 {
+		return nil, usagef("--max-concurrency %d: want at least 1", *workers)
+	}
+	if c.ports, err = scan.ParsePorts(*ports); err != nil {
+		return nil, usagef("-p: %v", err)
+	}
+	if given["top-ports"] {
+		if given["p"] {
+			return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
+		}
+		if c.ports, err = services.TopPorts(*topPorts, "tcp"); err != nil {
+			return nil, usagef("--top-ports: %v", err)
+		}
+	}
+	if c.namespace != "" {
+		if err := scan.CheckNamespace(c.namespace); err != nil {
+			return nil, usagef("--netns: %v", err)
+		}
+	}
+	if env, ok := lookupEnv(scan.EnvResolver); ok && env != "" {
+		if c.resolver, err = scan.ResolverAddr(env); err != nil {
+			return nil, usagef("%s: %v", scan.EnvResolver, err)
+		}
+	}
+
+	// Targets.
+	budget := *maxHosts
+	var total uint64
+	for _, arg := range positional {
+		ts, n, err := parseTargetItems(arg, budget-total)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		c.targets = append(c.targets, ts...)
+		total += n
+	}
+	if *iL != "" {
+		ts, n, err := readTargetFile(*iL, stdin, budget-total, c.where)
+		if err != nil {
+			return nil, usagef("-iL: %v", err)
+		}
+		c.targets = append(c.targets, ts...)
+		total += n
+	}
+	if len(c.targets) == 0 {
+		return nil, usagef("no targets: name them as arguments or with -iL FILE")
+	}
+	if *exclude != "" {
+		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2)
+		if err != nil {
+			return nil, usagef("--exclude: %v", err)
+		}
+		c.exclude = append(c.exclude, ts...)
+	}
+	if *excludeFile != "" {
+		ts, _, err := readTargetFile(*excludeFile, stdin, math.MaxUint64>>2, nil)
+		if err != nil {
+			return nil, usagef("--exclude-file: %v", err)
+		}
+		c.exclude = append(c.exclude, ts...)
+	}
+	for _, t := range c.exclude {
+		if t.Name != "" {
+			return nil, usagef("exclude %q: host names cannot be excluded, only addresses, ranges and CIDR blocks", t.Spec)
+		}
+	}
+	if *iL == "-" && *excludeFile == "-" {
+		return nil, usagef("-iL - and --exclude-file - cannot both read stdin")
+	}
+	outs := map[string]string{}
+	for flagName, path := range map[string]string{"-oJ": c.oJ, "-oX": c.oX, "-oG": c.oG, "-oN": c.oN} {
+		if path == "-" {
+			if other, dup := outs["-"]; dup {
+				return nil, usagef("%s - and %s - both write to stdout: give one of them a file", other, flagName)
+			}
+			outs["-"] = flagName
+		}
+	}
+	if c.resume != "" && (c.resume == c.oJ || c.resume == c.oX || c.resume == c.oG) {
+		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
+	}
+	return c, nil
+}
+
+// timingHelp documents nmap's timing templates as netstar scan reads them.
+var timingHelp = [6]string{
+	"nmap's paranoid timing: one probe at a time, one every 5 minutes (--max-concurrency 1 --rate 0.0033)",
+	"nmap's sneaky timing: one probe at a time, one every 15 s (--max-concurrency 1 --rate 0.067)",
+	"nmap's polite timing: one probe at a time, one every 0.4 s (--max-concurrency 1 --rate 2.5)",
+	"nmap's normal timing: netstar scan's defaults",
+	"nmap's aggressive timing: netstar scan's defaults (a 1 s timeout is already below nmap's 1.25 s)",
+	"nmap's insane timing: --timeout 300ms --retries 2",
+}
+
+// applyTiming applies a -T0..-T5 template; options given explicitly win
+// over it.
+func (c *config) applyTiming(timing [6]*bool, given map[string]bool, timeout *string) error {
+	t := -1
+	for i, on := range timing {
+		if *on {
+			if t >= 0 {
+				return usagef("-T%d and -T%d: give one timing template", t, i)
+			}
+			t = i
+		}
+	}
+	set := func(name string, apply func()) {
+		if !given[name] {
+			apply()
+		}
+	}
+	switch t {
+	case 0, 1, 2:
+		rates := [3]float64{1.0 / 300, 1.0 / 15, 2.5}
+		set("max-concurrency", func() { c.workers = 1 })
+		set("rate", func() { c.rate = rates[t] })
+	case 5:
+		set("timeout", func() { *timeout = "300ms" })
+		set("retries", func() { c.retries = 2 })
+	}
+	return nil
+}
+
+// nmapPorts splits nmap's attached port argument (-p-, -p80, -p1-1024)
+// into -p and its value, which the flag package would take for a flag
+// named "p-" or "p80".
+func nmapPorts(args []string) []string {
+	out := make([]string, 0, len(args)+1)
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if v, ok := strings.CutPrefix(a, "-p"); ok && v != "" && !strings.HasPrefix(v, "=") {
+			out = append(out, "-p", v)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func readTargetFile(path string, stdin io.Reader, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
+	if path == "-" {
+		if stdin == nil {
+			return nil, 0, errors.New("no standard input")
+		}
+		return parseTargetList(stdin, "stdin", budget, where)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return parseTargetList(f, path, budget, where)
+}
+
+// parseSeconds reads "1", "0.5" or a Go duration such as "500ms".
+func parseSeconds(s string) (time.Duration, error) {
+	var d time.Duration
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(f) || f <= 0 || f > 3600 {
+			return 0, errors.New("want seconds in (0, 3600]")
+		}
+		d = time.Duration(f * float64(time.Second))
+	} else if d, err = time.ParseDuration(s); err != nil || d <= 0 || d > time.Hour {
+		return 0, errors.New("want seconds in (0, 3600] such as 1.5, or a duration such as 500ms")
+	}
+	return d, nil
+}
+
+// canonical is the part of the command line a checkpoint depends on:
+// what is probed, in which order, and how states are decided. Rate,
+// concurrency and outputs may change between runs.
+func (c *config) canonical() string {
+	h := sha256.New()
+	for _, t := range c.targets {
+		io.WriteString(h, t.Spec+"\n")
+	}
+	targets := hex.EncodeToString(h.Sum(nil))[:16]
+	var ex []string
+	for _, t := range c.exclude {
+		ex = append(ex, t.Spec)
+	}
+	exs := strings.Join(ex, ",")
+	if len(exs) > 200 {
+		s := sha256.Sum256([]byte(exs))
+		exs = fmt.Sprintf("%d items sha256:%s", len(ex), hex.EncodeToString(s[:8]))
+	}
+	shard := c.shard.String()
+	if shard == "" {
+		shard = "all"
+	}
+	return fmt.Sprintf("targets=%d items sha256:%s exclude=[%s] ports=%s seed=%d shard=%s timeout=%s retries=%d banner=%t",
+		len(c.targets), targets, exs, intRanges(c.ports), c.seed, shard, c.timeout, c.retries, c.banner)
+}
+
+func argsHash(canonical string) string {
+	s := sha256.Sum256([]byte(canonical))
+	return hex.EncodeToString(s[:])
+}
+
+// randomSeed returns a seed below 2^53, so that JSON tools that read
+// numbers as doubles (jq, JavaScript) keep it exact.
+func randomSeed() uint64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:]) >> 11
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
+	c, err := parseArgs(args, stdin, lookupEnv, stderr)
+	if err == flag.ErrHelp {
+		return ExitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "netstar scan: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) && strings.HasPrefix(ue.Error(), "flag provided but not defined") {
+			fmt.Fprintf(stderr, "run 'netstar scan -h' for the options\n")
+		}
+		return ExitUsage
+	}
+	s := &scanRun{cfg: c, stdout: stdout, stderr: stderr}
+	code, err := s.run(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "netstar scan: %v\n", err)
+	}
+	return code
+}

@@ -1,0 +1,160 @@
+package scancmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/netstar/netstar/modules/socket/scan"
+)
+
+// Record is one line of netstar scan's JSON Lines output: the outcome
+// of probing one port of one host.
+type Record struct {
+	IP      string  `json:"ip"`
+	Host    string  `json:"host,omitempty"` // the target's name, when given as a name
+	Port    int     `json:"port"`
+	Proto   string  `json:"proto"`  // "tcp"
+	State   string  `json:"state"`  // open, closed, filtered
+	Reason  string  `json:"reason"` // errno name, or syn-ack
+	Service string  `json:"service,omitempty"`
+	RTT     float64 `json:"rtt"` // seconds
+	Banner  string  `json:"banner,omitempty"`
+	Shard   string  `json:"shard,omitempty"` // "I/N", 0-based
+	Seed    uint64  `json:"seed"`
+	Time    string  `json:"time"` // RFC 3339, UTC
+}
+
+// journalRecord is a Record in a checkpoint, with its walk position.
+type journalRecord struct {
+	Pos uint64 `json:"pos"`
+	Record
+}
+
+// recordOf converts an engine record; shard is the shard's String and now
+// the time, already formatted (both are the same for many records).
+func recordOf(r scan.Record, shard string, seed uint64, now string) Record {
+	return Record{
+		IP:      r.IP.String(),
+		Host:    r.Host,
+		Port:    r.Port.Port,
+		Proto:   "tcp",
+		State:   r.State.String(),
+		Reason:  r.Reason,
+		Service: r.Service,
+		RTT:     r.RTT.Seconds(),
+		Banner:  r.Banner,
+		Shard:   shard,
+		Seed:    seed,
+		Time:    now,
+	}
+}
+
+// clock formats the current time for records, as RFC 3339 in UTC. It
+// formats again at most once a millisecond: a scan writes up to hundreds
+// of records in one.
+type clock struct {
+	last time.Time
+	text string
+}
+
+func (c *clock) now() string {
+	t := time.Now()
+	if c.text == "" || t.Sub(c.last) >= time.Millisecond || t.Before(c.last) {
+		c.last, c.text = t, t.UTC().Format(time.RFC3339Nano)
+	}
+	return c.text
+}
+
+// check validates a record read back from a file.
+func (r *Record) check() error {
+	ip, err := netip.ParseAddr(r.IP)
+	if err != nil {
+		return fmt.Errorf("bad ip %q", r.IP)
+	}
+	r.IP = ip.String()
+	if r.Port < 1 || r.Port > scan.MaxPort {
+		return fmt.Errorf("bad port %d", r.Port)
+	}
+	if _, ok := stateOf(r.State); !ok {
+		return fmt.Errorf("bad state %q", r.State)
+	}
+	if r.Proto == "" {
+		r.Proto = "tcp"
+	}
+	if r.Proto != "tcp" {
+		return fmt.Errorf("protocol %q: netstar scans tcp only", r.Proto)
+	}
+	return nil
+}
+
+func stateOf(s string) (scan.State, bool) {
+	switch s {
+	case "open":
+		return scan.Open, true
+	case "closed":
+		return scan.Closed, true
+	case "filtered":
+		return scan.Filtered, true
+	}
+	return 0, false
+}
+
+// appendJSON appends r as one JSON object, faster than encoding/json
+// for the plain strings a scan produces. pos < 0 leaves out "pos".
+func appendJSON(b []byte, r *Record, pos int64) []byte {
+	b = append(b, '{')
+	if pos >= 0 {
+		b = append(b, `"pos":`...)
+		b = strconv.AppendInt(b, pos, 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"ip":`...)
+	b = appendString(b, r.IP)
+	if r.Host != "" {
+		b = append(b, `,"host":`...)
+		b = appendString(b, r.Host)
+	}
+	b = append(b, `,"port":`...)
+	b = strconv.AppendInt(b, int64(r.Port), 10)
+	b = append(b, `,"proto":`...)
+	b = appendString(b, r.Proto)
+	b = append(b, `,"state":`...)
+	b = appendString(b, r.State)
+	b = append(b, `,"reason":`...)
+	b = appendString(b, r.Reason)
+	if r.Service != "" {
+		b = append(b, `,"service":`...)
+		b = appendString(b, r.Service)
+	}
+	b = append(b, `,"rtt":`...)
+	b = strconv.AppendFloat(b, r.RTT, 'g', 6, 64)
+	if r.Banner != "" {
+		b = append(b, `,"banner":`...)
+		b = appendString(b, r.Banner)
+	}
+	if r.Shard != "" {
+		b = append(b, `,"shard":`...)
+		b = appendString(b, r.Shard)
+	}
+	b = append(b, `,"seed":`...)
+	b = strconv.AppendUint(b, r.Seed, 10)
+	b = append(b, `,"time":`...)
+	b = appendString(b, r.Time)
+	return append(b, '}', '\n')
+}
+
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf || c == '<' || c == '>' || c == '&' {
+			js, _ := json.Marshal(s)
+			return append(b, js...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

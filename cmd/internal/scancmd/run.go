@@ -1,0 +1,400 @@
+package scancmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netstar/netstar/modules/socket/scan"
+)
+
+// scanRun is one execution of netstar scan.
+type scanRun struct {
+	cfg    *config
+	stdout io.Writer
+	stderr io.Writer
+
+	sinks   []sink
+	closers []io.Closer
+	journal *journal
+	tracker tracker
+	prev    markLine // counters of earlier runs, from the checkpoint
+	written uint64
+
+	// mu guards the outputs and the journal between the sink and the
+	// flusher; dirty says records were written since the last flush.
+	mu       sync.Mutex
+	dirty    bool
+	flushErr error
+	live     scan.Counters // this run's, for the checkpoint's marks
+}
+
+// startFlusher flushes the outputs and marks the checkpoint every
+// markEvery while records arrive, so that a slow scan's results reach a
+// pipe or a file as they are found, not when a buffer fills. The
+// returned function stops it.
+func (s *scanRun) startFlusher() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(markEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			s.mu.Lock()
+			if s.dirty && s.flushErr == nil {
+				s.dirty = false
+				s.flushErr = s.checkpoint(s.live.Stats(), false)
+			}
+			s.mu.Unlock()
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// tracker follows the lowest position not yet recorded.
+type tracker struct {
+	next  uint64
+	above map[uint64]struct{}
+}
+
+func (t *tracker) done(pos uint64) {
+	if pos != t.next {
+		t.above[pos] = struct{}{}
+		return
+	}
+	t.next++
+	for {
+		if _, ok := t.above[t.next]; !ok {
+			return
+		}
+		delete(t.above, t.next)
+		t.next++
+	}
+}
+
+func (s *scanRun) run(ctx context.Context) (int, error) {
+	c := s.cfg
+	start := time.Now()
+	defer s.closeAll()
+
+	// The checkpoint decides the seed when none is given.
+	var ckpt *checkpoint
+	if c.resume != "" {
+		var err error
+		ckpt, err = peekCheckpoint(c.resume)
+		if err != nil {
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		if ckpt != nil && !c.seedSet {
+			c.seed, c.seedSet = ckpt.header.Seed, true
+		}
+	}
+	if !c.seedSet {
+		if !c.shard.Whole() {
+			return ExitUsage, fmt.Errorf("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
+		}
+		c.seed = randomSeed()
+	}
+	canonical := c.canonical()
+	positions, err := scan.Positions(c.targets, c.exclude, c.ports, c.shard)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if ckpt != nil {
+		if ckpt.header.Args != argsHash(canonical) {
+			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint was written by a scan with other arguments, so it cannot be continued:\n  checkpoint: %s\n  this scan:  %s\nrun with the same targets, ports, seed, shard, timeout, retries and banner, or give another --resume file to start over",
+				c.resume, ckpt.header.Command, canonical)
+		}
+		if ckpt.header.Positions != positions {
+			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d", c.resume, ckpt.header.Positions, positions)
+		}
+	}
+
+	// Outputs, before any probe: an unwritable path is a usage error.
+	if err := s.openOutputs(); err != nil {
+		return ExitUsage, err
+	}
+	s.tracker.above = map[uint64]struct{}{}
+	opt := scan.StreamOptions{Exclude: c.exclude, Counters: &s.live}
+	if ckpt != nil {
+		// Replay what the checkpoint holds into the new outputs.
+		f, err := os.Open(c.resume)
+		if err != nil {
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		ckpt, err = readCheckpoint(f, func(pos uint64, r *Record) error {
+			s.written++
+			return s.emit(r)
+		})
+		f.Close()
+		if err != nil {
+			return ExitFailure, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		s.prev = ckpt.mark
+		s.tracker.next = ckpt.from()
+		for p := range ckpt.above {
+			s.tracker.above[p] = struct{}{}
+		}
+		above := ckpt.above
+		opt.From = ckpt.from()
+		opt.Done = func(pos uint64) bool { _, ok := above[pos]; return ok }
+		if s.journal, err = appendJournal(c.resume, ckpt.size); err != nil {
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		fmt.Fprintf(s.stderr, "netstar scan: resuming from %s: %d of %d probes recorded\n", c.resume, ckpt.records, positions)
+	} else if c.resume != "" {
+		s.journal, err = createJournal(c.resume, checkpointHeader{Version: checkpointVersion, Args: argsHash(canonical),
+			Command: canonical, Seed: c.seed, Shard: c.shard.String(), Positions: positions})
+		if err != nil {
+			return ExitUsage, fmt.Errorf("--resume: %w", err)
+		}
+	}
+
+	sc := &scan.Scanner{
+		Timeout:   c.timeout,
+		Retries:   c.retries,
+		Workers:   c.workers,
+		Banner:    c.banner,
+		NoReverse: true,
+		Namespace: c.namespace,
+		Shard:     c.shard,
+		Seed:      c.seed,
+		Random:    true,
+		Rate:      c.rate,
+	}
+	if c.retries == 0 {
+		sc.Retries = -1
+	}
+	if c.resolver != "" {
+		if sc.Resolver, err = scan.ResolverFor(c.resolver); err != nil {
+			return ExitUsage, fmt.Errorf("%s: %w", scan.EnvResolver, err)
+		}
+	}
+	if isTerminal(s.stderr) {
+		sc.Progress = s.stderr
+	}
+	var st scan.Stats
+	// The sink runs under the engine's lock, one record at a time, so
+	// one Record serves them all. s.mu orders it with the flusher.
+	var rec Record
+	var clk clock
+	shard := c.shard.String()
+	opt.Sink = func(r scan.Record) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.flushErr != nil {
+			return s.flushErr
+		}
+		rec = recordOf(r, shard, c.seed, clk.now())
+		if s.journal != nil {
+			if err := s.journal.record(r.Pos, &rec); err != nil {
+				return fmt.Errorf("--resume %s: %w", c.resume, err)
+			}
+		}
+		s.tracker.done(r.Pos)
+		s.written++
+		s.dirty = true
+		return s.emit(&rec)
+	}
+	if ckpt != nil && ckpt.mark.Complete {
+		fmt.Fprintf(s.stderr, "netstar scan: %s records a complete scan: outputs rewritten, nothing probed\n", c.resume)
+		st.Positions = positions
+	} else {
+		stopFlusher := s.startFlusher()
+		st, err = sc.Stream(ctx, c.targets, c.ports, opt)
+		stopFlusher()
+		err = c.locate(err)
+	}
+	complete := err == nil
+	interrupted := ctx.Err() != nil
+	// Whatever happened, leave consistent outputs and checkpoint.
+	if cerr := s.checkpoint(st, complete); cerr != nil && err == nil {
+		err = cerr
+	}
+	a := s.audit(st, complete)
+	info := runInfo{args: c.args, start: start, end: time.Now(), ports: c.ports, openOnly: c.openOnly}
+	for _, k := range s.sinks {
+		if ferr := k.finish(info, a); ferr != nil && err == nil {
+			err = fmt.Errorf("writing output: %w", ferr)
+		}
+	}
+	s.summary(st, a)
+	switch {
+	case interrupted:
+		if c.resume != "" {
+			fmt.Fprintf(s.stderr, "netstar scan: interrupted; run the same command with --resume %s to continue\n", c.resume)
+		} else {
+			fmt.Fprintf(s.stderr, "netstar scan: interrupted (no --resume checkpoint: a rerun starts over)\n")
+		}
+		return ExitInterrupted, nil
+	case err != nil:
+		return ExitFailure, err
+	}
+	return ExitOK, nil
+}
+
+// peekCheckpoint reads a checkpoint's header and marks, or returns nil
+// when there is none yet (no file, or an empty one).
+func peekCheckpoint(path string) (*checkpoint, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+		return nil, nil
+	}
+	return readCheckpoint(f, nil)
+}
+
+func (s *scanRun) emit(r *Record) error {
+	for _, k := range s.sinks {
+		if err := k.add(r); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkpoint flushes the outputs and records the position reached.
+func (s *scanRun) checkpoint(st scan.Stats, complete bool) error {
+	for _, k := range s.sinks {
+		if err := k.flush(); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+	}
+	if s.journal == nil {
+		return nil
+	}
+	pos := s.tracker.next
+	m := markLine{Mark: &pos, Sent: s.prev.Sent + st.Sent, Retries: s.prev.Retries + st.Retries,
+		LocalErrors: s.prev.LocalErrors + st.LocalErrors, Drops: s.prev.Drops + st.Drops, Complete: complete}
+	if err := s.journal.mark(m); err != nil {
+		return fmt.Errorf("--resume %s: %w", s.cfg.resume, err)
+	}
+	return nil
+}
+
+func (s *scanRun) audit(st scan.Stats, complete bool) audit {
+	return audit{
+		Shard:       s.cfg.shard.String(),
+		Seed:        s.cfg.seed,
+		Probes:      s.written,
+		Sent:        s.prev.Sent + st.Sent,
+		Retries:     s.prev.Retries + st.Retries,
+		LocalErrors: s.prev.LocalErrors + st.LocalErrors,
+		Drops:       s.prev.Drops + st.Drops,
+		Complete:    complete,
+	}
+}
+
+func (s *scanRun) summary(st scan.Stats, a audit) {
+	shard := a.Shard
+	if shard == "" {
+		shard = "all"
+	}
+	rate := 0.0
+	if secs := st.Elapsed.Seconds(); secs > 0 {
+		rate = float64(st.Decided()) / secs
+	}
+	fmt.Fprintf(s.stderr, "netstar scan: shard %s seed %d: %d of %d probes recorded (this run: %d open, %d closed, %d filtered in %.2f s, %.0f probes/s); %d sent, %d retries, %d local errors, %d drops\n",
+		shard, a.Seed, a.Probes, st.Positions, st.Open, st.Closed, st.Filtered, st.Elapsed.Seconds(), rate, a.Sent, a.Retries, a.LocalErrors, a.Drops)
+}
+
+// openOutputs creates the output files (so that an unwritable path
+// fails before any probe) and their sinks.
+func (s *scanRun) openOutputs() error {
+	c := s.cfg
+	open := func(flag, path string) (io.Writer, error) {
+		if path == "-" {
+			return s.stdout, nil
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", flag, err)
+		}
+		s.closers = append(s.closers, f)
+		return f, nil
+	}
+	if c.oJ == "" && c.oX == "" && c.oG == "" && c.oN == "" {
+		c.oJ = "-"
+	}
+	if c.oJ != "" {
+		w, err := open("-oJ", c.oJ)
+		if err != nil {
+			return err
+		}
+		var k sink = newJSONL(w)
+		if c.openOnly {
+			k = openSink{k}
+		}
+		s.sinks = append(s.sinks, k)
+	}
+	// The grouped formats share one table: the first adds the records,
+	// the others only write it at the end.
+	var table *hostTable
+	for _, o := range []struct {
+		flag, path string
+		write      func(w io.Writer, t *hostTable, info runInfo, a audit) error
+	}{
+		{"-oX", c.oX, writeXML},
+		{"-oG", c.oG, writeGrepable},
+		{"-oN", c.oN, func(w io.Writer, t *hostTable, info runInfo, a audit) error { return writeTable(w, t, info) }},
+	} {
+		if o.path == "" {
+			continue
+		}
+		w, err := open(o.flag, o.path)
+		if err != nil {
+			return err
+		}
+		if table == nil {
+			table = newHostTable()
+			s.sinks = append(s.sinks, &groupedSink{t: table, w: w, write: o.write})
+			continue
+		}
+		s.sinks = append(s.sinks, finishOnly{&groupedSink{t: table, w: w, write: o.write}})
+	}
+	return nil
+}
+
+// finishOnly is a grouped sink whose table another sink fills.
+type finishOnly struct{ *groupedSink }
+
+func (finishOnly) add(*Record) error { return nil }
+
+func (s *scanRun) closeAll() {
+	if s.journal != nil {
+		s.journal.close()
+	}
+	for _, c := range s.closers {
+		c.Close()
+	}
+}
+
+// locate prefixes a failure to resolve a name from -iL with the file and
+// line the name came from.
+func (c *config) locate(err error) error {
+	var de *net.DNSError
+	if !errors.As(err, &de) {
+		return err
+	}
+	if at, ok := c.where[strings.TrimSuffix(de.Name, ".")]; ok {
+		return fmt.Errorf("%s: %w", at, err)
+	}
+	return err
+}

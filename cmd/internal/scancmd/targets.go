@@ -1,0 +1,91 @@
+package scancmd
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netstar/netstar/modules/socket/scan"
+)
+
+// maxLine is the longest line a target list may have.
+const maxLine = 64 << 10
+
+// parseTargetList reads a target list in nmap's -iL form: items
+// separated by spaces, tabs, commas or newlines, each a host name, an
+// address, a CIDR block or a range (see scan.ParseTargets); "#" starts
+// a comment that runs to the end of the line. budget is the most hosts
+// the list may add; it returns the targets and the hosts they hold.
+// Errors name the file and the line. When where is not nil, it maps each
+// host name in the list to its "FILE:LINE", for errors found later (a
+// name that does not resolve).
+func parseTargetList(r io.Reader, name string, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 4096), maxLine)
+	var out []scan.Target
+	var total uint64
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		ts, n, err := parseTargetItems(text, budget-total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		for _, t := range ts {
+			if _, seen := where[t.Name]; t.Name != "" && where != nil && !seen {
+				where[t.Name] = fmt.Sprintf("%s:%d", name, line)
+			}
+		}
+		out = append(out, ts...)
+		total += n
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, 0, fmt.Errorf("%s:%d: line longer than %d bytes", name, line+1, maxLine)
+		}
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, total, nil
+}
+
+// parseTargetItems parses one line or argument of targets within budget
+// hosts.
+func parseTargetItems(spec string, budget uint64) ([]scan.Target, uint64, error) {
+	var out []scan.Target
+	var total uint64
+	for item := range strings.FieldsFuncSeq(spec, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n'
+	}) {
+		if !isPrintable(item) {
+			return nil, 0, fmt.Errorf("invalid target %q: not a host name, IP address, CIDR block or range", item)
+		}
+		ts, err := scan.ParseTargets(item, int(min(budget-total, 1<<62)))
+		if err != nil || budget-total == 0 {
+			if err == nil || strings.Contains(err.Error(), "expands to more than") {
+				return nil, 0, fmt.Errorf("target %q: the targets hold more than %d hosts in all; raise --max-hosts to scan them", item, budget)
+			}
+			return nil, 0, err
+		}
+		total += ts[0].Len()
+		out = append(out, ts...)
+	}
+	return out, total, nil
+}
+
+func isPrintable(s string) bool {
+	for _, c := range s {
+		if c < 0x21 || c == 0x7f || c == 0xfffd {
+			return false
+		}
+	}
+	return true
+}

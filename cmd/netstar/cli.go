@@ -1,0 +1,257 @@
+// The netstar command line: flag parsing, the script runner and the
+// hand-off to the REPL. run takes its streams as arguments so tests run
+// it in-process (testscript) and with buffers.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/modules/sys"
+	"github.com/netstar/netstar/repl"
+	"github.com/netstar/netstar/cmd/internal/scancmd"
+	"github.com/netstar/netstar/repl/translate"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+	"golang.org/x/term"
+)
+
+// streams holds the standard streams, swappable for tests.
+type streams struct {
+	Stdin          *os.File
+	Stdout, Stderr io.Writer
+}
+
+// osStreams returns the process's standard streams.
+func osStreams() streams { return streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+
+const usage = `usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]
+       netstar translate FILE.py|FILE.ipynb [-o FILE.star]
+       netstar step NOTEBOOK.ipynb|FILE.py [--all]
+       netstar scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...
+       netstar merge FILES... [-oJ|-oX|-oG FILE]
+
+  netstar                  start the interactive shell (REPL); if standard
+                           input is not a terminal, run the program it holds
+  netstar FILE.star ARGS   run a script (sys.argv = [FILE.star, ARGS...])
+  netstar -c CODE ARGS     run CODE (sys.argv = ["-c", ARGS...])
+  netstar -i FILE.star     run a script, then stay interactive
+  netstar --version        print the version
+  netstar translate FILE   print the netstar version of a Python script or notebook
+  netstar step NOTEBOOK    run a notebook cell by cell (Enter runs, s skips,
+                           r reruns, q quits; --all runs straight through)
+  netstar scan -h          the non-interactive scanner: shards, resume, rate
+                           limits, JSON Lines and nmap-compatible XML output
+  netstar merge -h         join shard outputs into one
+
+Environment:
+  NETSTAR_PATH      directories (separated by ':') where load() looks for .star files
+  NETSTAR_HISTORY   the REPL's history file (default ~/.netstar_history)
+  NETSTAR_RESOLVER  a DNS server (host:port) for every lookup, for labs and tests
+
+Exit status: 0 ok, 1 uncaught error, 2 usage error, n for exit(n),
+130 after Ctrl-C, 143 after SIGTERM.
+`
+
+// run runs the netstar command with args (without the program name)
+// and returns its exit status.
+func run(args []string, stdio streams) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "translate":
+			return translate.TranslateMain(args[1:], stdio.Stdout, stdio.Stderr)
+		case "scan":
+			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "merge":
+			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "step":
+			var stdin io.Reader = stdio.Stdin
+			if stdio.Stdin == nil {
+				stdin = strings.NewReader("")
+			}
+			return translate.StepMain(args[1:], stdin, stdio.Stdout, stdio.Stderr)
+		}
+	}
+	fs := flag.NewFlagSet("netstar", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	code := fs.String("c", "", "run `CODE`")
+	interactive := fs.Bool("i", false, "stay interactive after running the script")
+	version := fs.Bool("version", false, "print the version")
+	help := fs.Bool("h", false, "show usage")
+	fs.BoolVar(help, "help", false, "show usage")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage)
+		return 2
+	}
+	codeSet := false
+	fs.Visit(func(f *flag.Flag) { codeSet = codeSet || f.Name == "c" })
+	rest := fs.Args()
+	switch {
+	case *help:
+		io.WriteString(stdio.Stdout, usage)
+		return 0
+	case *version:
+		fmt.Fprintf(stdio.Stdout, "netstar %s\n", sys.Version)
+		return 0
+	}
+
+	var path []string
+	if p := os.Getenv("NETSTAR_PATH"); p != "" {
+		path = filepath.SplitList(p)
+	}
+	isTTY := stdio.Stdin != nil && term.IsTerminal(int(stdio.Stdin.Fd()))
+
+	var filename string
+	var src []byte
+	var argv []string
+	switch {
+	case codeSet:
+		filename, src, argv = "<string>", []byte(*code), append([]string{"-c"}, rest...)
+	case len(rest) > 0:
+		filename, argv = rest[0], rest
+		b, err := os.ReadFile(filename)
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "netstar: can't open file '%s': %v\n", filename, unwrapPathError(err))
+			return 2
+		}
+		src = b
+	case *interactive:
+		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage)
+		return 2
+	case !isTTY && stdio.Stdin != nil:
+		b, err := io.ReadAll(stdio.Stdin)
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
+			return 1
+		}
+		filename, src, argv = "<stdin>", b, []string{""}
+	default:
+		argv = []string{""}
+	}
+
+	s := interp.New(interp.Config{
+		Stdout:   stdio.Stdout,
+		Stderr:   stdio.Stderr,
+		Argv:     argv,
+		Path:     path,
+		Progress: isTerminal(stdio.Stderr) && os.Getenv("NO_PROGRESS") == "",
+	})
+	defer s.Close()
+
+	if src == nil {
+		return repl.Run(repl.Config{Session: s, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
+	}
+	globals, status := runProgram(s, filename, src, stdio.Stderr)
+	if *interactive && status == 0 && isTTY {
+		return repl.Run(repl.Config{Session: s, Globals: globals, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
+	}
+	return status
+}
+
+// runProgram runs src as the main module, then waits for the threads it
+// started, as Python does. Ctrl-C and SIGTERM cancel it.
+func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer) (starlark.StringDict, int) {
+	thread := s.NewThread("main")
+	ctx, cancel := context.WithCancel(s.Context())
+	defer cancel()
+	interp.SetContext(thread, ctx)
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got os.Signal
+	done := make(chan struct{})
+	defer close(done)
+	caught := make(chan os.Signal, 1)
+	go func() {
+		select {
+		case sig := <-sigs:
+			caught <- sig
+			thread.Cancel("KeyboardInterrupt")
+			cancel()
+		case <-done:
+		}
+	}()
+
+	var globals starlark.StringDict
+	err := s.Run(func() (err error) {
+		globals, err = s.ExecFile(thread, filename, src)
+		return err
+	})
+	// Python waits for the program's threads also after exit() or an
+	// uncaught error in the main thread.
+	if werr := s.Wait(ctx); err == nil {
+		err = werr
+	}
+	select {
+	case got = <-caught:
+	default:
+	}
+	switch {
+	case got == syscall.SIGTERM:
+		return globals, 143
+	case got != nil:
+		fmt.Fprintln(stderr, "KeyboardInterrupt")
+		return globals, 130
+	case err == nil:
+		return globals, 0
+	}
+	if status, ok := interp.ExitCode(err); ok {
+		var ee *interp.ExitError
+		if errors.As(err, &ee) && ee.Message != "" {
+			fmt.Fprintln(stderr, ee.Message)
+		}
+		return globals, status
+	}
+	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
+	if hint := pythonHint(err, filename, src); hint != "" {
+		fmt.Fprint(stderr, hint)
+	}
+	return globals, 1
+}
+
+// maxHintSource bounds the programs pythonHint translates: a hint must
+// not cost more than the error it explains.
+const maxHintSource = 256 << 10
+
+// pythonHint explains a syntax error in code that is Python netstar can
+// translate: it shows the translation, or for a file the command that
+// writes it.
+func pythonHint(err error, filename string, src []byte) string {
+	var se syntax.Error
+	if !errors.As(err, &se) || len(src) > maxHintSource {
+		return ""
+	}
+	code, ok := translate.Suggest(string(src))
+	if !ok {
+		return ""
+	}
+	if filename == "<string>" || filename == "<stdin>" || len(strings.Split(code, "\n")) <= 12 {
+		return "hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n" + code
+	}
+	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `netstar translate %s` shows the netstar version\n", filename)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
