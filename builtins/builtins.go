@@ -12,9 +12,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/builtins/codec"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 
@@ -96,8 +99,8 @@ func printBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		}
 		_, err := s.Stdout().Write([]byte(sb.String()))
 		return starlark.None, err
-	case *Stream:
-		return starlark.None, f.write(thread, sb.String())
+	case *interp.Stream:
+		return starlark.None, f.Write(thread, sb.String())
 	default:
 		return nil, fmt.Errorf("%s: file must be sys.stdout or sys.stderr, not %s", b.Name(), file.Type())
 	}
@@ -131,32 +134,7 @@ func exitBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &code); err != nil {
 		return nil, err
 	}
-	return nil, Exit(b.Name(), code)
-}
-
-// Exit returns the error that ends a program as exit(code) or
-// sys.exit(code) does: None is status 0, an int is that status, anything
-// else is printed and gives status 1.
-func Exit(fn string, code starlark.Value) error {
-	switch c := code.(type) {
-	case starlark.NoneType:
-		return &interp.ExitError{Code: 0}
-	case starlark.Int:
-		n, ok := c.Int64()
-		if !ok || n < -(1<<31) || n >= 1<<31 {
-			return fmt.Errorf("%s: exit code %s out of range", fn, c)
-		}
-		return &interp.ExitError{Code: int(n)}
-	case starlark.Bool:
-		if c {
-			return &interp.ExitError{Code: 1}
-		}
-		return &interp.ExitError{Code: 0}
-	case starlark.String:
-		return &interp.ExitError{Code: 1, Message: string(c)}
-	default:
-		return &interp.ExitError{Code: 1, Message: code.String()}
-	}
+	return nil, interp.Exit(b.Name(), code)
 }
 
 func modulesBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -187,7 +165,7 @@ func bytesBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if errs == "" {
 			errs = "strict"
 		}
-		return interp.EncodeErrors(b.Name(), s, encoding, errs)
+		return codec.EncodeErrors(b.Name(), s, encoding, errs)
 	}
 	if encoding != "" {
 		return nil, pyerr.New("TypeError", "bytes: encoding without a string argument")
@@ -215,7 +193,7 @@ func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		if errs == "" {
 			errs = "strict"
 		}
-		return interp.Decode(b.Name(), bs, encoding, errs)
+		return codec.Decode(b.Name(), bs, encoding, errs)
 	}
 	return starlark.String(Str(x)), nil
 }
@@ -223,12 +201,12 @@ func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 // Str returns Python's str(x): a string is itself, containers and bytes
 // show their elements as Python's repr does (str([b"a"]) is "[b'a']"),
 // and other values their own string form.
-func Str(x starlark.Value) string { return interp.Str(x) }
+func Str(x starlark.Value) string { return pyfmt.Str(x) }
 
 func reprBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
 		return nil, err
 	}
-	return starlark.String(interp.Repr(x)), nil
+	return starlark.String(pyfmt.Repr(x)), nil
 }

@@ -5,8 +5,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
@@ -129,7 +131,7 @@ func signature(fn *starlark.Function) string {
 	param := func(i int) string {
 		name, _ := fn.Param(i)
 		if d := fn.ParamDefault(i); d != nil {
-			return name + "=" + interp.Repr(d)
+			return name + "=" + pyfmt.Repr(d)
 		}
 		return name
 	}

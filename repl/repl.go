@@ -15,9 +15,10 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/chzyer/readline"
 	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/modules/sys"
 	"github.com/netstar/netstar/repl/translate"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -172,7 +173,7 @@ func (r *repl) loop() int {
 		}
 	}()
 
-	fmt.Fprintf(r.cfg.Stdout, "netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n", sys.Version)
+	fmt.Fprintf(r.cfg.Stdout, "netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n", interp.Version)
 	var buf []string
 	for {
 		if r.terminated() {
@@ -438,7 +439,7 @@ func echoExprs(f *syntax.File) {
 // echo prints the Python repr of a non-None value and keeps it in _.
 func (r *repl) echoValue(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) == 1 && args[0] != starlark.None {
-		fmt.Fprintln(r.rl.Stdout(), interp.Repr(args[0]))
+		fmt.Fprintln(r.rl.Stdout(), pyfmt.Repr(args[0]))
 		r.globals["_"] = args[0]
 	}
 	return starlark.None, nil

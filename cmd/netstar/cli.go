@@ -16,10 +16,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/modules/sys"
-	"github.com/netstar/netstar/repl"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
+	"github.com/netstar/netstar/repl"
+	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/translate"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -101,7 +100,7 @@ func run(args []string, stdio streams) int {
 		io.WriteString(stdio.Stdout, usage)
 		return 0
 	case *version:
-		fmt.Fprintf(stdio.Stdout, "netstar %s\n", sys.Version)
+		fmt.Fprintf(stdio.Stdout, "netstar %s\n", interp.Version)
 		return 0
 	}
 

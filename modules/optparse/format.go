@@ -7,7 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"go.starlark.net/starlark"
 )
 
@@ -282,7 +283,7 @@ func hyphenBreak(w []rune, k int) bool {
 }
 
 // pyRepr is Python's repr of a string.
-func pyRepr(s string) string { return interp.Repr(starlark.String(s)) }
+func pyRepr(s string) string { return pyfmt.Repr(starlark.String(s)) }
 
 // pyStr is Python's str() of a value: strings as they are, anything else
 // as Python's repr.
@@ -290,5 +291,5 @@ func pyStr(v starlark.Value) string {
 	if s, ok := v.(starlark.String); ok {
 		return string(s)
 	}
-	return interp.Repr(v)
+	return pyfmt.Repr(v)
 }

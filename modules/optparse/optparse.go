@@ -11,9 +11,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
@@ -783,7 +785,7 @@ type optionValue struct{ o *option }
 
 var (
 	_ starlark.HasAttrs = (*optionValue)(nil)
-	_ interp.PyReprer   = (*optionValue)(nil)
+	_ pyfmt.PyReprer    = (*optionValue)(nil)
 )
 
 func (v *optionValue) String() string        { return v.o.String() }
@@ -854,7 +856,7 @@ type valuesValue struct{ *values }
 var (
 	_ starlark.HasAttrs    = (*valuesValue)(nil)
 	_ starlark.HasSetField = (*valuesValue)(nil)
-	_ interp.PyReprer      = (*valuesValue)(nil)
+	_ pyfmt.PyReprer       = (*valuesValue)(nil)
 )
 
 // String is Python's str(options): the dict of values.
@@ -865,7 +867,7 @@ func (v *valuesValue) String() string {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteString(pyRepr(k) + ": " + interp.Repr(v.m[k]))
+		sb.WriteString(pyRepr(k) + ": " + pyfmt.Repr(v.m[k]))
 	}
 	sb.WriteByte('}')
 	return sb.String()

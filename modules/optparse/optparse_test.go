@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	_ "github.com/netstar/netstar/builtins"
-	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/optparse"
 	_ "github.com/netstar/netstar/modules/sys"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.uber.org/goleak"
 )
@@ -91,7 +91,7 @@ print(args)
 print(options.timeout != None and options.timeout > 1e300)
 `
 
-// richNoPrint does not print the options: interp.Repr shows an infinite
+// richNoPrint does not print the options: pyfmt.Repr shows an infinite
 // float as +inf where Python shows inf.
 var richNoPrint = strings.Replace(richParser, "print(options)\n", "print(options.port, options.timeout > 0)\n", 1)
 

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netstar/netstar/builtins"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
 	"github.com/netstar/netstar/repl/interp"
@@ -249,7 +248,7 @@ func resultsDict(keys []string, results []Result) *starlark.Dict {
 	for i, k := range keys {
 		var v starlark.Value
 		if results[i].Err != nil {
-			v = builtins.NewException(results[i].Err)
+			v = interp.NewException(results[i].Err)
 		} else {
 			v = stringList(results[i].Values)
 		}

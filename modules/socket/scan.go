@@ -45,6 +45,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/builtins/table"
 	"github.com/netstar/netstar/modules/socket/scan"
@@ -519,7 +521,7 @@ func (p *ScanPort) String() string {
 	parts := make([]string, 0, len(portAttrs))
 	for _, n := range []string{"port", "state", "reason", "service", "banner", "rtt"} {
 		v, _ := p.Attr(n)
-		parts = append(parts, n+"="+interp.Repr(v))
+		parts = append(parts, n+"="+pyfmt.Repr(v))
 	}
 	return "scan_port(" + strings.Join(parts, ", ") + ")"
 }

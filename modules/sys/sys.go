@@ -6,16 +6,11 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/netstar/netstar/builtins"
 	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
-
-// Version is netstar's version, shown by sys.version and --version.
-// Release builds set it with
-// -ldflags "-X github.com/netstar/netstar/modules/sys.Version=...".
-var Version = "0.1.0"
 
 // Module is the sys module as registered; each program gets a copy whose
 // argv and path are its own (see ForSession).
@@ -44,10 +39,10 @@ func newModule(argv, path []string) *starlarkstruct.Module {
 			"argv":     stringList(argv),
 			"path":     stringList(path),
 			"exit":     exitBuiltin,
-			"version":  starlark.String(fmt.Sprintf("netstar %s (%s, %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)),
+			"version":  starlark.String(fmt.Sprintf("netstar %s (%s, %s/%s)", interp.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)),
 			"platform": starlark.String(runtime.GOOS),
-			"stdout":   builtins.Stdout,
-			"stderr":   builtins.Stderr,
+			"stdout":   interp.Stdout,
+			"stderr":   interp.Stderr,
 		},
 	}
 }
@@ -65,7 +60,7 @@ var exitBuiltin = starlark.NewBuiltin("sys.exit", func(thread *starlark.Thread, 
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &code); err != nil {
 		return nil, err
 	}
-	return nil, builtins.Exit(b.Name(), code)
+	return nil, interp.Exit(b.Name(), code)
 })
 
 func init() {

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netstar/netstar/modules"
+	_ "github.com/netstar/netstar/modules/sys"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/interp/interptest"
-	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/modules/sys"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 )
@@ -34,7 +34,7 @@ sys.exit(3)
 		Path: []string{"/lib/a", "/lib/b"},
 		Extra: starlark.StringDict{
 			"PLATFORM": starlark.String(runtime.GOOS),
-			"VERSION":  starlark.String(sys.Version),
+			"VERSION":  starlark.String(interp.Version),
 		},
 	})
 	if code, ok := interp.ExitCode(res.Err); !ok || code != 3 {

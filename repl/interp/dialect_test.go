@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -164,7 +166,7 @@ func TestRewriteMethods(t *testing.T) {
 			if err != nil {
 				t.Fatal(interp.FormatError(err))
 			}
-			if got := interp.Repr(g["r"]); got != tt.want {
+			if got := pyfmt.Repr(g["r"]); got != tt.want {
 				t.Errorf("%s = %s, want %s", tt.expr, got, tt.want)
 			}
 		})

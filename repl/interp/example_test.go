@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/netstar/netstar/builtins/codec"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
@@ -35,10 +38,10 @@ if __name__ == "__main__":
 }
 
 func ExampleRepr() {
-	v, _ := interp.Decode("bytes.decode", "it's \xc3\xa9", "utf-8", "strict")
-	fmt.Println(interp.Repr(v))
-	b, _ := interp.Encode("str.encode", "GET /\r\n", "ascii")
-	fmt.Println(interp.Repr(b))
+	v, _ := codec.Decode("bytes.decode", "it's \xc3\xa9", "utf-8", "strict")
+	fmt.Println(pyfmt.Repr(v))
+	b, _ := codec.Encode("str.encode", "GET /\r\n", "ascii")
+	fmt.Println(pyfmt.Repr(b))
 	// Output:
 	// "it's é"
 	// b'GET /\r\n'
@@ -52,14 +55,14 @@ func ExampleFormatError() {
 }
 
 func ExamplePercent() {
-	out, _ := interp.Percent("%-10s|%5d|%6.2f", starlark.Tuple{starlark.String("ssh"), starlark.MakeInt(22), starlark.Float(0.125)})
+	out, _ := pyfmt.Percent("%-10s|%5d|%6.2f", starlark.Tuple{starlark.String("ssh"), starlark.MakeInt(22), starlark.Float(0.125)})
 	fmt.Println(out)
 	// Output: ssh       |   22|  0.12
 }
 
 func ExampleFormat() {
 	kwargs := []starlark.Tuple{{starlark.String("host"), starlark.String("127.0.0.1")}}
-	out, _ := interp.Format("{host:<12}{0:>6,} {1!r}", starlark.Tuple{starlark.MakeInt(65535), starlark.NewList([]starlark.Value{starlark.String("open")})}, kwargs)
+	out, _ := pyfmt.Format("{host:<12}{0:>6,} {1!r}", starlark.Tuple{starlark.MakeInt(65535), starlark.NewList([]starlark.Value{starlark.String("open")})}, kwargs)
 	fmt.Println(out)
 	// Output: 127.0.0.1   65,535 ['open']
 }

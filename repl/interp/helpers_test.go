@@ -5,8 +5,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"go.uber.org/goleak"

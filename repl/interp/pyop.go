@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 
+	"github.com/netstar/netstar/builtins/pyfmt"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 )
@@ -36,7 +37,7 @@ func (p pyOperand) Binary(op syntax.Token, y starlark.Value, side starlark.Side)
 		x, y = y, x
 	}
 	if s, ok := x.(starlark.String); ok && op == syntax.PERCENT {
-		out, err := Percent(string(s), y)
+		out, err := pyfmt.Percent(string(s), y)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"go.starlark.net/starlark"
 
 	"github.com/netstar/netstar/repl/interp"
@@ -37,8 +39,8 @@ assert.fails(lambda: 1 | "a", "unknown binary op: int | string")
 
 func TestReprSpecialFloats(t *testing.T) {
 	for f, want := range map[float64]string{math.Inf(1): "inf", math.Inf(-1): "-inf", math.NaN(): "nan", 1.5: "1.5"} {
-		if got := interp.Repr(starlark.Float(f)); got != want {
-			t.Errorf("Repr(%v) = %q, want %q", f, got, want)
+		if got := pyfmt.Repr(starlark.Float(f)); got != want {
+			t.Errorf("pyfmt.Repr(%v) = %q, want %q", f, got, want)
 		}
 	}
 }

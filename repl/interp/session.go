@@ -37,6 +37,11 @@ const (
 	quantum = 1 << 14
 )
 
+// Version is netstar's version, shown by the REPL's banner, --version and
+// sys.version. Release builds set it with
+// -ldflags "-X github.com/netstar/netstar/repl/interp.Version=...".
+var Version = "0.1.0"
+
 // Config configures a new Session. Zero fields take the process's
 // standard streams and an empty argv.
 type Config struct {

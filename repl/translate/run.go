@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -35,7 +37,7 @@ func NewRunner(s *interp.Session) *Runner {
 	r := &Runner{s: s, thread: s.NewThread("main"), globals: s.Predeclared("__main__")}
 	r.globals[echoFunc] = starlark.NewBuiltin(echoFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 1 && args[0] != starlark.None {
-			fmt.Fprintln(s.Stdout(), interp.Repr(args[0]))
+			fmt.Fprintln(s.Stdout(), pyfmt.Repr(args[0]))
 		}
 		return starlark.None, nil
 	})

@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netstar/netstar/builtins/codec"
+
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
-	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 
@@ -59,12 +60,12 @@ for n in json.loads(sys.stdin.read()):
 			t.Fatal(err)
 		}
 		var got [2]string
-		b, err := interp.Encode("encode", starlark.String(name), "idna")
+		b, err := codec.Encode("encode", starlark.String(name), "idna")
 		if err != nil {
 			got[0] = "E " + pyText(err)
 		} else {
 			got[0] = "ok " + string(b.(starlark.Bytes))
-			if s, err := interp.Decode("decode", b.(starlark.Bytes), "idna", "strict"); err != nil {
+			if s, err := codec.Decode("decode", b.(starlark.Bytes), "idna", "strict"); err != nil {
 				got[1] = "E " + pyText(err)
 			} else {
 				got[1] = "ok " + string(s.(starlark.String))

@@ -1,10 +1,9 @@
-package builtins
+package interp
 
 import (
 	"fmt"
 	"io"
 
-	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 
@@ -24,7 +23,7 @@ var (
 )
 
 func (s *Stream) writer(thread *starlark.Thread) io.Writer {
-	sess := interp.SessionOf(thread)
+	sess := SessionOf(thread)
 	if sess == nil {
 		return io.Discard
 	}
@@ -34,7 +33,9 @@ func (s *Stream) writer(thread *starlark.Thread) io.Writer {
 	return sess.Stdout()
 }
 
-func (s *Stream) write(thread *starlark.Thread, text string) error {
+// Write writes text to the session stream s stands for (nothing without a
+// session).
+func (s *Stream) Write(thread *starlark.Thread, text string) error {
 	_, err := io.WriteString(s.writer(thread), text)
 	return err
 }
@@ -73,7 +74,7 @@ func (s *Stream) Attr(name string) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &text); err != nil {
 				return nil, err
 			}
-			if err := s.write(thread, text); err != nil {
+			if err := s.Write(thread, text); err != nil {
 				return nil, err
 			}
 			return starlark.MakeInt(len([]rune(text))), nil

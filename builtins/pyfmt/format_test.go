@@ -1,10 +1,12 @@
-package interp_test
+package pyfmt_test
 
 import (
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 
@@ -29,7 +31,7 @@ func FuzzPercent(f *testing.F) {
 			d.SetKey(starlark.String("k"), starlark.MakeInt(1))
 			values = d
 		}
-		if _, err := interp.Percent(format, values); err != nil {
+		if _, err := pyfmt.Percent(format, values); err != nil {
 			if _, ok := pyerr.As(err); !ok {
 				t.Fatalf("%q %% %s: %v is not a Python exception", format, values, err)
 			}
@@ -43,7 +45,7 @@ func FuzzFormat(f *testing.F) {
 	}
 	kwargs := []starlark.Tuple{{starlark.String("k"), starlark.String("v")}, {starlark.String("w"), starlark.MakeInt(5)}, {starlark.String("p"), starlark.MakeInt(2)}}
 	f.Fuzz(func(t *testing.T, format string) {
-		if _, err := interp.Format(format, formatArgs, kwargs); err != nil {
+		if _, err := pyfmt.Format(format, formatArgs, kwargs); err != nil {
 			if _, ok := pyerr.As(err); !ok {
 				t.Fatalf("%q.format(...): %v is not a Python exception", format, err)
 			}

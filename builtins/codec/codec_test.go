@@ -1,4 +1,4 @@
-package interp_test
+package codec_test
 
 import (
 	"fmt"
@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/codec"
+
 	"github.com/netstar/netstar/builtins/pyerr"
 	"go.starlark.net/starlark"
 )
@@ -47,7 +48,7 @@ func TestDecode(t *testing.T) {
 		{"x", "utf-8", "bogus", "", "fn: unknown error handler name 'bogus'", "LookupError"},
 	}
 	for _, tt := range tests {
-		v, err := interp.Decode("fn", starlark.Bytes(tt.in), tt.enc, tt.errs)
+		v, err := codec.Decode("fn", starlark.Bytes(tt.in), tt.enc, tt.errs)
 		name := fmt.Sprintf("%q.decode(%q, %q)", tt.in, tt.enc, tt.errs)
 		if tt.wantErr != "" {
 			pe, ok := pyerr.As(err)
@@ -82,7 +83,7 @@ func TestEncode(t *testing.T) {
 		{"x", "koi8-r", "strict", "", "fn: unknown encoding: koi8-r"},
 	}
 	for _, tt := range tests {
-		v, err := interp.EncodeErrors("fn", starlark.String(tt.in), tt.enc, tt.errs)
+		v, err := codec.EncodeErrors("fn", starlark.String(tt.in), tt.enc, tt.errs)
 		name := fmt.Sprintf("%q.encode(%q, %q)", tt.in, tt.enc, tt.errs)
 		if tt.wantErr != "" {
 			pe, ok := pyerr.As(err)
@@ -98,7 +99,7 @@ func TestEncode(t *testing.T) {
 		}
 	}
 	// Encode is EncodeErrors with "strict".
-	if _, err := interp.Encode("fn", "é", "ascii"); err == nil {
+	if _, err := codec.Encode("fn", "é", "ascii"); err == nil {
 		t.Error(`Encode("é", "ascii") succeeded`)
 	}
 }
@@ -142,7 +143,7 @@ func TestDecodeAgainstPython(t *testing.T) {
 		for j, h := range []string{"strict", "replace", "ignore"} {
 			want := lines[3*i+j]
 			var got string
-			v, err := interp.Decode("fn", starlark.Bytes(in), "utf-8", h)
+			v, err := codec.Decode("fn", starlark.Bytes(in), "utf-8", h)
 			if err != nil {
 				pe, _ := pyerr.As(err)
 				got = "E " + strings.ReplaceAll(pe.Str(), " ", "_")

@@ -1,4 +1,4 @@
-package interp_test
+package pyfmt_test
 
 import (
 	"math/rand"
@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/builtins/pyfmt"
+
 	"go.starlark.net/starlark"
 )
 
@@ -54,7 +55,7 @@ func TestRepr(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.expr, err)
 		}
-		if got := interp.Repr(v); got != tt.want {
+		if got := pyfmt.Repr(v); got != tt.want {
 			t.Errorf("Repr(%s) = %s, want %s", tt.expr, got, tt.want)
 		}
 	}
@@ -121,7 +122,7 @@ func TestReprAgainstPython(t *testing.T) {
 		// Python printed ascii(repr(v)) so its output is ASCII whatever
 		// the locale; do the same to ours.
 		want := lines[i]
-		got := pyASCII(interp.Repr(v))
+		got := pyASCII(pyfmt.Repr(v))
 		if got != want {
 			t.Errorf("Repr(%s) = %s, python3 says %s", exprs[i], got, want)
 		}

@@ -1,4 +1,7 @@
-package interp
+// Package pyfmt shows Starlark values as Python does: repr() and str()
+// (Repr, Str), the % operator (Percent) and str.format (Format), with
+// Python's widths, precisions, alignment and reprs of containers.
+package pyfmt
 
 import (
 	"fmt"
@@ -131,7 +134,7 @@ func quote(s string, isBytes bool) string {
 		case r >= 0x80 && !unicode.IsPrint(r):
 			// Python escapes non-printable characters (U+00A0,
 			// U+200B, ...) as \xNN, \uNNNN or \UNNNNNNNN.
-			sb.WriteString(escapeRune(r))
+			sb.WriteString(EscapeRune(r))
 		default:
 			sb.WriteRune(r)
 		}
@@ -156,4 +159,15 @@ func quote(s string, isBytes bool) string {
 	}
 	sb.WriteByte(q)
 	return sb.String()
+}
+
+// EscapeRune writes r as Python's repr escapes a non-printable character.
+func EscapeRune(r rune) string {
+	switch {
+	case r < 0x100:
+		return fmt.Sprintf(`\x%02x`, r)
+	case r < 0x10000:
+		return fmt.Sprintf(`\u%04x`, r)
+	}
+	return fmt.Sprintf(`\U%08x`, r)
 }

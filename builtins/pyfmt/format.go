@@ -1,4 +1,4 @@
-package interp
+package pyfmt
 
 import (
 	"math"
@@ -41,7 +41,7 @@ func asciiRepr(x starlark.Value) string {
 		if c < 0x80 {
 			sb.WriteRune(c)
 		} else {
-			sb.WriteString(escapeRune(c))
+			sb.WriteString(EscapeRune(c))
 		}
 	}
 	return sb.String()
