@@ -18,11 +18,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
 	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 )
 
 // lesson runs scripts/name with argv and input lines fed to input(), and

@@ -18,9 +18,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/repl/interp"
-	_ "github.com/netstar/netstar/modules/standard"
 	"github.com/netstar/netstar/builtins/table"
+	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 

@@ -18,9 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netstar/netstar/builtins/table"
 	"github.com/netstar/netstar/modules/socket/netnstest"
 	"github.com/netstar/netstar/modules/socket/scan"
-	"github.com/netstar/netstar/builtins/table"
 )
 
 func init() {

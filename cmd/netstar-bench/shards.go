@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netstar/netstar/cmd/internal/scancmd"
 	"github.com/netstar/netstar/builtins/table"
+	"github.com/netstar/netstar/cmd/internal/scancmd"
 )
 
 func init() {

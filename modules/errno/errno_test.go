@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/modules/errno"
 	_ "github.com/netstar/netstar/modules/standard"
+	"github.com/netstar/netstar/repl/interp"
 )
 
 func TestName(t *testing.T) {

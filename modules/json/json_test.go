@@ -3,10 +3,10 @@ package json_test
 import (
 	"testing"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules"
 	nsjson "github.com/netstar/netstar/modules/json"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"go.starlark.net/lib/json"
 )
 

@@ -3,9 +3,9 @@ package math_test
 import (
 	"testing"
 
+	_ "github.com/netstar/netstar/modules/math"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/interp/interptest"
-	_ "github.com/netstar/netstar/modules/math"
 )
 
 func TestMath(t *testing.T) {

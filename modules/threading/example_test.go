@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/optparse"
+	"github.com/netstar/netstar/repl/interp"
 )
 
 // The course's domain scanner, with the connection replaced by a

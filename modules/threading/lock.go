@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	_ "github.com/netstar/netstar/builtins"
-	"github.com/netstar/netstar/repl/interp"
 	_ "github.com/netstar/netstar/modules/threading"
 	_ "github.com/netstar/netstar/modules/time"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.uber.org/goleak"
 )

@@ -8,9 +8,9 @@ import (
 	"math"
 	gotime "time"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/builtins/pyerr"
+	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/lib/time"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"

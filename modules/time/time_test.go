@@ -7,10 +7,10 @@ import (
 	"testing"
 	gotime "time"
 
-	"github.com/netstar/netstar/repl/interp"
-	"github.com/netstar/netstar/repl/interp/interptest"
 	"github.com/netstar/netstar/modules"
 	nstime "github.com/netstar/netstar/modules/time"
+	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/interp/interptest"
 	"go.starlark.net/starlark"
 	"go.uber.org/goleak"
 

@@ -9,8 +9,8 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/builtins/table"
+	"github.com/netstar/netstar/repl/interp"
 )
 
 const translateUsage = `usage: netstar translate FILE.py|FILE.ipynb [-o FILE.star]

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/netstar/netstar/modules/standard"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/interp/interptest"
-	_ "github.com/netstar/netstar/modules/standard"
 )
 
 // runNetstar runs code in a fresh session with argv and stdin, as the

@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/modules/socket/scan"
 	"github.com/netstar/netstar/builtins/table"
+	"github.com/netstar/netstar/modules/socket/scan"
 )
 
 const mergeUsage = `usage: netstar merge [-f jsonl|xml|grep|table] [-o FILE] [--open] [--strict] FILE...
