@@ -176,9 +176,27 @@ func IsSubclass(typ, base string) bool {
 	return false
 }
 
-// As returns the *Error in err's chain, if any.
+// Exception is an error that stands for a Python exception without being
+// an *Error: engines that know nothing of Python's values (package idna,
+// say) declare their errors' classes this way. As sees them.
+type Exception interface {
+	error
+	// PythonException returns the class name ("UnicodeError") and
+	// Python's str(e).
+	PythonException() (class, msg string)
+}
+
+// As returns the *Error in err's chain, if any; an Exception in the chain
+// is converted to one that wraps it.
 func As(err error) (*Error, bool) {
 	var e *Error
-	ok := errors.As(err, &e)
-	return e, ok
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var x Exception
+	if errors.As(err, &x) {
+		class, msg := x.PythonException()
+		return &Error{Type: class, Strerror: msg, Err: x}, true
+	}
+	return nil, false
 }

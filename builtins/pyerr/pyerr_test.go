@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"syscall"
 	"testing"
 
@@ -142,4 +144,45 @@ func Example() {
 	// [Errno 111] Connection refused
 	// true
 	// socket.gaierror: [Errno -2] Name or service not known
+}
+
+// TestOSError checks the one errno table: Go's system-call, file and
+// lookup errors become the exceptions Python raises, and keep their cause.
+func TestOSError(t *testing.T) {
+	tests := []struct {
+		err   error
+		want  string
+		errno syscall.Errno
+	}{
+		{&net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EADDRINUSE)}, "OSError: [Errno 98] Address already in use", syscall.EADDRINUSE},
+		{&net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EACCES)}, "PermissionError: [Errno 13] Permission denied", syscall.EACCES},
+		{&net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EADDRNOTAVAIL)}, "OSError: [Errno 99] Cannot assign requested address", syscall.EADDRNOTAVAIL},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, "ConnectionRefusedError: [Errno 111] Connection refused", syscall.ECONNREFUSED},
+		{syscall.EAGAIN, "BlockingIOError: [Errno 11] Resource temporarily unavailable", syscall.EAGAIN},
+		{syscall.EEXIST, "FileExistsError: [Errno 17] File exists", syscall.EEXIST},
+		{syscall.EINTR, "InterruptedError: [Errno 4] Interrupted system call", syscall.EINTR},
+		{syscall.EIO, "OSError: [Errno 5] Input/output error", syscall.EIO},
+		{os.ErrClosed, "OSError: [Errno 9] Bad file descriptor", 0},
+		{&os.PathError{Op: "openat", Path: "/no/dir", Err: syscall.ENOENT}, "FileNotFoundError: [Errno 2] No such file or directory: '/no/dir'", syscall.ENOENT},
+		{&os.PathError{Op: "open", Path: "f", Err: syscall.ENOTDIR}, "NotADirectoryError: [Errno 20] Not a directory: 'f'", syscall.ENOTDIR},
+		{&net.DNSError{Err: "no such host", Name: "nothing.invalid", IsNotFound: true}, "socket.gaierror: [Errno -2] Name or service not known", 0},
+		{&net.DNSError{Err: "server misbehaving", Name: "x.test", IsTemporary: true}, "socket.gaierror: [Errno -3] Temporary failure in name resolution", 0},
+		{errors.New("plain"), "plain", 0},
+		{pyerr.New("ValueError", "kept"), "ValueError: kept", 0},
+	}
+	for _, tt := range tests {
+		got := pyerr.OSError(tt.err)
+		if got.Error() != tt.want {
+			t.Errorf("OSError(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+		if !errors.Is(got, tt.err) && got != tt.err {
+			t.Errorf("OSError(%v) does not wrap its cause", tt.err)
+		}
+		if tt.errno != 0 && !errors.Is(got, tt.errno) {
+			t.Errorf("OSError(%v): errors.Is(_, %v) = false", tt.err, tt.errno)
+		}
+	}
+	if pyerr.OSError(nil) != nil {
+		t.Error("OSError(nil) != nil")
+	}
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/netstar/netstar/builtins/httpvalue"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
-	"github.com/netstar/netstar/modules/http/httpserve"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -228,7 +227,7 @@ func clientError(ctx context.Context, err error) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: err}
 	}
-	if pe := httpserve.OSError(err, ""); pe != err {
+	if pe := pyerr.OSError(err); pe != err {
 		return pe
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {

@@ -100,7 +100,7 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 		return spec, nil
 	case unix.AF_INET, unix.AF_INET6:
 	default:
-		return spec, pyerr.WithErrno("OSError", int(unix.EAFNOSUPPORT), strerror(unix.EAFNOSUPPORT))
+		return spec, pyerr.WithErrno("OSError", int(unix.EAFNOSUPPORT), pyerr.Strerror(unix.EAFNOSUPPORT))
 	}
 	t, ok := v.(starlark.Tuple)
 	if !ok {

@@ -474,7 +474,7 @@ func gethostname(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	}
 	h, err := os.Hostname()
 	if err != nil {
-		return nil, osError(err)
+		return nil, pyerr.OSError(err)
 	}
 	return starlark.String(h), nil
 }
@@ -858,7 +858,7 @@ func inetPtonFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 		return starlark.Bytes(ip[:]), nil
 	}
-	return nil, osError(unix.EAFNOSUPPORT)
+	return nil, pyerr.OSError(unix.EAFNOSUPPORT)
 }
 
 func inetNtopFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -103,7 +103,7 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		cfg.BaseContext = sess.Context()
 		srv, err := httpserve.Listen(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", b.Name(), err)
+			return nil, fmt.Errorf("%s: %w", b.Name(), pyerr.OSError(err))
 		}
 		v := &HTTPServer{srv: srv, host: host, handler: h}
 		v.untrack = sess.Track(srv)
@@ -115,7 +115,7 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	cfg.BaseContext = ctx
 	srv, err := httpserve.Listen(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", b.Name(), err)
+		return nil, fmt.Errorf("%s: %w", b.Name(), pyerr.OSError(err))
 	}
 	untrack := sess.Track(srv)
 	defer untrack()

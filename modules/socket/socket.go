@@ -156,7 +156,7 @@ func openSocket(family, typ, proto int) (int, error) {
 
 func socketFromFD(fd int, err error, family, typ, proto int) (*Socket, error) {
 	if err != nil {
-		return nil, osError(err)
+		return nil, pyerr.OSError(err)
 	}
 	s, err := wrapFD(fd, family, typ&^(unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC), proto)
 	if err == nil && typ&unix.SOCK_NONBLOCK != 0 {
@@ -170,12 +170,12 @@ func wrapFD(fd, family, typ, proto int) (*Socket, error) {
 	f := os.NewFile(uintptr(fd), fmt.Sprintf("socket:%d", fd))
 	if f == nil {
 		unix.Close(fd)
-		return nil, osError(unix.EBADF)
+		return nil, pyerr.OSError(unix.EBADF)
 	}
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
-		return nil, osError(err)
+		return nil, pyerr.OSError(err)
 	}
 	h := &fdHolder{file: f, rc: rc, fd: fd}
 	s := &Socket{family: family, typ: typ, proto: proto, h: h, timeout: defaultTimeout()}
@@ -223,16 +223,16 @@ func (s *Socket) control(fn func(fd int) error) error {
 	if err := s.h.rc.Control(func(fd uintptr) { opErr = fn(int(fd)) }); err != nil {
 		return s.fileError(err)
 	}
-	return osError(opErr)
+	return pyerr.OSError(opErr)
 }
 
 // fileError converts an error of the poller: on a closed socket every
 // call fails with EBADF, as in Python.
 func (s *Socket) fileError(err error) error {
 	if s.Fileno() < 0 {
-		return osError(unix.EBADF)
+		return pyerr.OSError(unix.EBADF)
 	}
-	return osError(err)
+	return pyerr.OSError(err)
 }
 
 // wait runs op until it stops returning EAGAIN, waiting for readiness
@@ -282,7 +282,7 @@ func (s *Socket) wait(ctx context.Context, write, dontwait bool, op func(fd int)
 		}
 		return s.fileError(err)
 	}
-	return osError(opErr)
+	return pyerr.OSError(opErr)
 }
 
 // connect connects to sa with Python's semantics for the socket's
@@ -294,10 +294,10 @@ func (s *Socket) connect(ctx context.Context, sa unix.Sockaddr) error {
 		return err
 	}
 	if first == nil || !errors.Is(first, unix.EINPROGRESS) {
-		return osError(first)
+		return pyerr.OSError(first)
 	}
 	if s.getTimeout() == 0 {
-		return osError(first)
+		return pyerr.OSError(first)
 	}
 	// RawConn.Write forgets readiness seen before it starts, so check
 	// the state first and only then wait for the next change. The check
@@ -496,7 +496,7 @@ func sockClose(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args sta
 		return nil, err
 	}
 	if err := s.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		return nil, osError(err)
+		return nil, pyerr.OSError(err)
 	}
 	return starlark.None, nil
 }
@@ -536,7 +536,7 @@ func sockSettimeout(thread *starlark.Thread, b *starlark.Builtin, s *Socket, arg
 	s.mu.Unlock()
 	if s.Fileno() < 0 {
 		// CPython stores the timeout, then fails to set O_NONBLOCK.
-		return nil, osError(unix.EBADF)
+		return nil, pyerr.OSError(unix.EBADF)
 	}
 	return starlark.None, nil
 }
@@ -554,7 +554,7 @@ func sockSetblocking(thread *starlark.Thread, b *starlark.Builtin, s *Socket, ar
 	}
 	s.mu.Unlock()
 	if s.Fileno() < 0 {
-		return nil, osError(unix.EBADF)
+		return nil, pyerr.OSError(unix.EBADF)
 	}
 	return starlark.None, nil
 }

@@ -137,9 +137,9 @@ type Server struct {
 }
 
 // Listen binds cfg.Addr and returns a server that is ready to Start.
-// Bind failures read like Python's: "PermissionError: [Errno 13]
-// Permission denied", "OSError: [Errno 98] Address already in use"
-// (see package pyerr).
+// A bind failure is net.Listen's error and a missing directory os's, so
+// errors.Is(err, syscall.EADDRINUSE) and errors.Is(err, fs.ErrNotExist)
+// work (package pyerr turns them into Python's exceptions).
 func Listen(cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
@@ -192,7 +192,7 @@ func Listen(cfg Config) (*Server, error) {
 		if s.static != nil {
 			s.static.(*staticHandler).close()
 		}
-		return nil, bindError(err)
+		return nil, err
 	}
 	s.ln = ln
 	addr := ln.Addr().(*net.TCPAddr)

@@ -24,7 +24,7 @@ type staticHandler struct {
 func newStatic(dir string, dotfiles bool) (*staticHandler, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, OSError(err, dir)
+		return nil, err
 	}
 	return &staticHandler{
 		root:   root,

@@ -5,11 +5,10 @@
 package idna
 
 import (
+	"fmt"
 	"strings"
 
 	xidna "golang.org/x/net/idna"
-
-	"github.com/netstar/netstar/builtins/pyerr"
 )
 
 // idnaProfile maps and converts one non-ASCII label as Python's "idna"
@@ -34,11 +33,11 @@ func Encode(name string) (string, error) {
 		labels := strings.Split(name, ".")
 		for _, l := range labels[:len(labels)-1] {
 			if len(l) == 0 || len(l) >= 64 {
-				return "", pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label empty or too long)")
+				return "", errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label empty or too long)")
 			}
 		}
 		if len(labels[len(labels)-1]) >= 64 {
-			return "", pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
+			return "", errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
 		}
 		return name, nil
 	}
@@ -51,12 +50,12 @@ func Encode(name string) (string, error) {
 		if !IsASCII(l) {
 			a, err := idnaProfile.ToASCII(l)
 			if err != nil {
-				return "", pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: %s)", idnaReason(err))
+				return "", errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: %s)", idnaReason(err))
 			}
 			l = a
 		}
 		if len(l) == 0 || len(l) >= 64 {
-			return "", pyerr.Errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label empty or too long)")
+			return "", errorf("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label empty or too long)")
 		}
 		labels[i] = l
 	}
@@ -73,7 +72,7 @@ func Encode(name string) (string, error) {
 func Decode(name string) (string, error) {
 	for i := 0; i < len(name); i++ {
 		if name[i] >= 0x80 {
-			return "", pyerr.Errorf("UnicodeDecodeError", "'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", name[i], i)
+			return "", errorf("UnicodeDecodeError", "'ascii' codec can't decode byte 0x%02x in position %d: ordinal not in range(128)", name[i], i)
 		}
 	}
 	labels := strings.Split(name, ".")
@@ -83,7 +82,7 @@ func Decode(name string) (string, error) {
 		}
 		u, err := xidna.Punycode.ToUnicode(strings.ToLower(l))
 		if err != nil {
-			return "", pyerr.Errorf("UnicodeError", "decoding with 'idna' codec failed (UnicodeError: %s)", idnaReason(err))
+			return "", errorf("UnicodeError", "decoding with 'idna' codec failed (UnicodeError: %s)", idnaReason(err))
 		}
 		labels[i] = u
 	}
@@ -104,3 +103,25 @@ func IsASCII(s string) bool {
 	}
 	return true
 }
+
+// Error is a failed conversion. It prints as Python's exception does
+// ("UnicodeError: encoding with 'idna' codec failed (...)"), and names
+// its Python class through PythonException, so that package pyerr sees
+// it as that exception without this package depending on it.
+type Error struct {
+	// Class is the Python exception class: "UnicodeError" or
+	// "UnicodeDecodeError".
+	Class string
+	// Msg is Python's str(e).
+	Msg string
+}
+
+func errorf(class, format string, args ...any) *Error {
+	return &Error{Class: class, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Error returns Python's traceback line for e.
+func (e *Error) Error() string { return e.Class + ": " + e.Msg }
+
+// PythonException returns e's Python class and str(e).
+func (e *Error) PythonException() (class, msg string) { return e.Class, e.Msg }
