@@ -1,4 +1,6 @@
-package translate
+// The cell runner behind netstar step.
+
+package main
 
 import (
 	"context"
@@ -6,16 +8,15 @@ import (
 	"sync"
 
 	"github.com/netstar/netstar/builtins/pyfmt"
-
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 )
 
-// Runner runs netstar code chunk after chunk in one interp.Session and
-// keeps the globals between chunks, as a notebook kernel does. The
+// cellRunner runs netstar code chunk after chunk in one interp.Session
+// and keeps the globals between chunks, as a notebook kernel does. The
 // stepper runs cells with it.
-type Runner struct {
+type cellRunner struct {
 	// Echo shows the value of a chunk's last expression statement, as
 	// Jupyter shows a cell's last value.
 	Echo bool
@@ -31,10 +32,10 @@ type Runner struct {
 // echoFunc is the hidden builtin that shows a cell's last value.
 const echoFunc = "__step_echo__"
 
-// NewRunner returns a Runner whose globals start as the session's
+// newCellRunner returns a cellRunner whose globals start as the session's
 // predeclared environment for "__main__".
-func NewRunner(s *interp.Session) *Runner {
-	r := &Runner{s: s, thread: s.NewThread("main"), globals: s.Predeclared("__main__")}
+func newCellRunner(s *interp.Session) *cellRunner {
+	r := &cellRunner{s: s, thread: s.NewThread("main"), globals: s.Predeclared("__main__")}
 	r.globals[echoFunc] = starlark.NewBuiltin(echoFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 1 && args[0] != starlark.None {
 			fmt.Fprintln(s.Stdout(), pyfmt.Repr(args[0]))
@@ -44,14 +45,11 @@ func NewRunner(s *interp.Session) *Runner {
 	return r
 }
 
-// Globals returns the globals the chunks share.
-func (r *Runner) Globals() starlark.StringDict { return r.globals }
-
 // Run parses and runs one chunk of netstar code, then waits for the
 // threads it started (as a script run does). It holds the interpreter
 // lock while the code runs. A Go panic in a builtin is returned as an
 // error. exit() is returned as an *interp.ExitError.
-func (r *Runner) Run(filename, code string) (err error) {
+func (r *cellRunner) Run(filename, code string) (err error) {
 	f, err := interp.Parse(filename, []byte(code))
 	if err != nil {
 		return err
@@ -88,12 +86,12 @@ func (r *Runner) Run(filename, code string) (err error) {
 
 // exec runs a chunk holding the interpreter lock; a Go panic in a
 // builtin becomes an error.
-func (r *Runner) exec(f *syntax.File) error {
+func (r *cellRunner) exec(f *syntax.File) error {
 	return r.s.Run(func() error { return interp.ExecChunk(r.thread, f, r.globals) })
 }
 
 // Interrupt stops the chunk that is running, if any, as Ctrl-C does.
-func (r *Runner) Interrupt() {
+func (r *cellRunner) Interrupt() {
 	r.mu.Lock()
 	cancel := r.cancel
 	r.mu.Unlock()

@@ -68,7 +68,7 @@ func run(args []string, stdio streams) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "translate":
-			return translate.TranslateMain(args[1:], stdio.Stdout, stdio.Stderr)
+			return translateMain(args[1:], stdio.Stdout, stdio.Stderr)
 		case "scan":
 			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "merge":
@@ -78,7 +78,7 @@ func run(args []string, stdio streams) int {
 			if stdio.Stdin == nil {
 				stdin = strings.NewReader("")
 			}
-			return translate.StepMain(args[1:], stdin, stdio.Stdout, stdio.Stderr)
+			return stepMain(args[1:], stdin, stdio.Stdout, stdio.Stderr)
 		}
 	}
 	fs := flag.NewFlagSet("netstar", flag.ContinueOnError)

@@ -1,16 +1,35 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(leakCheck{m}, map[string]func(){
 		"netstar": func() { os.Exit(run(os.Args[1:], osStreams())) },
 	})
+}
+
+// leakCheck runs the tests, then fails the run if a goroutine outlived
+// them (a session, a listener, the stepper's interrupt watcher).
+// testscript.Main calls os.Exit itself, so goleak.VerifyTestMain cannot
+// wrap it; this does the same inside Run.
+type leakCheck struct{ m *testing.M }
+
+func (l leakCheck) Run() int {
+	code := l.m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			return 1
+		}
+	}
+	return code
 }
 
 // TestScripts runs the CLI scripts in testdata/*.txtar: each runs the

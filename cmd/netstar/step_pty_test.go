@@ -1,4 +1,4 @@
-package translate
+package main
 
 import (
 	"io"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/creack/pty"
+	"github.com/netstar/netstar/repl/interp/interptest"
 )
 
 // TestStepThroughPTY drives the stepper as a student does, on a
@@ -19,10 +20,10 @@ func TestStepThroughPTY(t *testing.T) {
 	file := writeTemp(t, "nb.ipynb", stepNotebook)
 	done := make(chan int, 1)
 	go func() {
-		done <- Step(StepConfig{Args: []string{file}, Stdin: tty, Stdout: tty, Stderr: tty})
+		done <- step(stepConfig{Args: []string{file}, Stdin: tty, Stdout: tty, Stderr: tty})
 		tty.Close()
 	}()
-	var screen syncBuffer
+	var screen interptest.Buffer
 	readDone := make(chan struct{})
 	go func() {
 		io.Copy(&screen, ptmx)

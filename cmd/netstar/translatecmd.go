@@ -1,16 +1,14 @@
-package translate
+// netstar translate: the command around the translate library.
+
+package main
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 
-	"github.com/netstar/netstar/builtins/table"
-	"github.com/netstar/netstar/repl/interp"
+	"github.com/netstar/netstar/repl/translate"
 )
 
 const translateUsage = `usage: netstar translate FILE.py|FILE.ipynb [-o FILE.star]
@@ -24,9 +22,9 @@ or not a notebook (the other cells of a notebook are still translated);
 2 usage error.
 `
 
-// TranslateMain runs `netstar translate` with args (the words after
+// translateMain runs `netstar translate` with args (the words after
 // "translate") and returns its exit status.
-func TranslateMain(args []string, stdout, stderr io.Writer) int {
+func translateMain(args []string, stdout, stderr io.Writer) int {
 	var file, out string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -62,11 +60,11 @@ func TranslateMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netstar translate: %v\n", err)
 		return 1
 	}
-	var res Result
+	var res translate.Result
 	if isNotebook(file, src) {
-		res, err = Notebook(file, src)
+		res, err = translate.Notebook(file, src)
 	} else {
-		res, err = Python(file, src)
+		res, err = translate.Python(file, src)
 	}
 	status := 0
 	if err != nil {
@@ -105,210 +103,3 @@ func isNotebook(name string, src []byte) bool {
 	s := strings.TrimSpace(string(src))
 	return strings.HasPrefix(s, "{") && strings.Contains(s, `"cells"`)
 }
-
-const stepUsage = `usage: netstar step NOTEBOOK.ipynb|SCRIPT.py [--all] [ARGS...]
-
-(--all may come anywhere; the other words after the file are sys.argv[1:].)
-
-Runs a notebook cell by cell (a script paragraph by paragraph) the way a
-student works through it: each cell is shown in Python beside its netstar
-translation; Enter runs it, s skips it, r runs the previous cell again,
-q quits. Globals carry from one cell to the next. With --all every cell
-runs without asking (for CI and tests).
-
-Exit status: 0 done; 1 the file could not be read or translated, or a
-cell failed (with --all); n from exit(n); 2 usage error.
-`
-
-// StepConfig configures Step.
-type StepConfig struct {
-	// Args are the words after "step": the file, --all, and the
-	// program's arguments (sys.argv[1:]).
-	Args   []string
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
-	// Session, if set, runs the cells (its Input is replaced so that
-	// input() reads the same stdin as the stepper's prompts); nil makes
-	// a session with interp.Config{Stdout, Stderr, Argv}.
-	Session *interp.Session
-	// Interrupts, if set, delivers Ctrl-C: each value stops the running
-	// cell. StepMain wires it to SIGINT.
-	Interrupts <-chan os.Signal
-}
-
-// StepMain runs `netstar step` with args (the words after "step"),
-// handling Ctrl-C (SIGINT stops the running cell), and returns the exit
-// status.
-func StepMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
-	return Step(StepConfig{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Interrupts: sigs})
-}
-
-// Step runs the stepper as configured and returns the exit status.
-func Step(cfg StepConfig) int {
-	var file string
-	all := false
-	var progArgs []string
-	for _, a := range cfg.Args {
-		switch {
-		case a == "--all" || a == "-all" || a == "-a":
-			all = true
-		case a == "-h" || a == "-help" || a == "--help":
-			io.WriteString(cfg.Stdout, stepUsage)
-			return 0
-		case file != "":
-			progArgs = append(progArgs, a)
-		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(cfg.Stderr, "netstar step: unknown flag %s\n%s", a, stepUsage)
-			return 2
-		default:
-			file = a
-		}
-	}
-	if file == "" {
-		fmt.Fprintf(cfg.Stderr, "netstar step: missing NOTEBOOK.ipynb or SCRIPT.py\n%s", stepUsage)
-		return 2
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintf(cfg.Stderr, "netstar step: %v\n", err)
-		return 1
-	}
-	var cells []Cell
-	if isNotebook(file, src) {
-		cells, err = NotebookCells(file, src)
-	} else {
-		cells, err = ScriptCells(file, src)
-	}
-	if cells == nil {
-		fmt.Fprintf(cfg.Stderr, "netstar step: %v\n", err)
-		return 1
-	}
-	if err != nil {
-		fmt.Fprintf(cfg.Stderr, "netstar step: %v\n", err)
-	}
-
-	in := bufio.NewReader(cfg.Stdin)
-	readLine := func() (string, error) {
-		line, err := in.ReadString('\n')
-		if err != nil && (line == "" || err != io.EOF) {
-			return "", err
-		}
-		return strings.TrimRight(line, "\r\n"), nil
-	}
-	s := cfg.Session
-	if s == nil {
-		s = interp.New(interp.Config{Stdout: cfg.Stdout, Stderr: cfg.Stderr, Argv: append([]string{file}, progArgs...)})
-		defer s.Close()
-	}
-	s.SetInput(func(prompt string) (string, error) {
-		io.WriteString(s.Stdout(), prompt)
-		return readLine()
-	})
-	r := NewRunner(s)
-	r.Echo = true
-	if cfg.Interrupts != nil {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			for {
-				select {
-				case <-cfg.Interrupts:
-					r.Interrupt()
-				case <-done:
-					return
-				}
-			}
-		}()
-	}
-
-	failed := false
-	last := -1 // index of the last cell run, for r
-	for i := 0; i < len(cells); i++ {
-		c := cells[i]
-		if c.Markdown {
-			if !all && strings.TrimSpace(c.Python) != "" {
-				fmt.Fprintf(cfg.Stdout, "\n%s\n", strings.TrimRight(c.Python, "\n"))
-			}
-			continue
-		}
-		fmt.Fprintf(cfg.Stdout, "\n── celda %d ──\n", c.Number)
-		if !all {
-			io.WriteString(cfg.Stdout, sideBySide(c))
-		prompt:
-			fmt.Fprint(cfg.Stdout, "[Enter] ejecutar · s saltar · r repetir la anterior · q salir > ")
-			cmd, err := readLine()
-			if err != nil {
-				fmt.Fprintln(cfg.Stdout)
-				return 0
-			}
-			switch strings.ToLower(strings.TrimSpace(cmd)) {
-			case "q", "quit", "salir":
-				return 0
-			case "s", "skip", "saltar":
-				continue
-			case "r":
-				if last < 0 {
-					fmt.Fprintln(cfg.Stdout, "(no hay celda anterior · no previous cell)")
-					goto prompt
-				}
-				if code, ok := runCell(r, file, cells[last], cfg.Stderr); !ok {
-					return code
-				}
-				goto prompt
-			case "":
-			default:
-				fmt.Fprintln(cfg.Stdout, "Enter, s, r o q")
-				goto prompt
-			}
-		}
-		last = i
-		code, ok := runCell(r, file, c, cfg.Stderr)
-		if !ok {
-			return code
-		}
-		if code != 0 {
-			failed = true
-		}
-	}
-	if failed && all {
-		return 1
-	}
-	return 0
-}
-
-// runCell runs one cell. It returns ok=false with the status when the
-// program asked to exit; otherwise code is 1 when the cell failed.
-func runCell(r *Runner, file string, c Cell, stderr io.Writer) (code int, ok bool) {
-	if c.Err != nil {
-		fmt.Fprintf(stderr, "celda %d no se puede ejecutar · cell %d cannot run: %v\n", c.Number, c.Number, c.Err)
-		return 1, true
-	}
-	err := r.Run(fmt.Sprintf("%s:celda%d", file, c.Number), c.Code)
-	if err == nil {
-		return 0, true
-	}
-	if status, isExit := interp.ExitCode(err); isExit {
-		var ee *interp.ExitError
-		if errors.As(err, &ee) && ee.Message != "" {
-			fmt.Fprintln(stderr, ee.Message)
-		}
-		return status, false
-	}
-	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
-	return 1, true
-}
-
-// sideBySide shows a cell's Python beside its translation.
-func sideBySide(c Cell) string {
-	right := strings.TrimRight(c.Code, "\n")
-	if c.Err != nil {
-		right = "ERROR: " + c.Err.Error()
-	}
-	return table.Render([]string{"Python", "netstar"}, [][]string{{strings.TrimRight(expandTabs(c.Python), "\n"), expandTabs(right)}})
-}
-
-func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }

@@ -1,4 +1,4 @@
-package translate
+package main
 
 import (
 	"bytes"
@@ -49,7 +49,7 @@ func TestTranslateMain(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := TranslateMain(tc.args, &stdout, &stderr)
+			code := translateMain(tc.args, &stdout, &stderr)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, stderr.String())
 			}
@@ -70,24 +70,5 @@ func TestTranslateMain(t *testing.T) {
 	b, err := os.ReadFile(out)
 	if err != nil || !strings.Contains(string(b), "catch(_try_1)") {
 		t.Errorf("-o file: %v %q", err, b)
-	}
-}
-
-func TestSuggest(t *testing.T) {
-	for _, tc := range []struct {
-		src, want string
-		ok        bool
-	}{
-		{"try:\n    x = 1\nexcept:\n    pass\n", "x, err = catch(_try_1)", true},
-		{`print(f"{1 + 1}")`, `print("{}".format(1 + 1))`, true},
-		{"x = 1", "", false},                // already netstar: nothing to suggest
-		{"class A:\n    pass\n", "", false}, // untranslatable
-		{"def (:", "", false},               // not Python either
-		{"", "", false},
-	} {
-		got, ok := Suggest(tc.src)
-		if ok != tc.ok || !strings.Contains(got, tc.want) {
-			t.Errorf("Suggest(%q) = %q, %v; want %q, %v", tc.src, got, ok, tc.want, tc.ok)
-		}
 	}
 }

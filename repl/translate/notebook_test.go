@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -133,98 +132,5 @@ func TestNotebookMagics(t *testing.T) {
 	out, _, err := runNetstar(t, r.Code, nil, "")
 	if err != nil || out != "2\n" {
 		t.Errorf("run: %q, %v", out, err)
-	}
-}
-
-func writeTemp(t testing.TB, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-var stepNotebook = notebook(
-	"x = 1\n",
-	"md:Ahora imprimimos x",
-	"print(f\"x={x}\")\n",
-	"n = input(\"n? \")\nprint(int(n) * 2)\n",
-	"x + 1\n",
-)
-
-func TestStepAll(t *testing.T) {
-	file := writeTemp(t, "nb.ipynb", stepNotebook)
-	var out, errb bytes.Buffer
-	code := Step(StepConfig{Args: []string{file, "--all"}, Stdin: strings.NewReader("21\n"), Stdout: &out, Stderr: &errb})
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %s", code, errb.String())
-	}
-	want := "\n── celda 1 ──\n\n── celda 3 ──\nx=1\n\n── celda 4 ──\nn? 42\n\n── celda 5 ──\n2\n"
-	if out.String() != want {
-		t.Errorf("stdout:\n%q\nwant:\n%q", out.String(), want)
-	}
-}
-
-func TestStepInteractive(t *testing.T) {
-	file := writeTemp(t, "nb.ipynb", stepNotebook)
-	var out, errb bytes.Buffer
-	// cell 1: run; cell 3: skip; cell 4: r (reruns cell 1), then run
-	// (reads 5); cell 5: q.
-	code := Step(StepConfig{Args: []string{file}, Stdin: strings.NewReader("\ns\nr\n\n5\nq\n"), Stdout: &out, Stderr: &errb})
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %s", code, errb.String())
-	}
-	got := out.String()
-	for _, w := range []string{"│ Python", "│ netstar", `print("x={}".format(x))`, "Ahora imprimimos x", "n? 10\n", "── celda 5 ──"} {
-		if !strings.Contains(got, w) {
-			t.Errorf("stdout lacks %q:\n%s", w, got)
-		}
-	}
-	if strings.Contains(got, "x=1") {
-		t.Errorf("skipped cell ran:\n%s", got)
-	}
-	if strings.Contains(got, "\n2\n") {
-		t.Errorf("cell after q ran:\n%s", got)
-	}
-}
-
-func TestStepScriptAndErrors(t *testing.T) {
-	script := "import sys\n\n# paso dos\ndef f(a):\n    return a * 2\n\nprint(f(21))\n\nprint(undefined_name)\n\nprint('sigue')\nsys.exit(4)\n"
-	file := writeTemp(t, "s.py", []byte(script))
-	cells, err := ScriptCells(file, []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cells) != 5 || !strings.HasPrefix(cells[1].Python, "# paso dos\n") {
-		t.Fatalf("steps = %d: %+v", len(cells), cells)
-	}
-	var out, errb bytes.Buffer
-	code := Step(StepConfig{Args: []string{file, "--all"}, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
-	if code != 4 {
-		t.Errorf("exit %d, want 4 (sys.exit(4)); stderr %s", code, errb.String())
-	}
-	if !strings.Contains(out.String(), "42\n") || !strings.Contains(out.String(), "sigue\n") {
-		t.Errorf("stdout %q", out.String())
-	}
-	if !strings.Contains(errb.String(), "undefined_name") {
-		t.Errorf("stderr %q does not report the failing step", errb.String())
-	}
-
-	for _, tc := range []struct {
-		args []string
-		code int
-		want string
-	}{
-		{nil, 2, "missing NOTEBOOK"},
-		{[]string{"--nope"}, 2, "unknown flag --nope"},
-		{[]string{filepath.Join(t.TempDir(), "none.ipynb")}, 1, "no such file"},
-		{[]string{writeTemp(t, "bad.ipynb", []byte("{"))}, 1, "not a Jupyter notebook"},
-		{[]string{writeTemp(t, "bad.py", []byte("def (:\n"))}, 1, "line 1"},
-	} {
-		var out, errb bytes.Buffer
-		if got := Step(StepConfig{Args: tc.args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}); got != tc.code || !strings.Contains(errb.String(), tc.want) {
-			t.Errorf("step %v: exit %d, stderr %q; want %d and %q", tc.args, got, errb.String(), tc.code, tc.want)
-		}
 	}
 }

@@ -1,6 +1,8 @@
 // Package translate turns Python 3 scripts and Jupyter notebooks into
-// netstar source: `netstar translate`, the notebook stepper `netstar
-// step`, and the REPL's "this looks like Python" hint.
+// netstar source. It is a library: the commands built on it, `netstar
+// translate` and the notebook stepper `netstar step`, live in cmd/netstar;
+// the REPL and the script runner use Suggest for their "this looks like
+// Python" hint.
 //
 // Python is parsed with the pure-Go parser of github.com/go-python/gpython
 // (Python 3.4 grammar); a pre-pass turns f-strings, which that parser
