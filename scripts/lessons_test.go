@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	_ "github.com/netstar/netstar/modules/standard"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/interp/interptest"
@@ -322,10 +322,10 @@ func TestLesson02bBulk(t *testing.T) {
 	defer srv.Close()
 	srv.AddA("www.lab.test", "127.0.0.10")
 	srv.AddPTR("127.0.0.10", "www.lab.test")
-	if err := socket.SetResolver(srv.Addr); err != nil {
+	if err := resolve.SetServer(srv.Addr); err != nil {
 		t.Fatal(err)
 	}
-	defer socket.SetResolver("")
+	defer resolve.SetServer("")
 	out := mustRun(t, "02b_resolucion_masiva.star", []string{"www.lab.test", "missing.lab.test"})
 	wantLines(t, out,
 		"www.lab.test -> ['127.0.0.10']",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
 )
@@ -201,7 +202,7 @@ func resolveAddr(ctx context.Context, spec addrSpec) (unix.Sockaddr, error) {
 		case "<broadcast>":
 			ip = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 		default:
-			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET, false)
+			addrs, _, err := resolve.Current().LookupHost(ctx, spec.host, unix.AF_INET, false)
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +212,7 @@ func resolveAddr(ctx context.Context, spec addrSpec) (unix.Sockaddr, error) {
 	default:
 		ip := netip.IPv6Unspecified()
 		if spec.host != "" {
-			addrs, _, err := currentResolver().lookupHost(ctx, spec.host, unix.AF_INET6, false)
+			addrs, _, err := resolve.Current().LookupHost(ctx, spec.host, unix.AF_INET6, false)
 			if err != nil {
 				return nil, err
 			}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/repl/interp"
 )
 
@@ -27,11 +27,11 @@ func labServer(t *testing.T) *dnstest.Server {
 	srv.AddPTR("10.0.0.80", "www.lab.test")
 	srv.AddPTR("10.0.0.81", "host81", "www81.lab.test")
 	srv.AddServFail("broken.lab.test")
-	if err := socket.SetResolver(srv.Addr); err != nil {
+	if err := resolve.SetServer(srv.Addr); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		socket.SetResolver("")
+		resolve.SetServer("")
 		srv.Close()
 	})
 	return srv
@@ -148,7 +148,7 @@ func TestResolveGo(t *testing.T) {
 		}
 	}
 	srv.SetDelay(5 * time.Millisecond)
-	res, err := socket.Resolve(context.Background(), names, socket.BulkOptions{Workers: 50})
+	res, err := resolve.Resolve(context.Background(), names, resolve.Options{Workers: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,18 +4,18 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 )
 
 func ExampleResolve() {
 	srv := dnstest.NewServer()
 	defer srv.Close()
 	srv.AddA("www.lab.test", "10.0.0.80")
-	socket.SetResolver(srv.Addr)
-	defer socket.SetResolver("")
+	resolve.SetServer(srv.Addr)
+	defer resolve.SetServer("")
 
-	res, err := socket.Resolve(context.Background(), []string{"www.lab.test", "nope.lab.test"}, socket.BulkOptions{Workers: 2})
+	res, err := resolve.Resolve(context.Background(), []string{"www.lab.test", "nope.lab.test"}, resolve.Options{Workers: 2})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -23,6 +23,7 @@ import (
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/modules/socket/idna"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/services"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -141,9 +142,9 @@ var constants = map[string]int{
 	"MSG_NOSIGNAL": unix.MSG_NOSIGNAL, "MSG_TRUNC": unix.MSG_TRUNC,
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4, "AI_V4MAPPED": 8, "AI_ALL": 16, "AI_ADDRCONFIG": 32, "AI_NUMERICSERV": 1024,
 	"NI_NUMERICHOST": 1, "NI_NUMERICSERV": 2, "NI_NOFQDN": 4, "NI_NAMEREQD": 8, "NI_DGRAM": 16,
-	"EAI_NONAME": eaiNoName, "EAI_AGAIN": eaiAgain, "EAI_FAIL": eaiFail, "EAI_NODATA": eaiNoData, "EAI_FAMILY": eaiFamily, "EAI_SERVICE": eaiService,
-	"EAI_BADFLAGS": eaiBadFlags, "EAI_SOCKTYPE": eaiSocktype, "EAI_ADDRFAMILY": eaiAddrFamily, "EAI_MEMORY": eaiMemory,
-	"EAI_SYSTEM": eaiSystem, "EAI_OVERFLOW": eaiOverflow,
+	"EAI_NONAME": resolve.EAINoName, "EAI_AGAIN": resolve.EAIAgain, "EAI_FAIL": resolve.EAIFail, "EAI_NODATA": resolve.EAINoData, "EAI_FAMILY": resolve.EAIFamily, "EAI_SERVICE": resolve.EAIService,
+	"EAI_BADFLAGS": resolve.EAIBadFlags, "EAI_SOCKTYPE": resolve.EAISocktype, "EAI_ADDRFAMILY": resolve.EAIAddrFamily, "EAI_MEMORY": resolve.EAIMemory,
+	"EAI_SYSTEM": resolve.EAISystem, "EAI_OVERFLOW": resolve.EAIOverflow,
 	"INADDR_ANY": 0, "INADDR_LOOPBACK": 0x7f000001, "INADDR_BROADCAST": 0xffffffff, "INADDR_NONE": 0xffffffff,
 }
 
@@ -258,14 +259,14 @@ func createConnection(thread *starlark.Thread, b *starlark.Builtin, args starlar
 		addrs := []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
 		if !spec.anyHost {
 			var err error
-			if addrs, _, err = currentResolver().lookupHost(ctx, spec.host, 0, false); err != nil {
+			if addrs, _, err = resolve.Current().LookupHost(ctx, spec.host, 0, false); err != nil {
 				return nil, err
 			}
 		}
 		var last error
 		for _, ip := range addrs {
 			family := unix.AF_INET6
-			var sa unix.Sockaddr = &unix.SockaddrInet6{Port: spec.port, ZoneId: zoneScope(ip), Addr: ip.As16()}
+			var sa unix.Sockaddr = &unix.SockaddrInet6{Port: spec.port, ZoneId: resolve.ZoneScope(ip), Addr: ip.As16()}
 			if ip.Is4() {
 				family = unix.AF_INET
 				sa = &unix.SockaddrInet4{Port: spec.port, Addr: ip.As4()}
@@ -348,7 +349,7 @@ func gethostbyname(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		return starlark.String("0.0.0.0"), nil
 	}
 	addrs, err := blocking(thread, b, func(ctx context.Context) ([]netip.Addr, error) {
-		a, _, err := currentResolver().lookupHost(ctx, host, unix.AF_INET, false)
+		a, _, err := resolve.Current().LookupHost(ctx, host, unix.AF_INET, false)
 		return a, err
 	})
 	if err != nil {
@@ -383,7 +384,7 @@ func gethostbynameEx(thread *starlark.Thread, b *starlark.Builtin, args starlark
 		chain []string
 	}
 	r, err := blocking(thread, b, func(ctx context.Context) (result, error) {
-		a, c, err := currentResolver().lookupHost(ctx, host, unix.AF_INET, true)
+		a, c, err := resolve.Current().LookupHost(ctx, host, unix.AF_INET, true)
 		return result{a, c}, err
 	})
 	if err != nil {
@@ -404,14 +405,14 @@ func gethostbynameEx(thread *starlark.Thread, b *starlark.Builtin, args starlark
 func byAddr(ctx context.Context, host string) (netip.Addr, []string, error) {
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
-		addrs, _, err := currentResolver().lookupHost(ctx, host, 0, false)
+		addrs, _, err := resolve.Current().LookupHost(ctx, host, 0, false)
 		if err != nil {
 			return netip.Addr{}, nil, err
 		}
 		ip = addrs[0]
 	}
 	ip = ip.WithZone("")
-	names, err := currentResolver().lookupAddr(ctx, ip.Unmap())
+	names, err := resolve.Current().LookupAddr(ctx, ip.Unmap())
 	return ip, names, err
 }
 
@@ -616,9 +617,9 @@ func servTuples(typ, proto int, hasService bool, num int, service string) ([]ser
 		}
 		if tp == nil {
 			if typ != 0 {
-				return nil, gaiError(eaiSocktype)
+				return nil, resolve.GaiError(resolve.EAISocktype)
 			}
-			return nil, gaiError(eaiService)
+			return nil, resolve.GaiError(resolve.EAIService)
 		}
 	}
 	protoOf := func(t *typeProto) int {
@@ -630,13 +631,13 @@ func servTuples(typ, proto int, hasService bool, num int, service string) ([]ser
 	port := 0
 	if hasService {
 		if tp != nil && tp.noService {
-			return nil, gaiError(eaiService)
+			return nil, resolve.GaiError(resolve.EAIService)
 		}
 		if num < 0 {
 			if tp != nil {
 				p, ok := services.ByName(service, tp.name)
 				if !ok {
-					return nil, gaiError(eaiService)
+					return nil, resolve.GaiError(resolve.EAIService)
 				}
 				return []servTuple{{tp.socktype, protoOf(tp), p}}, nil
 			}
@@ -651,7 +652,7 @@ func servTuples(typ, proto int, hasService bool, num int, service string) ([]ser
 				}
 			}
 			if len(out) == 0 {
-				return nil, gaiError(eaiService)
+				return nil, resolve.GaiError(resolve.EAIService)
 			}
 			return out, nil
 		}
@@ -724,19 +725,19 @@ func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		hasService = false
 	}
 	if !hasHost && !hasService {
-		return nil, gaiError(eaiNoName)
+		return nil, resolve.GaiError(resolve.EAINoName)
 	}
 	if flags&^aiKnownFlags != 0 || flags&aiCanonName != 0 && !hasHost {
-		return nil, gaiError(eaiBadFlags)
+		return nil, resolve.GaiError(resolve.EAIBadFlags)
 	}
 	if family != unix.AF_UNSPEC && family != unix.AF_INET && family != unix.AF_INET6 {
-		return nil, gaiError(eaiFamily)
+		return nil, resolve.GaiError(resolve.EAIFamily)
 	}
 	num := -1
 	if hasService {
 		n, ok := parseService(service)
 		if !ok && flags&aiNumericServ != 0 {
-			return nil, gaiError(eaiNoName)
+			return nil, resolve.GaiError(resolve.EAINoName)
 		}
 		if ok {
 			num = n
@@ -767,15 +768,15 @@ func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			return result{addrs: a}, nil
 		}
 		if flags&aiNumericHost != 0 {
-			if _, _, ok := numericHost(host, family); !ok {
-				return result{}, gaiError(eaiNoName)
+			if _, _, ok := resolve.NumericHost(host, family); !ok {
+				return result{}, resolve.GaiError(resolve.EAINoName)
 			}
 		}
-		a, c, err := currentResolver().lookupHost(ctx, host, family, flags&aiCanonName != 0)
+		a, c, err := resolve.Current().LookupHost(ctx, host, family, flags&aiCanonName != 0)
 		if family == unix.AF_INET6 && flags&aiV4Mapped != 0 {
-			if pe, ok := pyerr.As(err); ok && pe.Errno == eaiAddrFamily {
-				// An IPv4 literal asked as AF_INET6 with AI_V4MAPPED.
-				v4, _, err4 := currentResolver().lookupHost(ctx, host, unix.AF_INET, false)
+			if pe, ok := pyerr.As(err); ok && pe.Errno == resolve.EAIAddrFamily {
+				// An IPv4 resolve.Literal asked as AF_INET6 with AI_V4MAPPED.
+				v4, _, err4 := resolve.Current().LookupHost(ctx, host, unix.AF_INET, false)
 				if err4 == nil {
 					a, err = nil, nil
 					for _, ip := range v4 {
@@ -797,7 +798,7 @@ func getaddrinfo(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			sa = starlark.Tuple{starlark.String(ip.String()), starlark.MakeInt(0)}
 		} else {
 			fam = unix.AF_INET6
-			sa = starlark.Tuple{starlark.String(ip.WithZone("").String()), starlark.MakeInt(0), starlark.MakeInt(0), starlark.MakeInt64(int64(zoneScope(ip)))}
+			sa = starlark.Tuple{starlark.String(ip.WithZone("").String()), starlark.MakeInt(0), starlark.MakeInt(0), starlark.MakeInt64(int64(resolve.ZoneScope(ip)))}
 		}
 		for _, st := range tuples {
 			canon := ""
@@ -820,7 +821,7 @@ func inetAtonFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &s); err != nil {
 		return nil, err
 	}
-	ip, err := inetAton(s)
+	ip, err := resolve.InetAton(s)
 	if err != nil {
 		return nil, pyerr.New("OSError", "illegal IP address string passed to inet_aton")
 	}
@@ -846,13 +847,13 @@ func inetPtonFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	switch family {
 	case unix.AF_INET:
-		ip, err := inetPton4(s)
+		ip, err := resolve.InetPton4(s)
 		if err != nil {
 			return nil, pyerr.New("OSError", "illegal IP address string passed to inet_pton")
 		}
 		return starlark.Bytes(ip[:]), nil
 	case unix.AF_INET6:
-		ip, err := inetPton6(s)
+		ip, err := resolve.InetPton6(s)
 		if err != nil {
 			return nil, pyerr.New("OSError", "illegal IP address string passed to inet_pton")
 		}
@@ -877,7 +878,7 @@ func inetNtopFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		if len(packed) != 16 {
 			return nil, pyerr.New("ValueError", "invalid length of packed IP address string")
 		}
-		return starlark.String(inetNtop6([16]byte([]byte(packed)))), nil
+		return starlark.String(resolve.InetNtop6([16]byte([]byte(packed)))), nil
 	}
 	return nil, pyerr.Errorf("ValueError", "unknown address family %d", family)
 }
@@ -947,7 +948,7 @@ func setresolver(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		}
 		addr = s
 	}
-	if err := SetResolver(addr); err != nil {
+	if err := resolve.SetServer(addr); err != nil {
 		return nil, pyerr.Errorf("ValueError", "%s: %v", b.Name(), err)
 	}
 	return starlark.None, nil

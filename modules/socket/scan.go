@@ -49,6 +49,7 @@ import (
 
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/builtins/table"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/scan"
 	"github.com/netstar/netstar/modules/socket/services"
 	"github.com/netstar/netstar/repl/interp"
@@ -230,15 +231,9 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if retries == 0 {
 		s.Retries = -1
 	}
-	// Reverse names come from the DNS server socket.setresolver or
-	// NETSTAR_RESOLVER named, as the rest of the module's lookups do.
-	if addr := Resolver(); addr != "" && reverse {
-		r, err := scan.ResolverFor(addr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", b.Name(), err)
-		}
-		s.Resolver = r
-	}
+	// Names and reverse names come from the module's resolver
+	// (resolve.Current: socket.setresolver, NETSTAR_RESOLVER, the system's).
+	s.Resolver = resolve.Current()
 	// Progress only where the session's stderr is a terminal.
 	if sess := interp.SessionOf(thread); sess != nil {
 		if w := sess.Progress(); w != nil {

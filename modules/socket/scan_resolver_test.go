@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 )
 
 // TestScanFollowsSetResolver: after socket.setresolver, socket.scan
@@ -16,7 +16,7 @@ import (
 func TestScanFollowsSetResolver(t *testing.T) {
 	dns := dnstest.NewServer()
 	defer dns.Close()
-	t.Cleanup(func() { socket.SetResolver("") })
+	t.Cleanup(func() { resolve.SetServer("") })
 	// 127.0.0.3 is in no /etc/hosts, which Go's resolver reads first.
 	const ip = "127.0.0.3"
 	dns.AddA("only-the-fixture.netstar.test", ip)
@@ -43,7 +43,7 @@ print("no reverse:", repr(r.name))
 	if out != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out, want)
 	}
-	if !strings.Contains(socket.Resolver(), "127.0.0.1:") {
-		t.Errorf("socket.Resolver() = %q", socket.Resolver())
+	if !strings.Contains(resolve.Server(), "127.0.0.1:") {
+		t.Errorf("resolve.Server() = %q", resolve.Server())
 	}
 }

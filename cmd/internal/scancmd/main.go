@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/scan"
 	"github.com/netstar/netstar/modules/socket/services"
 	"golang.org/x/term"
@@ -226,9 +227,9 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 			return nil, usagef("--netns: %v", err)
 		}
 	}
-	if env, ok := lookupEnv(scan.EnvResolver); ok && env != "" {
-		if c.resolver, err = scan.ResolverAddr(env); err != nil {
-			return nil, usagef("%s: %v", scan.EnvResolver, err)
+	if env, ok := lookupEnv(resolve.EnvResolver); ok && env != "" {
+		if c.resolver, err = resolve.ServerAddr(env); err != nil {
+			return nil, usagef("%s: %v", resolve.EnvResolver, err)
 		}
 	}
 

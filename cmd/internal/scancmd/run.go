@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/scan"
 )
 
@@ -177,8 +177,8 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		sc.Retries = -1
 	}
 	if c.resolver != "" {
-		if sc.Resolver, err = scan.ResolverFor(c.resolver); err != nil {
-			return ExitUsage, fmt.Errorf("%s: %w", scan.EnvResolver, err)
+		if sc.Resolver, _, err = resolve.ForServer(c.resolver); err != nil {
+			return ExitUsage, fmt.Errorf("%s: %w", resolve.EnvResolver, err)
 		}
 	}
 	if isTerminal(s.stderr) {
@@ -389,11 +389,11 @@ func (s *scanRun) closeAll() {
 // locate prefixes a failure to resolve a name from -iL with the file and
 // line the name came from.
 func (c *config) locate(err error) error {
-	var de *net.DNSError
-	if !errors.As(err, &de) {
+	var re *scan.ResolveError
+	if !errors.As(err, &re) {
 		return err
 	}
-	if at, ok := c.where[strings.TrimSuffix(de.Name, ".")]; ok {
+	if at, ok := c.where[strings.TrimSuffix(re.Name, ".")]; ok {
 		return fmt.Errorf("%s: %w", at, err)
 	}
 	return err

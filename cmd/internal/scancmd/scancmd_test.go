@@ -108,7 +108,7 @@ func TestBadInput(t *testing.T) {
 		{"missing netns", nil, []string{"127.0.0.1", "-p", p, "--netns", filepath.Join(dir, "nonexistent")}, `--netns: namespace ` + filepath.Join(dir, "nonexistent") + `: no such file`},
 		{"netns not a namespace", nil, []string{"127.0.0.1", "-p", p, "--netns", bad}, `not a namespace file`},
 		{"bad resolver", map[string]string{"NETSTAR_RESOLVER": "dns.example:53"}, []string{"127.0.0.1", "-p", p}, `NETSTAR_RESOLVER: resolver address "dns.example:53": want an IP address`},
-		{"bad resolver port", map[string]string{"NETSTAR_RESOLVER": "127.0.0.1:0"}, []string{"127.0.0.1", "-p", p}, `NETSTAR_RESOLVER: resolver address "127.0.0.1:0": port 0 out of range`},
+		{"bad resolver port", map[string]string{"NETSTAR_RESOLVER": "127.0.0.1:0"}, []string{"127.0.0.1", "-p", p}, `NETSTAR_RESOLVER: resolver address "127.0.0.1:0": port "0": want 1-65535`},
 	} {
 		code, out, errs := runScan(t, tc.env, tc.args...)
 		if code != ExitUsage || !strings.Contains(errs, tc.want) {

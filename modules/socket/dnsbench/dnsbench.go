@@ -21,8 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 )
 
 // Defaults of the comparison, as the issue states them.
@@ -54,13 +54,13 @@ func NewServer(addr string, n int, delay time.Duration) (*dnstest.Server, []stri
 // server at addr and returns the elapsed time and the number resolved.
 // It changes the socket module's resolver for the duration of the call.
 func ResolveNetstar(ctx context.Context, addr string, names []string) (time.Duration, int, error) {
-	prev := socket.Resolver()
-	if err := socket.SetResolver(addr); err != nil {
+	prev := resolve.Server()
+	if err := resolve.SetServer(addr); err != nil {
 		return 0, 0, err
 	}
-	defer socket.SetResolver(prev)
+	defer resolve.SetServer(prev)
 	start := time.Now()
-	res, err := socket.Resolve(ctx, names, socket.BulkOptions{})
+	res, err := resolve.Resolve(ctx, names, resolve.Options{})
 	elapsed := time.Since(start)
 	ok := 0
 	for _, r := range res {

@@ -4,46 +4,19 @@ import (
 	"context"
 	"net"
 	"net/netip"
-	"strings"
 	"testing"
 
 	"github.com/netstar/netstar/modules/socket/dnstest"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/scan"
 )
 
-func TestResolverAddr(t *testing.T) {
-	for _, c := range []struct{ in, want, err string }{
-		{in: "127.0.0.1:5353", want: "127.0.0.1:5353"},
-		{in: "127.0.0.1", want: "127.0.0.1:53"},
-		{in: "::1", want: "[::1]:53"},
-		{in: "[::1]", want: "[::1]:53"},
-		{in: "[::1]:5353", want: "[::1]:5353"},
-		{in: "dns.example:53", err: `resolver address "dns.example:53": want an IP address and an optional port, e.g. "127.0.0.1:5353"`},
-		{in: "", err: `resolver address "": want an IP address`},
-		{in: "127.0.0.1:0", err: `resolver address "127.0.0.1:0": port 0 out of range 1-65535`},
-		{in: "127.0.0.1:x", err: `resolver address "127.0.0.1:x": invalid port "x"`},
-		{in: "[fe80::1%eth0]:53", err: `want an IP address`},
-	} {
-		got, err := scan.ResolverAddr(c.in)
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("ResolverAddr(%q) = %q, %v; want error %q", c.in, got, err, c.err)
-			}
-			continue
-		}
-		if err != nil || got != c.want {
-			t.Errorf("ResolverAddr(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-}
-
-// TestScanUsesResolverFor: with ResolverFor(fixture), a name only the
+// TestScanUsesResolverFor: with resolve.ForServer(fixture), a name only the
 // fixture knows is scanned and a PTR only the fixture knows names the
 // result; nothing reaches the system's resolver.
 func TestScanUsesResolverFor(t *testing.T) {
 	dns := dnstest.NewServer()
 	defer dns.Close()
-	// 127.0.0.3 is in no /etc/hosts, which Go's resolver reads first.
 	const ip = "127.0.0.3"
 	dns.AddA("only-the-fixture.netstar.test", ip)
 	dns.AddPTR(ip, "ptr-only-the-fixture.netstar.test")
@@ -54,7 +27,7 @@ func TestScanUsesResolverFor(t *testing.T) {
 	defer l.Close()
 	port := l.Addr().(*net.TCPAddr).Port
 
-	r, err := scan.ResolverFor(dns.Addr)
+	r, _, err := resolve.ForServer(dns.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -43,6 +42,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/services"
 )
 
@@ -175,8 +175,9 @@ type Scanner struct {
 	Banner        bool
 	BannerTimeout time.Duration
 	// Resolver resolves host names and, unless NoReverse is set, the
-	// reverse names of the scanned addresses. Nil means net.DefaultResolver.
-	Resolver *net.Resolver
+	// reverse names of the scanned addresses. Nil means resolve.Current():
+	// the system's resolver, or the DNS server NETSTAR_RESOLVER names.
+	Resolver resolve.Resolver
 	// NoReverse skips reverse DNS lookups (nmap's -n).
 	NoReverse bool
 	// Progress, when not nil, receives a one-line progress bar redrawn
@@ -238,11 +239,11 @@ func (s *Scanner) bannerTimeout() time.Duration {
 	return DefaultBannerTimeout
 }
 
-func (s *Scanner) resolver() *net.Resolver {
+func (s *Scanner) resolver() resolve.Resolver {
 	if s.Resolver != nil {
 		return s.Resolver
 	}
-	return net.DefaultResolver
+	return resolve.Current()
 }
 
 // Scan probes ports (1-65535; see ParsePorts) on every host of targets
@@ -375,9 +376,9 @@ func (s *Scanner) resolve(ctx context.Context, targets []Target) ([]Target, erro
 			out = append(out, t)
 			continue
 		}
-		ips, err := s.resolver().LookupNetIP(ctx, "ip", t.Name)
+		ips, _, err := s.resolver().LookupHost(ctx, t.Name, 0, false)
 		if err != nil {
-			return nil, fmt.Errorf("resolving %s: %w", t.Name, err)
+			return nil, &ResolveError{Name: t.Name, Err: err}
 		}
 		ip := ips[0]
 		for _, a := range ips {
@@ -419,7 +420,7 @@ func (s *Scanner) reverse(ctx context.Context, results []Result) <-chan struct{}
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				names, err := s.resolver().LookupAddr(ctx, ip.String())
+				names, err := s.resolver().LookupAddr(ctx, ip)
 				if err == nil && len(names) > 0 {
 					results[i].Name = trimDot(names[0])
 				}
@@ -637,3 +638,14 @@ func EscapeBanner(s string, n int) string {
 	}
 	return sb.String()
 }
+
+// A ResolveError is a target's host name that did not resolve.
+type ResolveError struct {
+	Name string // the name as the target gave it
+	Err  error  // the resolver's error (a socket.gaierror)
+}
+
+func (e *ResolveError) Error() string { return "resolving " + e.Name + ": " + e.Err.Error() }
+
+// Unwrap returns the resolver's error.
+func (e *ResolveError) Unwrap() error { return e.Err }

@@ -5,18 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/modules/socket/scan"
 	"go.uber.org/goleak"
 )
 
-// noDNS answers from /etc/hosts and sends no query.
-var noDNS = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
-	return nil, errors.New("no DNS in tests")
-}}
+// noDNS resolves IP literals and "localhost" and nothing else: it sends
+// no query.
+var noDNS noDNSResolver
+
+type noDNSResolver struct{}
+
+func (noDNSResolver) LookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
+	if addrs, err, ok := resolve.Literal(host, family); ok {
+		return addrs, nil, err
+	}
+	return nil, nil, resolve.GaiError(resolve.EAINoName)
+}
+
+func (noDNSResolver) LookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
+	return nil, resolve.HError(1)
+}
 
 func openFDs(t testing.TB) int {
 	ents, err := os.ReadDir("/proc/self/fd")
@@ -50,7 +64,7 @@ func TestScanLoopback(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	free := freePort(t)
 	before := openFDs(t)
-	// Reverse names come from /etc/hosts only: the resolver dials nothing.
+	// The resolver dials nothing.
 	s := &scan.Scanner{Resolver: noDNS}
 	res, err := s.Scan(context.Background(), mustTargets(t, "127.0.0.1"), []int{port, free})
 	if err != nil {
@@ -115,9 +129,9 @@ func TestScanBadInput(t *testing.T) {
 	// no query leaves the machine: the resolver dials nothing.
 	s.Resolver = noDNS
 	_, err := s.Scan(context.Background(), mustTargets(t, "no-such-host.invalid"), []int{1})
-	var dnsErr *net.DNSError
-	if !errors.As(err, &dnsErr) {
-		t.Errorf("err = %v, want a *net.DNSError", err)
+	var rerr *scan.ResolveError
+	if !errors.As(err, &rerr) || rerr.Name != "no-such-host.invalid" || !strings.Contains(err.Error(), "Name or service not known") {
+		t.Errorf("err = %v, want a *scan.ResolveError naming the host", err)
 	}
 }
 

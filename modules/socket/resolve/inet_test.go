@@ -1,4 +1,4 @@
-package socket
+package resolve
 
 import (
 	"net/netip"
@@ -15,13 +15,13 @@ func TestInetAton(t *testing.T) {
 		{"", ""}, {"1.2.3.4.5", ""}, {"1..2", ""}, {"08", ""}, {"-1", ""}, {"+1", ""}, {"1.2.3.4 junk", "1.2.3.4"},
 		{"4294967295", "255.255.255.255"}, {"4294967296", ""},
 	} {
-		b, err := inetAton(tc.in)
+		b, err := InetAton(tc.in)
 		got := ""
 		if err == nil {
 			got = netip.AddrFrom4(b).String()
 		}
 		if got != tc.want {
-			t.Errorf("inetAton(%q) = %q, want %q", tc.in, got, tc.want)
+			t.Errorf("InetAton(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -31,13 +31,13 @@ func FuzzInetAton(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		b, err := inetAton(s)
+		b, err := InetAton(s)
 		if err != nil {
 			return
 		}
 		// A strict dotted quad must round-trip.
 		if ip, perr := netip.ParseAddr(s); perr == nil && ip.Is4() && netip.AddrFrom4(b) != ip {
-			t.Fatalf("inetAton(%q) = %v, netip says %v", s, b, ip)
+			t.Fatalf("InetAton(%q) = %v, netip says %v", s, b, ip)
 		}
 	})
 }

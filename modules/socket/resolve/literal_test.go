@@ -1,4 +1,4 @@
-package socket
+package resolve
 
 import (
 	"context"
@@ -39,24 +39,24 @@ func TestNumericHost(t *testing.T) {
 	}{
 		{"127.0.0.1", 0, "127.0.0.1", 0, true},
 		{"127.1", unix.AF_INET, "127.0.0.1", 0, true},
-		{"127.1", unix.AF_INET6, "", eaiAddrFamily, true},
-		{"::1", unix.AF_INET, "", eaiAddrFamily, true},
+		{"127.1", unix.AF_INET6, "", EAIAddrFamily, true},
+		{"::1", unix.AF_INET, "", EAIAddrFamily, true},
 		{"::1", 0, "::1", 0, true},
 		{"::ffff:1.2.3.4", unix.AF_INET, "1.2.3.4", 0, true},
 		{"::ffff:1.2.3.4", 0, "::ffff:1.2.3.4", 0, true},
 		{"fe80::1%lo", 0, "fe80::1%" + loScope, 0, true},
 		{"ff02::1%lo", unix.AF_INET6, "ff02::1%" + loScope, 0, true},
-		{"::1%lo", 0, "", eaiNoName, true},
-		{"::1%lo", unix.AF_INET, "", eaiAddrFamily, true},
+		{"::1%lo", 0, "", EAINoName, true},
+		{"::1%lo", unix.AF_INET, "", EAIAddrFamily, true},
 		{"fe80::1%1", 0, "fe80::1%1", 0, true},
 		{"::1%4294967295", 0, "::1%4294967295", 0, true},
-		{"fe80::1%4294967296", 0, "", eaiNoName, true},
-		{"fe80::1%", 0, "", eaiNoName, true},
-		{"fe80::1%1x", 0, "", eaiNoName, true},
-		{"1.2.3.4%x", 0, "", eaiNoName, true},
+		{"fe80::1%4294967296", 0, "", EAINoName, true},
+		{"fe80::1%", 0, "", EAINoName, true},
+		{"fe80::1%1x", 0, "", EAINoName, true},
+		{"1.2.3.4%x", 0, "", EAINoName, true},
 		{"www.example.test", 0, "", 0, false},
 	} {
-		addrs, err, ok := numericHost(tc.host, tc.family)
+		addrs, err, ok := NumericHost(tc.host, tc.family)
 		if ok != tc.ok || gaiErrno(err) != tc.errno {
 			t.Errorf("numericHost(%q, %d) = %v, %v, %v; want errno %d, ok %v", tc.host, tc.family, addrs, err, ok, tc.errno, tc.ok)
 			continue
@@ -91,7 +91,7 @@ func TestValidName(t *testing.T) {
 		{long(253) + ".", true},
 		{long(254), false},
 	} {
-		if got := validName(tc.name); got != tc.ok {
+		if got := ValidName(tc.name); got != tc.ok {
 			t.Errorf("validName(%d chars %.20q) = %v, want %v", len(tc.name), tc.name, got, tc.ok)
 		}
 	}
@@ -118,7 +118,7 @@ func TestLocalhostFromHosts(t *testing.T) {
 		{filepath.Join(dir, "missing"), 0, []string{"::1", "127.0.0.1"}},
 	} {
 		var got []string
-		for _, a := range localhostAddrs(tc.path, "localhost", tc.family) {
+		for _, a := range LocalhostAddrs(tc.path, "localhost", tc.family) {
 			got = append(got, a.String())
 		}
 		if !reflect.DeepEqual(got, tc.want) {
@@ -133,7 +133,7 @@ func TestNoQueryForLiteralsAndBadNames(t *testing.T) {
 	srv := dnstest.NewServer()
 	defer srv.Close()
 	systemToFixture(t, srv) // a bug must not reach the machine's resolver
-	r, _, err := newResolverFor(srv.Addr)
+	r, _, err := ForServer(srv.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +144,8 @@ func TestNoQueryForLiteralsAndBadNames(t *testing.T) {
 	for _, host := range []string{"fe80::1%lo", "::1%lo", "fe80::1%1", "::1", "127.0.0.1", "localhost",
 		"a..b", long, long + ".b", "1.2.3.4%x", ""} {
 		for _, fam := range []int{0, unix.AF_INET, unix.AF_INET6} {
-			r.lookupHost(context.Background(), host, fam, true)
-			systemResolver{}.lookupHost(context.Background(), host, fam, true)
+			r.LookupHost(context.Background(), host, fam, true)
+			System{}.LookupHost(context.Background(), host, fam, true)
 		}
 	}
 	if n := srv.Queries(); n != 0 {
@@ -164,13 +164,13 @@ func TestSystemResolverCNAMEOnlyWhenAsked(t *testing.T) {
 	systemToFixture(t, srv)
 	ctx := context.Background()
 	before := srv.Queries()
-	addrs, chain, err := systemResolver{}.lookupHost(ctx, "web.lab.test.", unix.AF_INET, false)
+	addrs, chain, err := System{}.LookupHost(ctx, "web.lab.test.", unix.AF_INET, false)
 	if err != nil || len(addrs) != 1 || addrs[0] != netip.MustParseAddr("10.0.0.80") || chain != nil {
 		t.Fatalf("lookupHost = %v, %v, %v", addrs, chain, err)
 	}
 	plain := srv.Queries() - before
 	before = srv.Queries()
-	_, chain, err = systemResolver{}.lookupHost(ctx, "web.lab.test.", unix.AF_INET, true)
+	_, chain, err = System{}.LookupHost(ctx, "web.lab.test.", unix.AF_INET, true)
 	if err != nil || !reflect.DeepEqual(chain, []string{"www.lab.test"}) {
 		t.Fatalf("lookupHost with canon: chain %v, %v", chain, err)
 	}

@@ -1,4 +1,12 @@
-package socket
+// Package resolve is the socket module's name-resolution engine, without
+// Starlark: the system resolver (/etc/hosts, then DNS, as getaddrinfo
+// does), or every query sent to one DNS server (SetServer,
+// NETSTAR_RESOLVER) with miekg/dns; numeric hosts parsed as glibc parses
+// them; and bulk forward and reverse lookups in parallel (Resolve,
+// Reverse). Failures are socket.gaierror and socket.herror as
+// *pyerr.Error values, with glibc's codes. IP literals and "localhost"
+// never cause a query.
+package resolve
 
 import (
 	"context"
@@ -20,47 +28,47 @@ import (
 )
 
 // EnvResolver is the environment variable naming a DNS server ("host:port")
-// that replaces the system's resolver for every lookup, like setresolver.
+// that replaces the system's Resolver for every lookup, like setresolver.
 const EnvResolver = "NETSTAR_RESOLVER"
 
 // The getaddrinfo error codes Python reports in socket.gaierror.
 // (glibc's values and gai_strerror texts).
 const (
-	eaiBadFlags   = -1
-	eaiNoName     = -2
-	eaiAgain      = -3
-	eaiFail       = -4
-	eaiNoData     = -5
-	eaiFamily     = -6
-	eaiSocktype   = -7
-	eaiService    = -8
-	eaiAddrFamily = -9
-	eaiMemory     = -10
-	eaiSystem     = -11
-	eaiOverflow   = -12
+	EAIBadFlags   = -1
+	EAINoName     = -2
+	EAIAgain      = -3
+	EAIFail       = -4
+	EAINoData     = -5
+	EAIFamily     = -6
+	EAISocktype   = -7
+	EAIService    = -8
+	EAIAddrFamily = -9
+	EAIMemory     = -10
+	EAISystem     = -11
+	EAIOverflow   = -12
 )
 
 var eaiMessages = map[int]string{
-	eaiBadFlags:   "Bad value for ai_flags",
-	eaiNoName:     "Name or service not known",
-	eaiAgain:      "Temporary failure in name resolution",
-	eaiFail:       "Non-recoverable failure in name resolution",
-	eaiNoData:     "No address associated with hostname",
-	eaiFamily:     "ai_family not supported",
-	eaiSocktype:   "ai_socktype not supported",
-	eaiService:    "Servname not supported for ai_socktype",
-	eaiAddrFamily: "Address family for hostname not supported",
-	eaiMemory:     "Memory allocation failure",
-	eaiSystem:     "System error",
-	eaiOverflow:   "Argument buffer overflow",
+	EAIBadFlags:   "Bad value for ai_flags",
+	EAINoName:     "Name or service not known",
+	EAIAgain:      "Temporary failure in name resolution",
+	EAIFail:       "Non-recoverable failure in name resolution",
+	EAINoData:     "No address associated with hostname",
+	EAIFamily:     "ai_family not supported",
+	EAISocktype:   "ai_socktype not supported",
+	EAIService:    "Servname not supported for ai_socktype",
+	EAIAddrFamily: "Address family for hostname not supported",
+	EAIMemory:     "Memory allocation failure",
+	EAISystem:     "System error",
+	EAIOverflow:   "Argument buffer overflow",
 }
 
-func gaiError(code int) *pyerr.Error {
+func GaiError(code int) *pyerr.Error {
 	return &pyerr.Error{Type: "gaierror", Module: "socket", HasErrno: true, Errno: code, Strerror: eaiMessages[code]}
 }
 
 // herror codes (h_errno) for gethostbyaddr.
-func hError(code int) *pyerr.Error {
+func HError(code int) *pyerr.Error {
 	msg := "Unknown host"
 	if code == 2 {
 		msg = "Host name lookup failure"
@@ -68,30 +76,30 @@ func hError(code int) *pyerr.Error {
 	return &pyerr.Error{Type: "herror", Module: "socket", HasErrno: true, Errno: code, Strerror: msg}
 }
 
-// resolver answers the lookups of the socket module.
-type resolver interface {
-	// lookupHost returns the addresses of host for family (AF_INET,
+// Resolver answers the lookups of the socket module.
+type Resolver interface {
+	// LookupHost returns the addresses of host for family (AF_INET,
 	// AF_INET6 or 0 for both) and, when canon is set or it costs no
 	// query, the aliases (CNAMEs) met on the way, the canonical name
-	// last. An IPv6 literal with a zone comes back with the zone set to
+	// last. An IPv6 Literal with a zone comes back with the zone set to
 	// the decimal scope id. Errors are socket.gaierror values.
-	lookupHost(ctx context.Context, host string, family int, canon bool) (addrs []netip.Addr, chain []string, err error)
-	// lookupAddr returns the names of an address (PTR). Errors are
+	LookupHost(ctx context.Context, host string, family int, canon bool) (addrs []netip.Addr, chain []string, err error)
+	// LookupAddr returns the names of an address (PTR). Errors are
 	// socket.herror values.
-	lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error)
+	LookupAddr(ctx context.Context, ip netip.Addr) ([]string, error)
 }
 
 var resolverState struct {
 	mu   sync.Mutex
 	set  bool
-	r    resolver
+	r    Resolver
 	addr string
 }
 
-// SetResolver points every lookup at the DNS server addr ("127.0.0.1:5353";
+// SetServer points every lookup at the DNS server addr ("127.0.0.1:5353";
 // the port defaults to 53). An empty addr restores the system resolver.
-func SetResolver(addr string) error {
-	r, norm, err := newResolverFor(addr)
+func SetServer(addr string) error {
+	r, norm, err := ForServer(addr)
 	if err != nil {
 		return err
 	}
@@ -101,40 +109,58 @@ func SetResolver(addr string) error {
 	return nil
 }
 
-// Resolver returns the DNS server set with SetResolver or NETSTAR_RESOLVER,
-// or "" when the system resolver is in use.
-func Resolver() string {
-	currentResolver()
+// Resolver returns the DNS server set with SetServer or NETSTAR_RESOLVER,
+// or "" when the system Resolver is in use.
+func Server() string {
+	Current()
 	resolverState.mu.Lock()
 	defer resolverState.mu.Unlock()
 	return resolverState.addr
 }
 
-func newResolverFor(addr string) (resolver, string, error) {
+// ForServer returns the resolver SetServer would install for addr and
+// the address normalized: the system's for "", else one that sends every
+// query to the DNS server addr.
+func ForServer(addr string) (Resolver, string, error) {
 	if addr == "" {
-		return systemResolver{}, "", nil
+		return System{}, "", nil
 	}
-	host, port, err := net.SplitHostPort(addr)
+	norm, err := ServerAddr(addr)
 	if err != nil {
-		host, port = strings.Trim(addr, "[]"), "53"
+		return nil, "", err
 	}
-	if _, err := netip.ParseAddr(host); err != nil {
-		return nil, "", fmt.Errorf("resolver address %q: want an IP address and an optional port, e.g. \"127.0.0.1:5353\"", addr)
-	}
-	norm := net.JoinHostPort(host, port)
 	return &dnsResolver{server: norm, timeout: 2 * time.Second, attempts: 2}, norm, nil
 }
 
-// currentResolver returns the resolver in use, reading NETSTAR_RESOLVER
+// ServerAddr checks a DNS server address as SetServer and NETSTAR_RESOLVER
+// take it ("127.0.0.1:5353", "::1", "[::1]:53"; the port defaults to 53)
+// and returns it as "ip:port". A host name is refused: a resolver named
+// by a name would itself need resolving.
+func ServerAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		host, port = strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"), "53"
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Zone() != "" {
+		return "", fmt.Errorf("resolver address %q: want an IP address and an optional port, e.g. \"127.0.0.1:5353\"", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("resolver address %q: port %q: want 1-65535", addr, port)
+	}
+	return net.JoinHostPort(ip.String(), port), nil
+}
+
+// Current returns the Resolver in use, reading NETSTAR_RESOLVER
 // on first use.
-func currentResolver() resolver {
+func Current() Resolver {
 	resolverState.mu.Lock()
 	defer resolverState.mu.Unlock()
 	if !resolverState.set {
 		resolverState.set = true
-		resolverState.r = systemResolver{}
+		resolverState.r = System{}
 		if env := os.Getenv(EnvResolver); env != "" {
-			if r, norm, err := newResolverFor(env); err == nil {
+			if r, norm, err := ForServer(env); err == nil {
 				resolverState.r, resolverState.addr = r, norm
 			}
 		}
@@ -142,7 +168,7 @@ func currentResolver() resolver {
 	return resolverState.r
 }
 
-// numericHost parses host as glibc's getaddrinfo parses a numeric host:
+// NumericHost parses host as glibc's getaddrinfo parses a numeric host:
 // IPv4 in inet_aton's lenient forms ("127.1"), IPv6 with an optional
 // zone ("fe80::1%lo", "fe80::1%2"). The answer respects family: an
 // address of the other family is EAI_ADDRFAMILY (-9), except an
@@ -151,10 +177,10 @@ func currentResolver() resolver {
 // interface name for link-local and multicast link- or node-local
 // addresses, a number for any address; else EAI_NONAME. ok is false when
 // host is no numeric address.
-func numericHost(host string, family int) (addrs []netip.Addr, err error, ok bool) {
-	if b, aerr := inetAton(host); aerr == nil {
+func NumericHost(host string, family int) (addrs []netip.Addr, err error, ok bool) {
+	if b, aerr := InetAton(host); aerr == nil {
 		if family == unix.AF_INET6 {
-			return nil, gaiError(eaiAddrFamily), true
+			return nil, GaiError(EAIAddrFamily), true
 		}
 		return []netip.Addr{netip.AddrFrom4(b)}, nil, true
 	}
@@ -164,20 +190,20 @@ func numericHost(host string, family int) (addrs []netip.Addr, err error, ok boo
 		if zoned {
 			// glibc refuses a "%" that follows no IPv6 address without
 			// asking anyone.
-			return nil, gaiError(eaiNoName), true
+			return nil, GaiError(EAINoName), true
 		}
 		return nil, nil, false
 	}
 	if family == unix.AF_INET {
 		if !ip.Is4In6() {
-			return nil, gaiError(eaiAddrFamily), true
+			return nil, GaiError(EAIAddrFamily), true
 		}
 		ip = ip.Unmap()
 	}
 	if zoned {
 		scope, ok := scopeID(ip, zone)
 		if !ok {
-			return nil, gaiError(eaiNoName), true
+			return nil, GaiError(EAINoName), true
 		}
 		if ip.Is6() {
 			ip = ip.WithZone(strconv.FormatUint(uint64(scope), 10))
@@ -203,35 +229,35 @@ func scopeID(ip netip.Addr, zone string) (uint32, bool) {
 	return uint32(n), err == nil
 }
 
-// zoneScope returns the scope id numericHost stored in an address's zone.
-func zoneScope(ip netip.Addr) uint32 {
+// ZoneScope returns the scope id NumericHost stored in an address's zone.
+func ZoneScope(ip netip.Addr) uint32 {
 	n, _ := strconv.ParseUint(ip.Zone(), 10, 32)
 	return uint32(n)
 }
 
-// literal answers lookups that never need a resolver: IP literals,
+// Literal answers lookups that never need a resolver: IP literals,
 // "localhost" (from the hosts file, as glibc answers it), and names that
 // glibc refuses without asking DNS (numeric-looking non-addresses,
 // empty labels, labels over 63 bytes, names over 253). ok is false when
-// the resolver must be asked.
-func literal(host string, family int) (addrs []netip.Addr, err error, ok bool) {
-	if addrs, err, ok := numericHost(host, family); ok {
+// the Resolver must be asked.
+func Literal(host string, family int) (addrs []netip.Addr, err error, ok bool) {
+	if addrs, err, ok := NumericHost(host, family); ok {
 		return addrs, err, true
 	}
 	lower := strings.ToLower(strings.TrimSuffix(host, "."))
 	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
-		return localhostAddrs(hostsFile, lower, family), nil, true
+		return LocalhostAddrs(hostsFile, lower, family), nil, true
 	}
-	if host == "" || strings.Trim(host, "0123456789.") == "" || !validName(host) {
-		return nil, gaiError(eaiNoName), true
+	if host == "" || strings.Trim(host, "0123456789.") == "" || !ValidName(host) {
+		return nil, GaiError(EAINoName), true
 	}
 	return nil, nil, false
 }
 
-// validName reports whether a DNS query can be made for host: glibc's
-// resolver fails without sending one for an empty label, a label over
+// ValidName reports whether a DNS query can be made for host: glibc's
+// Resolver fails without sending one for an empty label, a label over
 // 63 bytes or a name over 253 (255 on the wire).
-func validName(host string) bool {
+func ValidName(host string) bool {
 	name := strings.TrimSuffix(host, ".")
 	if name == "" || len(name) > 253 {
 		return false
@@ -244,12 +270,12 @@ func validName(host string) bool {
 	return true
 }
 
-// localhostAddrs answers a localhost name from the hosts file at path as
+// LocalhostAddrs answers a localhost name from the hosts file at path as
 // glibc does: the addresses of its lines, in file order, of the family
 // asked (so no ::1 when the file has none), ::1 first. A name the file does not
 // have, or has for the other family only, gets the loopback address
 // (RFC 6761) instead of a DNS query.
-func localhostAddrs(path, name string, family int) []netip.Addr {
+func LocalhostAddrs(path, name string, family int) []netip.Addr {
 	var out []netip.Addr
 	for _, ip := range hostsAddrs(path, name) {
 		if family == unix.AF_INET && !ip.Is4() || family == unix.AF_INET6 && !ip.Is6() || slices.Contains(out, ip) {
@@ -283,12 +309,12 @@ func cmpBool(a, b bool) int {
 	return -1
 }
 
-// systemResolver is the machine's resolver (/etc/hosts, resolv.conf),
+// System is the machine's Resolver (/etc/hosts, resolv.conf),
 // through Go's net.Resolver.
-type systemResolver struct{}
+type System struct{}
 
-func (systemResolver) lookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
-	if addrs, err, ok := literal(host, family); ok {
+func (System) LookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
+	if addrs, err, ok := Literal(host, family); ok {
 		return addrs, nil, err
 	}
 	network := "ip"
@@ -303,7 +329,7 @@ func (systemResolver) lookupHost(ctx context.Context, host string, family int, c
 		return nil, nil, dnsErrorToGai(ctx, err)
 	}
 	if len(addrs) == 0 {
-		return nil, nil, gaiError(eaiNoData)
+		return nil, nil, GaiError(EAINoData)
 	}
 	for i := range addrs {
 		addrs[i] = addrs[i].Unmap()
@@ -321,11 +347,11 @@ func (systemResolver) lookupHost(ctx context.Context, host string, family int, c
 	return addrs, chain, nil
 }
 
-func (systemResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
+func (System) LookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
 	// glibc answers from the first /etc/hosts line with the address: its
 	// first name is the host name, the others on that line its aliases.
-	// Go's resolver merges every line, so read the file first.
-	if names := hostsLine(hostsFile, ip); len(names) > 0 {
+	// Go's Resolver merges every line, so read the file first.
+	if names := HostsLine(hostsFile, ip); len(names) > 0 {
 		return names, nil
 	}
 	names, err := net.DefaultResolver.LookupAddr(ctx, ip.String())
@@ -335,12 +361,12 @@ func (systemResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, 
 		}
 		var de *net.DNSError
 		if errors.As(err, &de) && (de.IsTimeout || de.IsTemporary) {
-			return nil, hError(2)
+			return nil, HError(2)
 		}
-		return nil, hError(1)
+		return nil, HError(1)
 	}
 	if len(names) == 0 {
-		return nil, hError(1)
+		return nil, HError(1)
 	}
 	for i := range names {
 		names[i] = strings.TrimSuffix(names[i], ".")
@@ -356,12 +382,12 @@ func dnsErrorToGai(ctx context.Context, err error) error {
 	if errors.As(err, &de) {
 		switch {
 		case de.IsNotFound:
-			return gaiError(eaiNoName)
+			return GaiError(EAINoName)
 		case de.IsTimeout, de.IsTemporary:
-			return gaiError(eaiAgain)
+			return GaiError(EAIAgain)
 		}
 	}
-	return gaiError(eaiNoName)
+	return GaiError(EAINoName)
 }
 
 // dnsResolver sends every query to one DNS server (setresolver), with
@@ -373,7 +399,7 @@ type dnsResolver struct {
 	attempts int
 
 	// conn, when reuse is set, is one UDP socket kept across queries: a
-	// bulk lookup gives each worker its own copy of the resolver, which
+	// bulk lookup gives each worker its own copy of the Resolver, which
 	// saves a socket per query (replies are matched by message ID).
 	reuse bool
 	conn  *dns.Conn
@@ -492,8 +518,8 @@ func (r *dnsResolver) ask(ctx context.Context, host string, qtype uint16) (hostA
 	return ans, nil
 }
 
-func (r *dnsResolver) lookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
-	if addrs, err, ok := literal(host, family); ok {
+func (r *dnsResolver) LookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
+	if addrs, err, ok := Literal(host, family); ok {
 		return addrs, nil, err
 	}
 	var qtypes []uint16
@@ -528,14 +554,14 @@ func (r *dnsResolver) lookupHost(ctx context.Context, host string, family int, c
 	case len(addrs) > 0:
 		return addrs, chain, nil
 	case nx == len(qtypes):
-		return nil, nil, gaiError(eaiNoName)
+		return nil, nil, GaiError(EAINoName)
 	case failed > 0:
-		return nil, nil, gaiError(eaiAgain)
+		return nil, nil, GaiError(EAIAgain)
 	}
-	return nil, nil, gaiError(eaiNoData)
+	return nil, nil, GaiError(EAINoData)
 }
 
-func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
+func (r *dnsResolver) LookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
 	// 127.0.0.1 and ::1 are localhost everywhere; the rest of 127/8 is
 	// the lab's to name (scans of whole loopback blocks use it).
 	if ip.Unmap() == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || ip == netip.IPv6Loopback() {
@@ -543,17 +569,17 @@ func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, 
 	}
 	arpa, err := dns.ReverseAddr(ip.String())
 	if err != nil {
-		return nil, hError(1)
+		return nil, HError(1)
 	}
 	in, err := r.query(ctx, arpa, dns.TypePTR)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, hError(2)
+		return nil, HError(2)
 	}
 	if in.Rcode == dns.RcodeServerFailure {
-		return nil, hError(2)
+		return nil, HError(2)
 	}
 	var names []string
 	for _, rr := range in.Answer {
@@ -562,12 +588,12 @@ func (r *dnsResolver) lookupAddr(ctx context.Context, ip netip.Addr) ([]string, 
 		}
 	}
 	if len(names) == 0 {
-		return nil, hError(1)
+		return nil, HError(1)
 	}
 	return names, nil
 }
 
-// hostsFile is the hosts database the system resolver reads.
+// hostsFile is the hosts database the system Resolver reads.
 var hostsFile = "/etc/hosts"
 
 // hostsEntries reads the hosts file at path: each line's address and
@@ -597,9 +623,9 @@ func hostsEntries(path string) iter.Seq2[netip.Addr, []string] {
 	}
 }
 
-// hostsLine returns the names on the first line of the hosts file at
+// HostsLine returns the names on the first line of the hosts file at
 // path whose address is ip, or nil.
-func hostsLine(path string, ip netip.Addr) []string {
+func HostsLine(path string, ip netip.Addr) []string {
 	for addr, names := range hostsEntries(path) {
 		if addr.Unmap() == ip.Unmap() {
 			return names

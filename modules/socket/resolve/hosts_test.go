@@ -1,4 +1,4 @@
-package socket
+package resolve
 
 import (
 	"net/netip"
@@ -23,11 +23,11 @@ func TestHostsLine(t *testing.T) {
 		{"10.0.0.5", []string{"web", "web.lab"}},
 		{"10.0.0.6", nil},
 	} {
-		if got := hostsLine(path, netip.MustParseAddr(tc.ip)); !reflect.DeepEqual(got, tc.want) {
+		if got := HostsLine(path, netip.MustParseAddr(tc.ip)); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("hostsLine(%s) = %q, want %q", tc.ip, got, tc.want)
 		}
 	}
-	if got := hostsLine(filepath.Join(t.TempDir(), "missing"), netip.MustParseAddr("127.0.0.1")); got != nil {
+	if got := HostsLine(filepath.Join(t.TempDir(), "missing"), netip.MustParseAddr("127.0.0.1")); got != nil {
 		t.Errorf("missing file gave %q", got)
 	}
 }
