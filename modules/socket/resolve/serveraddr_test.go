@@ -30,4 +30,3 @@ func TestServerAddr(t *testing.T) {
 		}
 	}
 }
-
