@@ -661,7 +661,6 @@ func (t *translator) escape(kind string, value ast.Expr) error {
 	t.runFinals(run)
 	switch {
 	case t.try != nil && (kind == "return" || t.loop == 0):
-		t.try.codes[kind] = true
 		if kind == "return" {
 			t.w.line(`return ("return", ` + val + ")")
 		} else {

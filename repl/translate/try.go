@@ -14,12 +14,38 @@ import (
 // local function: leaving it with return, break or continue becomes a
 // return of a tagged tuple.
 type tryCtx struct {
-	codes map[string]bool
 	// state is the dict that keeps the variables the except, finally
 	// or later code may read after a failure, as Python keeps whatever
 	// the block bound before it failed; record lists them.
 	state  string
 	record map[string]bool
+}
+
+// tryHandler is one except clause.
+type tryHandler struct {
+	cond string // the arguments of err.is_a()
+	name string // the name after "as", or ""
+	body []ast.Stmt
+	all  bool // a bare except, Exception or BaseException
+}
+
+// tryPlan is what tryStmt decides about a try statement before it
+// writes anything.
+type tryPlan struct {
+	handlers []tryHandler
+	catchAll bool   // a handler catches every error
+	errVar   string // the error catch() returns
+	// escapes holds which of return, break and continue leave the block.
+	escapes map[string]bool
+	// params are the variables the block rebinds that are bound before
+	// it: the local function's parameters.
+	params  []string
+	isParam map[string]bool
+	// outer are the variables the block binds that the enclosing scope
+	// needs; the local function returns some of them and keeps the
+	// others in the state dict as they are bound.
+	outer, returned, kept []string
+	state                 string // the state dict, when kept is not empty
 }
 
 // tryStmt rewrites try/except/else/finally with catch():
@@ -36,102 +62,150 @@ type tryCtx struct {
 //	    ...                  # else:
 //	...                      # finally:
 func (t *translator) tryStmt(s *ast.Try) error {
-	type handler struct {
-		cond string
-		name string
-		body []ast.Stmt
-		all  bool
+	p, err := t.planTry(s)
+	if err != nil {
+		return err
 	}
-	// Handler classes first: an unknown form makes the whole try a TODO.
-	var hs []handler
+	if len(p.kept) > 0 {
+		p.state = t.unique("state")
+		t.w.line(p.state + " = {}")
+	}
+	fname, pnames := t.tryFunc(s, p)
+	resVar, unpack := t.tryCatch(p, fname, pnames)
+	// Until the try statement is written, a nested try (in a handler or
+	// a copy of finally) must not reuse these names.
+	t.live[p.errVar]++
+	t.live[resVar]++
+	defer func() { t.live[p.errVar]--; t.live[resVar]-- }()
+	t.tryRestore(p)
+
+	if len(s.Finalbody) > 0 {
+		t.finals = append(t.finals, final{stmts: s.Finalbody, loopDepth: t.loop})
+	}
+	t.tryExcept(s, p)
+	if err := t.tryElse(s, p, resVar, unpack); err != nil {
+		return err
+	}
+	if len(s.Finalbody) > 0 {
+		t.finals = t.finals[:len(t.finals)-1]
+		t.stmts(s.Finalbody)
+	}
+	t.recordState(p.outer)
+	return nil
+}
+
+// planTry reads the handlers first (an unknown form makes the whole try
+// a TODO), then decides where the block's variables go.
+func (t *translator) planTry(s *ast.Try) (*tryPlan, error) {
+	p := &tryPlan{}
+	if err := t.planHandlers(p, s.Handlers); err != nil {
+		return nil, err
+	}
+	if err := t.planVariables(p, s); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// planHandlers reads the except clauses. The error variable takes the
+// name after "as" when every clause that has one uses the same.
+func (t *translator) planHandlers(p *tryPlan, handlers []*ast.ExceptHandler) error {
 	names := map[string]bool{}
-	for _, h := range s.Handlers {
+	for _, h := range handlers {
 		classes, all, err := t.handlerClasses(h.ExprType)
 		if err != nil {
 			return err
 		}
-		hs = append(hs, handler{cond: classes, name: string(h.Name), body: h.Body, all: all})
+		p.handlers = append(p.handlers, tryHandler{cond: classes, name: string(h.Name), body: h.Body, all: all})
+		p.catchAll = p.catchAll || all
 		if h.Name != "" {
 			names[string(h.Name)] = true
 		}
 	}
-	errVar := t.uniqueLive("err")
+	p.errVar = t.uniqueLive("err")
 	if len(names) == 1 {
 		for n := range names {
-			errVar = ident(n)
+			p.errVar = ident(n)
 		}
 	}
-	catchAll := false
-	for _, h := range hs {
-		catchAll = catchAll || h.all
-	}
+	return nil
+}
 
-	assigned := assignedNames(s.Body)
+// planVariables decides how each variable the block binds reaches the
+// code after it: a variable bound before the try is a parameter; one the
+// enclosing scope needs is returned, or kept in the state dict when a
+// failure may leave it bound and something reads it after the failure.
+func (t *translator) planVariables(p *tryPlan, s *ast.Try) error {
 	reads := loadedNames(s.Body)
-	codes := escapesOf(s.Body)
-	var vars, params []string
-	for _, n := range assigned {
+	p.escapes = escapesOf(s.Body)
+	p.isParam = map[string]bool{}
+	for _, n := range assignedNames(s.Body) {
 		if t.sc.isGlobal(n) {
 			return todof(secGlobal, "assigns the global %s from a function: Starlark functions cannot rebind globals (keep the value in a dict or list)", n)
 		}
 		if t.sc.propagate(n, reads) {
-			vars = append(vars, n)
+			p.outer = append(p.outer, n)
 		}
 		if t.sc.isLocalBound(n) {
-			params = append(params, n)
+			p.params = append(p.params, n)
+			p.isParam[n] = true
 		}
 	}
-	isParam := map[string]bool{}
-	for _, p := range params {
-		isParam[p] = true
+	loads, fallsThrough := readsAfterFailure(s)
+	partial := boundBeforeFailure(s.Body)
+	for _, v := range p.outer {
+		if partial[v] && (loads[v] > 0 || fallsThrough) {
+			p.kept = append(p.kept, v)
+		} else {
+			p.returned = append(p.returned, v)
+		}
 	}
-	// Variables read after a failure (by a handler, by finally, or after
-	// a handler that falls through) are kept in a dict as they are bound.
-	errLoads := map[string]int{}
-	fallsThrough := false
+	return nil
+}
+
+// readsAfterFailure counts the names the handlers and finally read, and
+// reports whether a handler falls through to the code after the try
+// (which may then read anything).
+func readsAfterFailure(s *ast.Try) (loads map[string]int, fallsThrough bool) {
+	loads = map[string]int{}
 	for _, h := range s.Handlers {
 		for _, st := range h.Body {
-			countLoads(st, errLoads)
+			countLoads(st, loads)
 		}
 		fallsThrough = fallsThrough || !endsFlow(h.Body)
 	}
 	for _, st := range s.Finalbody {
-		countLoads(st, errLoads)
+		countLoads(st, loads)
 	}
-	// A variable bound only by the block's last statement, when that
-	// statement is simple, is never bound when the block fails.
-	risky := map[string]bool{}
-	if n := len(s.Body); n > 0 {
-		for _, v := range assignedNames(s.Body[:n-1]) {
-			risky[v] = true
-		}
-		if isCompound(s.Body[n-1]) {
-			for _, v := range assignedNames(s.Body[n-1:]) {
-				risky[v] = true
-			}
-		}
-	}
-	var kept, returned []string
-	for _, v := range vars {
-		if risky[v] && (errLoads[v] > 0 || fallsThrough) {
-			kept = append(kept, v)
-		} else {
-			returned = append(returned, v)
-		}
-	}
-	outerVars := vars
-	vars = returned
-	state := ""
-	if len(kept) > 0 {
-		state = t.unique("state")
-		t.w.line(state + " = {}")
-	}
+	return loads, fallsThrough
+}
 
-	fname := t.unique(fmt.Sprintf("_try_%d", s.Lineno))
-	var pnames []string
-	for _, p := range params {
-		pnames = append(pnames, ident(p))
+// boundBeforeFailure lists the variables a block may have bound when it
+// fails. A variable bound only by the block's last statement, when that
+// statement is simple, is never bound when the block fails.
+func boundBeforeFailure(body []ast.Stmt) map[string]bool {
+	out := map[string]bool{}
+	n := len(body)
+	if n == 0 {
+		return out
 	}
+	for _, v := range assignedNames(body[:n-1]) {
+		out[v] = true
+	}
+	if isCompound(body[n-1]) {
+		for _, v := range assignedNames(body[n-1:]) {
+			out[v] = true
+		}
+	}
+	return out
+}
+
+// tryFunc writes the try block as a local function and returns its name
+// and parameters. The function returns p.returned, tagged with "ok" when
+// the block can also leave by return, break or continue.
+func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []string) {
+	fname = t.unique(fmt.Sprintf("_try_%d", s.Lineno))
+	pnames = idents(p.params)
 	t.w.line("def " + fname + "(" + strings.Join(pnames, ", ") + "):")
 	saved := struct {
 		sc     *scope
@@ -139,9 +213,9 @@ func (t *translator) tryStmt(s *ast.Try) error {
 		finals []final
 		loop   int
 	}{t.sc, t.try, t.finals, t.loop}
-	t.sc = newTryScope(t.sc, params)
-	t.try = &tryCtx{codes: map[string]bool{}, state: state, record: map[string]bool{}}
-	for _, v := range kept {
+	t.sc = newTryScope(t.sc, p.params)
+	t.try = &tryCtx{state: p.state, record: map[string]bool{}}
+	for _, v := range p.kept {
 		t.try.record[v] = true
 	}
 	t.finals, t.loop = nil, 0
@@ -154,27 +228,22 @@ func (t *translator) tryStmt(s *ast.Try) error {
 			direct[n] = true
 		}
 	}
-	for _, v := range vars {
-		if !isParam[v] && !direct[v] {
+	for _, v := range p.returned {
+		if !p.isParam[v] && !direct[v] {
 			t.w.line(ident(v) + " = None")
 		}
 	}
 	before := t.w.code
 	t.stmts(s.Body)
-	var vlist []string
-	for _, v := range vars {
-		vlist = append(vlist, ident(v))
-	}
+	vlist := idents(p.returned)
 	switch {
-	case len(codes) > 0:
-		if len(vlist) == 0 {
-			t.w.line(`return ("ok",)`)
-		} else {
-			t.w.line(`return ("ok"` + strings.Join(prefixEach(vlist, ", "), "") + ")")
-		}
-	case len(vars) == 1:
+	case len(p.escapes) > 0 && len(vlist) == 0:
+		t.w.line(`return ("ok",)`)
+	case len(p.escapes) > 0:
+		t.w.line(`return ("ok"` + strings.Join(prefixEach(vlist, ", "), "") + ")")
+	case len(vlist) == 1:
 		t.w.line("return " + vlist[0])
-	case len(vars) > 1:
+	case len(vlist) > 1:
 		t.w.line("return (" + strings.Join(vlist, ", ") + ")")
 	}
 	if t.w.code == before {
@@ -182,48 +251,59 @@ func (t *translator) tryStmt(s *ast.Try) error {
 	}
 	t.w.indent--
 	t.sc, t.try, t.finals, t.loop = saved.sc, saved.try, saved.finals, saved.loop
+	return fname, pnames
+}
 
-	resVar := "_"
-	assignInSuccess := ""
+// tryCatch writes the catch() call. It returns the variable that holds
+// the local function's result and the assignment that unpacks it when
+// the block succeeded ("" when there is nothing to unpack).
+func (t *translator) tryCatch(p *tryPlan, fname string, pnames []string) (resVar, unpack string) {
+	vlist := idents(p.returned)
+	resVar = "_"
 	switch {
-	case len(codes) > 0:
+	case len(p.escapes) > 0:
 		resVar = t.uniqueLive("res")
-		if len(vars) > 0 {
+		if len(vlist) > 0 {
 			var idx []string
-			for i := range vars {
+			for i := range vlist {
 				idx = append(idx, fmt.Sprintf("%s[%d]", resVar, i+1))
 			}
-			assignInSuccess = strings.Join(vlist, ", ") + " = " + strings.Join(idx, ", ")
+			unpack = strings.Join(vlist, ", ") + " = " + strings.Join(idx, ", ")
 		}
-	case len(vars) == 1 && !isParam[vars[0]]:
+	case len(vlist) == 1 && !p.isParam[p.returned[0]]:
 		resVar = vlist[0]
-	case len(vars) >= 1:
+	case len(vlist) >= 1:
 		resVar = t.uniqueLive("res")
-		assignInSuccess = strings.Join(vlist, ", ") + " = " + resVar
+		unpack = strings.Join(vlist, ", ") + " = " + resVar
 	}
 	args := append([]string{fname}, pnames...)
-	t.w.line(resVar + ", " + errVar + " = catch(" + strings.Join(args, ", ") + ")")
-	// Until the try statement is written, a nested try (in a handler or
-	// a copy of finally) must not reuse these names.
-	t.live[errVar]++
-	t.live[resVar]++
-	defer func() { t.live[errVar]--; t.live[resVar]-- }()
-	for _, p := range params {
-		t.sc.bound[p] = true
+	t.w.line(resVar + ", " + p.errVar + " = catch(" + strings.Join(args, ", ") + ")")
+	return resVar, unpack
+}
+
+// tryRestore marks the parameters bound and reads the kept variables
+// back from the state dict; a parameter the block did not get to rebind
+// keeps its value.
+func (t *translator) tryRestore(p *tryPlan) {
+	for _, n := range p.params {
+		t.sc.bound[n] = true
 	}
-	for _, v := range kept {
-		get := state + ".get(" + quoteStr(v, '"') + ")"
-		if isParam[v] {
-			get = state + ".get(" + quoteStr(v, '"') + ", " + ident(v) + ")"
+	for _, v := range p.kept {
+		get := p.state + ".get(" + quoteStr(v, '"') + ")"
+		if p.isParam[v] {
+			get = p.state + ".get(" + quoteStr(v, '"') + ", " + ident(v) + ")"
 		}
 		t.w.line(ident(v) + " = " + get)
 	}
+}
 
-	if len(s.Finalbody) > 0 {
-		t.finals = append(t.finals, final{stmts: s.Finalbody, loopDepth: t.loop})
-	}
+// tryExcept writes the handlers as an if/elif chain on the error. Unless
+// a handler catches everything, an error none matches fails again, after
+// a copy of the finally block (the innermost final).
+func (t *translator) tryExcept(s *ast.Try, p *tryPlan) {
+	errVar := p.errVar
 	kw := "if"
-	for _, h := range hs {
+	for _, h := range p.handlers {
 		cond := errVar
 		if !h.all {
 			cond = errVar + " and " + errVar + ".is_a(" + h.cond + ")"
@@ -246,7 +326,7 @@ func (t *translator) tryStmt(s *ast.Try) error {
 		}
 		t.w.indent--
 	}
-	if !catchAll {
+	if !p.catchAll {
 		t.w.line(kw + " " + errVar + ":")
 		t.w.indent++
 		if len(s.Finalbody) > 0 {
@@ -255,40 +335,51 @@ func (t *translator) tryStmt(s *ast.Try) error {
 		t.w.line("fail(" + errVar + ".message)")
 		t.w.indent--
 	}
-	if len(codes) > 0 || assignInSuccess != "" || len(s.Orelse) > 0 {
-		t.w.line("else:")
+}
+
+// tryElse writes the branch for a block that did not fail: it carries
+// out a return, break or continue that left the block, unpacks the
+// block's variables and runs the else clause.
+func (t *translator) tryElse(s *ast.Try, p *tryPlan, resVar, unpack string) error {
+	if len(p.escapes) == 0 && unpack == "" && len(s.Orelse) == 0 {
+		return nil
+	}
+	t.w.line("else:")
+	t.w.indent++
+	before := t.w.code
+	for _, kind := range []string{"return", "break", "continue"} {
+		if !p.escapes[kind] {
+			continue
+		}
+		t.w.line("if " + resVar + `[0] == "` + kind + `":`)
 		t.w.indent++
-		before := t.w.code
-		for _, kind := range []string{"return", "break", "continue"} {
-			if !codes[kind] {
-				continue
-			}
-			t.w.line("if " + resVar + `[0] == "` + kind + `":`)
-			t.w.indent++
-			var v ast.Expr
-			if kind == "return" {
-				v = &ast.Subscript{Value: &ast.Name{Id: ast.Identifier(resVar), Ctx: ast.Load}, Slice: &ast.Index{Value: &ast.Num{N: pyInt(1)}}, Ctx: ast.Load}
-			}
-			if err := t.escape(kind, v); err != nil {
-				return err
-			}
-			t.w.indent--
+		var v ast.Expr
+		if kind == "return" {
+			v = &ast.Subscript{Value: &ast.Name{Id: ast.Identifier(resVar), Ctx: ast.Load}, Slice: &ast.Index{Value: &ast.Num{N: pyInt(1)}}, Ctx: ast.Load}
 		}
-		if assignInSuccess != "" {
-			t.w.line(assignInSuccess)
-		}
-		t.stmts(s.Orelse)
-		if t.w.code == before {
-			t.w.line("pass")
+		if err := t.escape(kind, v); err != nil {
+			return err
 		}
 		t.w.indent--
 	}
-	if len(s.Finalbody) > 0 {
-		t.finals = t.finals[:len(t.finals)-1]
-		t.stmts(s.Finalbody)
+	if unpack != "" {
+		t.w.line(unpack)
 	}
-	t.recordState(outerVars)
+	t.stmts(s.Orelse)
+	if t.w.code == before {
+		t.w.line("pass")
+	}
+	t.w.indent--
 	return nil
+}
+
+// idents converts Python names to netstar identifiers.
+func idents(names []string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, ident(n))
+	}
+	return out
 }
 
 // endsFlow reports whether a block always leaves: it ends with return,
