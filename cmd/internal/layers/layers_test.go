@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,7 +24,7 @@ func graph(t *testing.T) []layers.Package {
 	if err != nil {
 		t.Fatalf("needs the go command: %v", err)
 	}
-	out, err := exec.Command(goBin, "list", "-json=ImportPath,Imports", module+"/...").Output()
+	out, err := exec.Command(goBin, "list", "-json=ImportPath,Imports,Dir,GoFiles", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -30,10 +32,20 @@ func graph(t *testing.T) []layers.Package {
 	dec := json.NewDecoder(bufio.NewReader(bytes.NewReader(out)))
 	for dec.More() {
 		var p struct {
-			ImportPath string
-			Imports    []string
+			ImportPath, Dir  string
+			Imports, GoFiles []string
 		}
 		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		// Reading the files makes go test's cache depend on them: go
+		// list's own reads are invisible to it.
+		for _, f := range p.GoFiles {
+			if _, err := os.ReadFile(filepath.Join(p.Dir, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := os.ReadDir(p.Dir); err != nil {
 			t.Fatal(err)
 		}
 		pkg := layers.Package{Path: rel(p.ImportPath)}
