@@ -1,9 +1,6 @@
 // Package http registers netstar's http module: a small HTTP client for
 // the client side of the course's HTTP lesson, and http.response for
-// socket.serve_http handlers.
-//
-// Importing it also registers socket.serve_http (package
-// httpserve/starlarkhttp).
+// socket.serve_http handlers (its values are package httpvalue's).
 package http
 
 import (

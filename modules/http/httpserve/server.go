@@ -2,8 +2,8 @@
 // net/http server that serves a directory the way `python3 -m
 // http.server` does, or a handler under a per-request time budget, and
 // logs every request in python's http.server format. It knows nothing
-// about Starlark; the socket.serve_http builtin (package
-// httpserve/starlarkhttp) is a thin skin over it.
+// about Starlark; socket.serve_http (modules/socket/serve_http.go) is a
+// thin skin over it.
 //
 // What "hardened" means here, and what each limit answers:
 //
