@@ -88,13 +88,14 @@ func run(args []string, stdio streams) int {
 	version := fs.Bool("version", false, "print the version")
 	help := fs.Bool("h", false, "show usage")
 	fs.BoolVar(help, "help", false, "show usage")
-	if err := fs.Parse(args); err != nil {
+	opts, progArgs := splitAtCode(args)
+	if err := fs.Parse(opts); err != nil {
 		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage)
 		return 2
 	}
 	codeSet := false
 	fs.Visit(func(f *flag.Flag) { codeSet = codeSet || f.Name == "c" })
-	rest := fs.Args()
+	rest := append(fs.Args(), progArgs...)
 	switch {
 	case *help:
 		io.WriteString(stdio.Stdout, usage)
@@ -155,6 +156,25 @@ func run(args []string, stdio streams) int {
 		return repl.Run(repl.Config{Session: s, Globals: globals, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
 	}
 	return status
+}
+
+// splitAtCode splits args after -c CODE: as in Python, the words after
+// the code are the program's arguments even when they look like flags.
+func splitAtCode(args []string) (opts, progArgs []string) {
+	for i, a := range args {
+		switch {
+		case a == "--" || a == "-" || !strings.HasPrefix(a, "-"):
+			return args, nil
+		case a == "-c" || a == "--c":
+			if i+1 < len(args) {
+				return args[:i+2], args[i+2:]
+			}
+			return args, nil
+		case strings.HasPrefix(a, "-c=") || strings.HasPrefix(a, "--c="):
+			return args[:i+1], args[i+1:]
+		}
+	}
+	return args, nil
 }
 
 // runProgram runs src as the main module, then waits for the threads it
