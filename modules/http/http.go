@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	gohttp "net/http"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/netstar/netstar/builtins/httpvalue"
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/repl/interp"
@@ -152,16 +152,9 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 			hdr.Add(k, v)
 		}
 	}
-	var limit time.Duration
-	if timeout != starlark.None {
-		secs, ok := starlark.AsFloat(timeout)
-		if !ok {
-			return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want int, float or None", fn, timeout.Type())
-		}
-		if math.IsNaN(secs) || secs <= 0 || secs > 365*24*3600 {
-			return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: want a positive number of seconds or None", fn)
-		}
-		limit = time.Duration(secs * float64(time.Second))
+	limit, err := pyarg.Timeout(fn, "timeout", timeout, pyarg.TimeoutOptions{None: true})
+	if err != nil {
+		return nil, err
 	}
 
 	type result struct {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
 	"github.com/netstar/netstar/modules/socket/resolve"
@@ -37,11 +38,9 @@ func unpackBulk(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tupl
 	if a.workers < 1 || a.workers > resolve.MaxWorkers {
 		return nil, a, pyerr.Errorf("ValueError", "%s: for parameter workers: must be 1-%d, got %d", b.Name(), resolve.MaxWorkers, a.workers)
 	}
-	d, err := parseTimeout(timeoutV)
-	if err != nil || d <= 0 {
-		return nil, a, pyerr.Errorf("ValueError", "%s: for parameter timeout: want a positive number of seconds, got %s", b.Name(), timeoutV.String())
+	if a.timeout, err = pyarg.Timeout(b.Name(), "timeout", timeoutV, pyarg.TimeoutOptions{Max: time.Hour}); err != nil {
+		return nil, a, err
 	}
-	a.timeout = d
 	if withFamily && a.family != unix.AF_INET && a.family != unix.AF_INET6 && a.family != unix.AF_UNSPEC {
 		return nil, a, pyerr.Errorf("ValueError", "%s: for parameter family: want AF_INET, AF_INET6 or AF_UNSPEC, got %d", b.Name(), a.family)
 	}

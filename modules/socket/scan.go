@@ -45,6 +45,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyfmt"
 
 	"github.com/netstar/netstar/builtins/pyerr"
@@ -194,12 +195,9 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			return nil, pyerr.Errorf("ValueError", "%s: for parameter top_ports: %v", b.Name(), err)
 		}
 	}
-	secs, ok := starlark.AsFloat(timeout)
-	if !ok {
-		return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want a number of seconds", b.Name(), timeout.Type())
-	}
-	if math.IsNaN(secs) || secs <= 0 || secs > 3600 {
-		return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: got %s, want a number of seconds in (0, 3600]", b.Name(), timeout)
+	probeTimeout, err := pyarg.Timeout(b.Name(), "timeout", timeout, pyarg.TimeoutOptions{Max: time.Hour})
+	if err != nil {
+		return nil, err
 	}
 	if workers < 1 {
 		return nil, pyerr.Errorf("ValueError", "%s: for parameter workers: got %d, want at least 1", b.Name(), workers)
@@ -218,7 +216,7 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	s := &scan.Scanner{
-		Timeout:   time.Duration(secs * float64(time.Second)),
+		Timeout:   probeTimeout,
 		Retries:   retries,
 		Workers:   workers,
 		Banner:    banner,

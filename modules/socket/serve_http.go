@@ -8,14 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"os/signal"
 	"strconv"
 	"sync"
 	"syscall"
-	"time"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/http/httpserve"
 	"github.com/netstar/netstar/repl/interp"
@@ -88,15 +87,9 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	default:
 		return nil, pyerr.Errorf("TypeError", "%s: for parameter directory: got %s, want str", b.Name(), directory.Type())
 	}
-	if timeout != starlark.None {
-		secs, ok := starlark.AsFloat(timeout)
-		if !ok {
-			return nil, pyerr.Errorf("TypeError", "%s: for parameter timeout: got %s, want int, float or None", b.Name(), timeout.Type())
-		}
-		if math.IsNaN(secs) || secs <= 0 || secs > 365*24*3600 {
-			return nil, pyerr.Errorf("ValueError", "%s: for parameter timeout: want a positive number of seconds or None", b.Name())
-		}
-		cfg.Timeout = time.Duration(secs * float64(time.Second))
+	var err error
+	if cfg.Timeout, err = pyarg.Timeout(b.Name(), "timeout", timeout, pyarg.TimeoutOptions{None: true}); err != nil {
+		return nil, err
 	}
 
 	if background {

@@ -511,7 +511,7 @@ func TestArgumentErrors(t *testing.T) {
 		{`socket.serve_http(handler=1)`, "TypeError: socket.serve_http: for parameter handler: got int, want a function"},
 		{`socket.serve_http(handler=len, directory=".")`, "ValueError: socket.serve_http: give handler or directory, not both"},
 		{`socket.serve_http(directory=1)`, "for parameter directory: got int, want str"},
-		{`socket.serve_http(timeout=-1)`, "for parameter timeout: want a positive number of seconds or None"},
+		{`socket.serve_http(timeout=-1)`, "for parameter timeout: got -1, want a positive number of seconds or None"},
 		{`socket.serve_http(timeout="x")`, "for parameter timeout: got string, want int, float or None"},
 		{`socket.serve_http(colour=1)`, "socket.serve_http: unexpected keyword argument \"colour\""},
 		{`socket.serve_http(port=0, directory="/nonexistent/dir")`, "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/dir'"},
