@@ -3,6 +3,7 @@ package repl
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 )
@@ -18,17 +19,30 @@ var keywords = []string{
 // completer completes globals, keywords and attributes after a dot
 // (socket.geth<Tab> → socket.gethostbyname). Unlike readline's
 // PrefixCompleter it adds no trailing space.
-type completer struct{ r *repl }
+type completer struct {
+	// lock is the interpreter lock: background threads may be changing
+	// globals while the user presses Tab.
+	lock    sync.Locker
+	globals starlark.StringDict
+}
 
 // Do implements readline.AutoCompleter: it returns the suffixes that
-// complete the word before pos, and the length of that word.
-func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
+// complete the word before pos, and the length of that word. It never
+// panics: readline calls it on its own goroutine, where a panic would
+// end the process.
+func (c *completer) Do(line []rune, pos int) (out [][]rune, length int) {
+	defer func() {
+		if recover() != nil {
+			out, length = nil, 0
+		}
+	}()
+	pos = min(max(pos, 0), len(line))
 	start := pos
 	for start > 0 && isWordRune(line[start-1]) {
 		start--
 	}
 	word := string(line[start:pos])
-	if start > 0 && line[start-1] == '.' {
+	if strings.HasPrefix(word, ".") {
 		return nil, 0 // after an expression we cannot evaluate safely, e.g. f().x
 	}
 	var names []string
@@ -37,10 +51,9 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		prefix = word[dot+1:]
 		names = c.attrs(word[:dot])
 	} else {
-		names = c.globals()
+		names = c.names()
 	}
 	seen := map[string]bool{}
-	var out [][]rune
 	for _, n := range names {
 		if strings.HasPrefix(n, prefix) && !seen[n] && !strings.HasPrefix(n, "__") {
 			seen[n] = true
@@ -55,11 +68,12 @@ func isWordRune(r rune) bool {
 	return r == '_' || r == '.' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r > 127
 }
 
-func (c *completer) globals() []string {
-	c.r.s.Lock()
-	defer c.r.s.Unlock()
-	names := make([]string, 0, len(c.r.globals)+len(starlark.Universe)+len(keywords))
-	for k := range c.r.globals {
+// names lists the globals, Starlark's universe and the keywords.
+func (c *completer) names() []string {
+	c.lock.Lock()
+	defer c.lock.Unlock()
+	names := make([]string, 0, len(c.globals)+len(starlark.Universe)+len(keywords))
+	for k := range c.globals {
 		names = append(names, k)
 	}
 	for k := range starlark.Universe {
@@ -71,10 +85,10 @@ func (c *completer) globals() []string {
 // attrs lists the attributes of the value named by a dotted path of
 // globals. It only reads attributes: nothing is called.
 func (c *completer) attrs(path string) []string {
-	c.r.s.Lock()
-	defer c.r.s.Unlock()
+	c.lock.Lock()
+	defer c.lock.Unlock()
 	parts := strings.Split(path, ".")
-	v, ok := c.r.globals[parts[0]]
+	v, ok := c.globals[parts[0]]
 	if !ok {
 		v, ok = starlark.Universe[parts[0]]
 	}

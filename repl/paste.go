@@ -19,6 +19,8 @@ type pasteReader struct {
 
 	mu      sync.Mutex
 	pending []byte // bytes held back: a possible marker split across reads
+	ready   []byte // filtered bytes that did not fit the caller's buffer
+	err     error  // the read error to return once ready is drained
 	inPaste bool
 	flags   []bool // one per newline passed on: pasted with more to come
 }
@@ -31,15 +33,42 @@ var (
 func newPasteReader(r io.ReadCloser) *pasteReader { return &pasteReader{r: r} }
 
 func (p *pasteReader) Read(buf []byte) (int, error) {
+	p.mu.Lock()
+	if len(p.ready) > 0 || p.err != nil {
+		n := copy(buf, p.ready)
+		p.ready = p.ready[n:]
+		if len(p.ready) > 0 {
+			p.mu.Unlock()
+			return n, nil
+		}
+		err := p.err
+		p.err = nil
+		p.mu.Unlock()
+		return n, err
+	}
+	p.mu.Unlock()
 	for {
 		n, err := p.r.Read(buf)
 		p.mu.Lock()
 		data := append(p.pending, buf[:n]...)
 		p.pending = nil
 		out := p.filter(data)
+		if err != nil {
+			// No more bytes can complete a held-back marker.
+			out = append(out, p.pending...)
+			p.pending = nil
+		}
+		// Held-back bytes from the last read can make out longer than
+		// buf: keep the rest for the next Read.
+		m := copy(buf, out)
+		if m < len(out) {
+			p.ready = append([]byte(nil), out[m:]...)
+			p.err = err
+			err = nil
+		}
 		p.mu.Unlock()
 		if len(out) > 0 || err != nil {
-			return copy(buf, out), err
+			return m, err
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -62,7 +61,14 @@ func Run(cfg Config) (status int) {
 	if saved, err := term.GetState(fd); err == nil {
 		defer term.Restore(fd, saved)
 	}
-	r, err := newREPL(cfg)
+	return run(cfg, cfg.Stdin, nil)
+}
+
+// run is Run reading from stdin, which need not be a terminal. editor,
+// if set, adjusts the line editor's configuration: tests use it to run
+// the loop on a pipe, away from the process's terminal.
+func run(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) int {
+	r, err := newREPL(cfg, stdin, editor)
 	if err != nil {
 		fmt.Fprintf(cfg.Stderr, "netstar: %v\n", err)
 		return 1
@@ -86,9 +92,9 @@ type repl struct {
 	sigterm bool
 }
 
-func newREPL(cfg Config) (*repl, error) {
+func newREPL(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) (*repl, error) {
 	r := &repl{cfg: cfg, s: cfg.Session}
-	r.paste = newPasteReader(cfg.Stdin)
+	r.paste = newPasteReader(stdin)
 	r.globals = cfg.Globals
 	if r.globals == nil {
 		r.globals = r.s.Predeclared("__main__")
@@ -99,17 +105,21 @@ func newREPL(cfg Config) (*repl, error) {
 		}
 		r.globals = g
 	}
-	rl, err := readline.NewEx(&readline.Config{
+	rlc := &readline.Config{
 		Prompt:                 prompt1,
-		HistoryLimit:           1000,
+		HistoryLimit:           historyKeep,
 		DisableAutoSaveHistory: true,
-		AutoComplete:           &completer{r: r},
+		AutoComplete:           &completer{lock: r.s, globals: r.globals},
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
 		Stdin:                  r.paste,
 		Stdout:                 cfg.Stdout,
 		Stderr:                 cfg.Stderr,
-	})
+	}
+	if editor != nil {
+		editor(rlc)
+	}
+	rl, err := readline.NewEx(rlc)
 	if err != nil {
 		return nil, err
 	}
@@ -174,15 +184,15 @@ func (r *repl) loop() int {
 	}()
 
 	fmt.Fprintf(r.cfg.Stdout, "netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n", interp.Version)
-	var buf []string
+	var lines block
 	for {
 		if r.terminated() {
 			return 143
 		}
-		if len(buf) == 0 {
-			r.rl.SetPrompt(prompt1)
-		} else {
+		if lines.Pending() {
 			r.rl.SetPrompt(prompt2)
+		} else {
+			r.rl.SetPrompt(prompt1)
 		}
 		line, err := r.rl.Readline()
 		if r.terminated() {
@@ -190,7 +200,7 @@ func (r *repl) loop() int {
 		}
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
-			buf = nil
+			lines.Reset()
 			fmt.Fprintln(r.rl.Stderr(), "KeyboardInterrupt")
 			continue
 		case err == io.EOF:
@@ -199,106 +209,20 @@ func (r *repl) loop() int {
 		case err != nil:
 			return 0
 		}
-		more := r.paste.next()
-		// A multi-line history entry comes back as one string.
-		parts := strings.Split(line, "\n")
-		for i, part := range parts {
-			// In pasted or typed-ahead text, a line at column 0 after a
-			// blank line starts a new input: run what came before, as
-			// Python does.
-			if startsNewInput(buf, part) {
-				if src, ready := r.ready(buf, false); ready {
-					// The pending line came with the block: asking [Y/n]
-					// would read the pasted text as the answer.
-					if status, exit := r.run(buf, src, true); exit {
-						return status
-					}
-					buf = nil
-				}
-			}
-			buf = append(buf, part)
-			src, ready := r.ready(buf, more || i < len(parts)-1)
-			if !ready {
-				continue
-			}
-			status, exit := r.run(buf, src, more)
-			buf = nil
-			if exit {
+		for _, in := range lines.Feed(line, r.paste.next()) {
+			if status, exit := r.run(in); exit {
 				return status
 			}
 		}
 	}
 }
 
-// startsNewInput reports whether line, following the lines in buf, begins
-// a new statement after a finished block: buf ends with a blank line and
-// line is not indented.
-func startsNewInput(buf []string, line string) bool {
-	if len(buf) < 2 || strings.TrimSpace(buf[len(buf)-1]) != "" || strings.TrimSpace(line) == "" {
-		return false
-	}
-	return line[0] != ' ' && line[0] != '\t'
-}
-
 // run records a complete input in the history and evaluates it. It
 // reports exit() as (status, true).
-//
-// pasting is set while more pasted or typed-ahead text is pending: then a
-// translation of Python is run without asking, since the answer would be
-// read from that text.
-func (r *repl) run(buf []string, src string, pasting bool) (int, bool) {
-	entry := strings.TrimRight(strings.Join(buf, "\n"), "\n ")
-	if strings.TrimSpace(entry) == "" {
-		return 0, false
-	}
-	r.rl.SaveHistory(entry)
-	r.history.add(entry)
-	return r.eval(src, pasting)
-}
-
-// ready decides whether the lines typed so far form a complete input.
-// Like Python's REPL: an unfinished construct asks for more; a block
-// (def, if, for, while) ends with a blank line; anything else runs
-// at once. When pasted is set the last line was pasted with more text
-// after it, so a blank line does not end a block: pasted functions keep
-// the blank lines inside them.
-func (r *repl) ready(buf []string, pasted bool) (string, bool) {
-	src := strings.Join(buf, "\n") + "\n"
-	if strings.TrimSpace(src) == "" {
-		return "", true
-	}
-	f, err := interp.Parse("<stdin>", []byte(src))
-	last := buf[len(buf)-1]
-	if err != nil {
-		if interp.IncompleteInput(err, []byte(src)) {
-			return "", false
-		}
-		// A block with Python that netstar lacks (try:, with, an f-string
-		// inside a def...) is read to its blank line like any block, then
-		// offered for translation whole.
-		if isBlockHeader(buf) && (pasted || strings.TrimSpace(last) != "") {
-			return "", false
-		}
-		return src, true // let eval report the syntax error
-	}
-	if len(f.Stmts) > 0 && isCompound(f.Stmts[len(f.Stmts)-1]) && (pasted || strings.TrimSpace(last) != "") {
-		return "", false
-	}
-	return src, true
-}
-
-// blockHeader matches a line that opens a block, in Starlark or in
-// Python: it ends with a colon (and maybe a comment).
-var blockHeader = regexp.MustCompile(`:\s*(#.*)?$`)
-
-// isBlockHeader reports whether the first line of buf opens a block.
-func isBlockHeader(buf []string) bool {
-	for _, line := range buf {
-		if strings.TrimSpace(line) != "" {
-			return blockHeader.MatchString(line) && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "\t")
-		}
-	}
-	return false
+func (r *repl) run(in input) (int, bool) {
+	r.rl.SaveHistory(in.entry)
+	r.history.add(in.entry)
+	return r.eval(in.src, in.pasting)
 }
 
 // offerTranslation shows the netstar version of Python input and asks
@@ -328,14 +252,6 @@ func (r *repl) offerTranslation(code string, pasting bool) (*syntax.File, error)
 	r.rl.SaveHistory(strings.TrimRight(code, "\n"))
 	r.history.add(strings.TrimRight(code, "\n"))
 	return interp.Parse("<stdin>", []byte(code))
-}
-
-func isCompound(s syntax.Stmt) bool {
-	switch s.(type) {
-	case *syntax.DefStmt, *syntax.IfStmt, *syntax.ForStmt, *syntax.WhileStmt:
-		return true
-	}
-	return false
 }
 
 func (r *repl) terminated() bool {
