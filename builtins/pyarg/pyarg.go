@@ -55,3 +55,46 @@ func Timeout(fn, param string, v starlark.Value, opts TimeoutOptions) (time.Dura
 	}
 	return time.Duration(secs * float64(time.Second)), nil
 }
+
+// Port reads a port number as CPython does for a socket address, a
+// service lookup or a server: an int in 0-65535. what prefixes the
+// messages as CPython words them: "connect()" gives "OverflowError:
+// connect(): port must be 0-65535."; a non-int is "TypeError: 'str'
+// object cannot be interpreted as an integer".
+func Port(what string, v starlark.Value) (int, error) {
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", TypeName(v))
+	}
+	n, ok := i.Int64()
+	if !ok || n < 0 || n > 65535 {
+		return 0, pyerr.Errorf("OverflowError", "%s: port must be 0-65535.", what)
+	}
+	return int(n), nil
+}
+
+// TypeName names a Starlark value's type as Python's messages do
+// ("str", "NoneType", "list"), which is not always Starlark's name.
+func TypeName(v starlark.Value) string {
+	switch v.(type) {
+	case starlark.String:
+		return "str"
+	case starlark.Bytes:
+		return "bytes"
+	case starlark.Int:
+		return "int"
+	case starlark.Float:
+		return "float"
+	case starlark.NoneType:
+		return "NoneType"
+	case starlark.Tuple:
+		return "tuple"
+	case *starlark.List:
+		return "list"
+	case *starlark.Dict:
+		return "dict"
+	case starlark.Bool:
+		return "bool"
+	}
+	return v.Type()
+}

@@ -57,3 +57,35 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func TestPort(t *testing.T) {
+	tests := []struct {
+		v       starlark.Value
+		want    int
+		errType string
+		errText string
+	}{
+		{starlark.MakeInt(0), 0, "", ""},
+		{starlark.MakeInt(80), 80, "", ""},
+		{starlark.MakeInt(65535), 65535, "", ""},
+		{starlark.MakeInt(65536), 0, "OverflowError", "connect(): port must be 0-65535."},
+		{starlark.MakeInt(-1), 0, "OverflowError", "connect(): port must be 0-65535."},
+		{starlark.MakeInt64(1 << 62).Mul(starlark.MakeInt(8)), 0, "OverflowError", "port must be 0-65535."},
+		{starlark.String("80"), 0, "TypeError", "'str' object cannot be interpreted as an integer"},
+		{starlark.None, 0, "TypeError", "'NoneType' object cannot be interpreted as an integer"},
+		{starlark.Float(80), 0, "TypeError", "'float' object cannot be interpreted as an integer"},
+	}
+	for _, tt := range tests {
+		got, err := pyarg.Port("connect()", tt.v)
+		if tt.errType == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("Port(%v) = %v, %v; want %v", tt.v, got, err, tt.want)
+			}
+			continue
+		}
+		pe, ok := pyerr.As(err)
+		if !ok || pe.Type != tt.errType || !contains(err.Error(), tt.errText) {
+			t.Errorf("Port(%v) error = %v; want %s containing %q", tt.v, err, tt.errType, tt.errText)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
 	"github.com/netstar/netstar/modules/socket/resolve"
@@ -25,45 +26,6 @@ type addrSpec struct {
 	flowinfo uint32 // AF_INET6 (checked; x/sys/unix cannot pass it)
 	scope    uint32 // AF_INET6 scope id
 	path     string // AF_UNIX
-}
-
-// parsePort checks a port number the way CPython does for socket
-// addresses: an int, 0-65535 ("connect(): port must be 0-65535.").
-func parsePort(call string, v starlark.Value) (int, error) {
-	i, ok := v.(starlark.Int)
-	if !ok {
-		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
-	}
-	n, ok := i.Int64()
-	if !ok || n < 0 || n > 65535 {
-		return 0, pyerr.Errorf("OverflowError", "%s(): port must be 0-65535.", call)
-	}
-	return int(n), nil
-}
-
-// pyType names a Starlark value's type as Python would in messages.
-func pyType(v starlark.Value) string {
-	switch v.(type) {
-	case starlark.String:
-		return "str"
-	case starlark.Bytes:
-		return "bytes"
-	case starlark.Int:
-		return "int"
-	case starlark.Float:
-		return "float"
-	case starlark.NoneType:
-		return "NoneType"
-	case starlark.Tuple:
-		return "tuple"
-	case *starlark.List:
-		return "list"
-	case *starlark.Dict:
-		return "dict"
-	case starlark.Bool:
-		return "bool"
-	}
-	return v.Type()
 }
 
 // familyName is how Python's messages name an address family.
@@ -93,7 +55,7 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 		case starlark.Bytes:
 			spec.path = string(p)
 		default:
-			return spec, pyerr.Errorf("TypeError", "%s(): AF_UNIX address must be str or bytes, not %s", call, pyType(v))
+			return spec, pyerr.Errorf("TypeError", "%s(): AF_UNIX address must be str or bytes, not %s", call, pyarg.TypeName(v))
 		}
 		if len(spec.path) > 107 {
 			return spec, pyerr.New("OSError", "AF_UNIX path too long")
@@ -105,7 +67,7 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 	}
 	t, ok := v.(starlark.Tuple)
 	if !ok {
-		return spec, pyerr.Errorf("TypeError", "%s(): %s address must be tuple, not %s", call, familyName(family), pyType(v))
+		return spec, pyerr.Errorf("TypeError", "%s(): %s address must be tuple, not %s", call, familyName(family), pyarg.TypeName(v))
 	}
 	if family == unix.AF_INET && len(t) != 2 {
 		return spec, pyerr.New("TypeError", "AF_INET address must be a pair (host, port)")
@@ -136,7 +98,7 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 		}
 		spec.anyHost = true
 	default:
-		return spec, pyerr.Errorf("TypeError", "str, bytes or bytearray expected, not %s", pyType(t[0]))
+		return spec, pyerr.Errorf("TypeError", "str, bytes or bytearray expected, not %s", pyarg.TypeName(t[0]))
 	}
 	if i := strings.IndexByte(spec.host, 0); i >= 0 {
 		if call != "create_connection" {
@@ -144,7 +106,7 @@ func parseAddr(call string, family int, v starlark.Value) (addrSpec, error) {
 		}
 		spec.host = spec.host[:i] // getaddrinfo sees a C string
 	}
-	port, err := parsePort(call, t[1])
+	port, err := pyarg.Port(call+"()", t[1])
 	if err != nil {
 		return spec, err
 	}
@@ -184,7 +146,7 @@ func uintMask(v starlark.Value) (uint32, error) {
 		b := x.BigInt()
 		return uint32(new(big.Int).And(b, big.NewInt(0xffffffff)).Uint64()), nil
 	}
-	return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+	return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyarg.TypeName(v))
 }
 
 // resolveAddr turns a parsed address into a kernel address, resolving a
@@ -279,7 +241,7 @@ func toInt(v starlark.Value) (int, error) {
 			}
 			return 0, nil
 		}
-		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyarg.TypeName(v))
 	}
 	n, ok := i.Int64()
 	if !ok || n != int64(int(n)) {

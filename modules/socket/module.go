@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/modules/socket/idna"
@@ -324,10 +325,10 @@ func hostArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 	case starlark.NoneType:
 		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not None", fn)
 	default:
-		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyType(v))
+		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyarg.TypeName(v))
 	}
 	if strings.IndexByte(host, 0) >= 0 {
-		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be encoded string without null bytes, not %s", fn, pyType(v))
+		return "", pyerr.Errorf("TypeError", "%s() argument 1 must be encoded string without null bytes, not %s", fn, pyarg.TypeName(v))
 	}
 	return host, nil
 }
@@ -491,7 +492,7 @@ func servProto(b *starlark.Builtin, v starlark.Value) (string, error) {
 	case starlark.NoneType:
 		return "", pyerr.Errorf("TypeError", "%s() argument 2 must be str, not None", strings.TrimPrefix(b.Name(), "socket."))
 	}
-	return "", pyerr.Errorf("TypeError", "%s() argument 2 must be str, not %s", strings.TrimPrefix(b.Name(), "socket."), pyType(v))
+	return "", pyerr.Errorf("TypeError", "%s() argument 2 must be str, not %s", strings.TrimPrefix(b.Name(), "socket."), pyarg.TypeName(v))
 }
 
 func getservbyname(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -517,15 +518,9 @@ func getservbyport(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &portV, &protoV); err != nil {
 		return nil, err
 	}
-	port, err := toInt(portV)
+	port, err := pyarg.Port("getservbyport", portV)
 	if err != nil {
-		if _, isInt := portV.(starlark.Int); !isInt {
-			return nil, err
-		}
-		port = -1
-	}
-	if port < 0 || port > 65535 {
-		return nil, pyerr.New("OverflowError", "getservbyport: port must be 0-65535.")
+		return nil, err
 	}
 	proto, err := servProto(b, protoV)
 	if err != nil {
@@ -892,7 +887,7 @@ func htons(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	}
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return nil, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+		return nil, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyarg.TypeName(v))
 	}
 	x, ok := i.Int64()
 	if !ok {
@@ -918,7 +913,7 @@ func htonl(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	}
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return nil, pyerr.Errorf("TypeError", "expected int, %s found", pyType(v))
+		return nil, pyerr.Errorf("TypeError", "expected int, %s found", pyarg.TypeName(v))
 	}
 	if i.Sign() < 0 {
 		return nil, pyerr.New("OverflowError", "can't convert negative value to unsigned int")

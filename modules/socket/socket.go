@@ -14,6 +14,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
@@ -452,7 +453,7 @@ func parseTimeout(v starlark.Value) (time.Duration, error) {
 	f, ok := starlark.AsFloat(v)
 	if !ok {
 		if _, isBool := v.(starlark.Bool); !isBool {
-			return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyType(v))
+			return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyarg.TypeName(v))
 		}
 	}
 	if f < 0 || f != f {
@@ -472,7 +473,7 @@ func dataArg(v starlark.Value) ([]byte, error) {
 	case starlark.String:
 		return []byte(d), nil
 	}
-	return nil, pyerr.Errorf("TypeError", "a bytes-like object is required, not '%s'", pyType(v))
+	return nil, pyerr.Errorf("TypeError", "a bytes-like object is required, not '%s'", pyarg.TypeName(v))
 }
 
 // blocking runs fn without the interpreter lock and wraps a
