@@ -13,7 +13,7 @@ import (
 )
 
 // A Starlark function served from Go, without socket.serve_http.
-func ExampleHandler() {
+func ExampleHTTPHandler() {
 	s := interp.New(interp.Config{})
 	defer s.Close()
 	th := s.NewThread("main")

@@ -1,4 +1,4 @@
-package socket_test
+package resolve_test
 
 import (
 	"context"
