@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/netstar/netstar/cmd/internal/scancmd"
 	"github.com/netstar/netstar/repl"
@@ -25,34 +27,69 @@ import (
 	"golang.org/x/term"
 )
 
-// streams holds the standard streams, swappable for tests.
+// streams holds the standard streams, swappable for tests, and the
+// command's name as the user runs it.
 type streams struct {
 	Stdin          *os.File
 	Stdout, Stderr io.Writer
+	// Prog is how the user runs netstar ("netstar", "go run
+	// ./cmd/netstar", "./netstar"...): the usage text and every hint
+	// that names a command say it so that it can be typed as shown.
+	// "" means "netstar".
+	Prog string
 }
 
 // osStreams returns the process's standard streams.
-func osStreams() streams { return streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+func osStreams() streams {
+	return streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Prog: progName(os.Args[0], exec.LookPath)}
+}
 
-const usage = `usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]
-       netstar translate FILE.py|FILE.ipynb [-o FILE.star]
-       netstar step NOTEBOOK.ipynb|FILE.py [--all]
-       netstar scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...
-       netstar merge FILES... [-oJ|-oX|-oG FILE]
+// prog returns s.Prog, or "netstar" when it is not set.
+func (s streams) prog() string {
+	if s.Prog == "" {
+		return "netstar"
+	}
+	return s.Prog
+}
 
-  netstar                  start the interactive shell (REPL); if standard
-                           input is not a terminal, run the program it holds
-  netstar FILE.star ARGS   run a script (sys.argv = [FILE.star, ARGS...])
-  netstar -c CODE ARGS     run CODE (sys.argv = ["-c", ARGS...])
-  netstar -i FILE.star     run a script, then stay interactive
-  netstar --version        print the version
-  netstar translate FILE   print the netstar version of a Python script or notebook
-  netstar step NOTEBOOK    run a notebook cell by cell (Enter runs, s skips,
-                           r reruns, q quits; --all runs straight through)
-  netstar scan -h          the non-interactive scanner: shards, resume, rate
-                           limits, JSON Lines and nmap-compatible XML output
-  netstar merge -h         join shard outputs into one
+// usage is the command's usage text, with prog as the command's name.
+func usage(prog string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: %s [-i] [FILE.star | -c CODE] [ARGS...]\n", prog)
+	for _, l := range []string{
+		"translate FILE.py|FILE.ipynb [-o FILE.star]",
+		"step NOTEBOOK.ipynb|FILE.py [--all]",
+		"scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...",
+		"merge FILES... [-oJ|-oX|-oG FILE]",
+	} {
+		fmt.Fprintf(&b, "       %s %s\n", prog, l)
+	}
+	b.WriteString("\n")
+	// The descriptions line up after the longest command, however long
+	// prog is; a row without a command continues the one above.
+	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+	for _, row := range [][2]string{
+		{prog, "start the interactive shell (REPL); if standard"},
+		{"", "input is not a terminal, run the program it holds"},
+		{prog + " FILE.star ARGS", "run a script (sys.argv = [FILE.star, ARGS...])"},
+		{prog + " -c CODE ARGS", `run CODE (sys.argv = ["-c", ARGS...])`},
+		{prog + " -i FILE.star", "run a script, then stay interactive"},
+		{prog + " --version", "print the version"},
+		{prog + " translate FILE", "print the netstar version of a Python script or notebook"},
+		{prog + " step NOTEBOOK", "run a notebook cell by cell (Enter runs, s skips,"},
+		{"", "r reruns, q quits; --all runs straight through)"},
+		{prog + " scan -h", "the non-interactive scanner: shards, resume, rate"},
+		{"", "limits, JSON Lines and nmap-compatible XML output"},
+		{prog + " merge -h", "join shard outputs into one"},
+	} {
+		fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
+	}
+	tw.Flush()
+	b.WriteString(usageEnd)
+	return b.String()
+}
 
+const usageEnd = `
 Environment:
   NETSTAR_PATH      directories (separated by ':') where load() looks for .star files
   NETSTAR_HISTORY   the REPL's history file (default ~/.netstar_history)
@@ -68,7 +105,7 @@ func run(args []string, stdio streams) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "translate":
-			return translateMain(args[1:], stdio.Stdout, stdio.Stderr)
+			return translateMain(stdio.prog(), args[1:], stdio.Stdout, stdio.Stderr)
 		case "scan":
 			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "merge":
@@ -78,7 +115,7 @@ func run(args []string, stdio streams) int {
 			if stdio.Stdin == nil {
 				stdin = strings.NewReader("")
 			}
-			return stepMain(args[1:], stdin, stdio.Stdout, stdio.Stderr)
+			return stepMain(stdio.prog(), args[1:], stdin, stdio.Stdout, stdio.Stderr)
 		}
 	}
 	fs := flag.NewFlagSet("netstar", flag.ContinueOnError)
@@ -90,7 +127,7 @@ func run(args []string, stdio streams) int {
 	fs.BoolVar(help, "help", false, "show usage")
 	opts, progArgs := splitAtCode(args)
 	if err := fs.Parse(opts); err != nil {
-		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage)
+		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage(stdio.prog()))
 		return 2
 	}
 	codeSet := false
@@ -98,7 +135,7 @@ func run(args []string, stdio streams) int {
 	rest := append(fs.Args(), progArgs...)
 	switch {
 	case *help:
-		io.WriteString(stdio.Stdout, usage)
+		io.WriteString(stdio.Stdout, usage(stdio.prog()))
 		return 0
 	case *version:
 		fmt.Fprintf(stdio.Stdout, "netstar %s\n", interp.Version)
@@ -126,7 +163,7 @@ func run(args []string, stdio streams) int {
 		}
 		src = b
 	case *interactive:
-		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage)
+		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage(stdio.prog()))
 		return 2
 	case !isTTY && stdio.Stdin != nil:
 		b, err := io.ReadAll(stdio.Stdin)
@@ -151,7 +188,7 @@ func run(args []string, stdio streams) int {
 	if src == nil {
 		return repl.Run(repl.Config{Session: s, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
 	}
-	globals, status := runProgram(s, filename, src, stdio.Stderr)
+	globals, status := runProgram(s, filename, src, stdio.Stderr, stdio.prog())
 	if *interactive && status == 0 && isTTY {
 		return repl.Run(repl.Config{Session: s, Globals: globals, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
 	}
@@ -178,8 +215,9 @@ func splitAtCode(args []string) (opts, progArgs []string) {
 }
 
 // runProgram runs src as the main module, then waits for the threads it
-// started, as Python does. Ctrl-C and SIGTERM cancel it.
-func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer) (starlark.StringDict, int) {
+// started, as Python does. Ctrl-C and SIGTERM cancel it. prog names the
+// command in hints.
+func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer, prog string) (starlark.StringDict, int) {
 	thread := s.NewThread("main")
 	ctx, cancel := context.WithCancel(s.Context())
 	defer cancel()
@@ -233,7 +271,7 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		return globals, status
 	}
 	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
-	if hint := pythonHint(err, filename, src); hint != "" {
+	if hint := pythonHint(err, filename, src, prog); hint != "" {
 		fmt.Fprint(stderr, hint)
 	}
 	return globals, 1
@@ -244,9 +282,9 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 const maxHintSource = 256 << 10
 
 // pythonHint explains a syntax error in code that is Python netstar can
-// translate: it shows the translation, or for a file the command that
-// writes it.
-func pythonHint(err error, filename string, src []byte) string {
+// translate: it shows the translation, or for a file the command (run
+// as prog) that writes it.
+func pythonHint(err error, filename string, src []byte, prog string) string {
 	var se syntax.Error
 	if !errors.As(err, &se) || len(src) > maxHintSource {
 		return ""
@@ -258,7 +296,7 @@ func pythonHint(err error, filename string, src []byte) string {
 	if filename == "<string>" || filename == "<stdin>" || len(strings.Split(code, "\n")) <= 12 {
 		return "hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n" + code
 	}
-	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `netstar translate %s` shows the netstar version\n", filename)
+	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `%s translate %s` shows the netstar version\n", prog, filename)
 }
 
 func unwrapPathError(err error) error {

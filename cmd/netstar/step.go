@@ -17,8 +17,12 @@ import (
 	"github.com/netstar/netstar/repl/translate"
 )
 
-const stepUsage = `usage: netstar step NOTEBOOK.ipynb|SCRIPT.py [--all] [ARGS...]
+// stepUsage is the usage text of netstar step, run as prog.
+func stepUsage(prog string) string {
+	return "usage: " + prog + " step NOTEBOOK.ipynb|SCRIPT.py [--all] [ARGS...]\n" + stepHelp
+}
 
+const stepHelp = `
 (--all may come anywhere; the other words after the file are sys.argv[1:].)
 
 Runs a notebook cell by cell (a script paragraph by paragraph) the way a
@@ -39,6 +43,9 @@ type stepConfig struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Prog is how netstar was run, for the usage text; "" means
+	// "netstar".
+	Prog string
 	// Interrupts, if set, delivers Ctrl-C: each value stops the running
 	// cell. stepMain wires it to SIGINT.
 	Interrupts <-chan os.Signal
@@ -46,16 +53,20 @@ type stepConfig struct {
 
 // stepMain runs `netstar step` with args (the words after "step"),
 // handling Ctrl-C (SIGINT stops the running cell), and returns the exit
-// status.
-func stepMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// status. prog is how netstar was run, for the usage text.
+func stepMain(prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt)
 	defer signal.Stop(sigs)
-	return step(stepConfig{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Interrupts: sigs})
+	return step(stepConfig{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Prog: prog, Interrupts: sigs})
 }
 
 // step runs the stepper as configured and returns the exit status.
 func step(cfg stepConfig) int {
+	prog := cfg.Prog
+	if prog == "" {
+		prog = "netstar"
+	}
 	var file string
 	all := false
 	var progArgs []string
@@ -64,19 +75,19 @@ func step(cfg stepConfig) int {
 		case a == "--all" || a == "-all" || a == "-a":
 			all = true
 		case a == "-h" || a == "-help" || a == "--help":
-			io.WriteString(cfg.Stdout, stepUsage)
+			io.WriteString(cfg.Stdout, stepUsage(prog))
 			return 0
 		case file != "":
 			progArgs = append(progArgs, a)
 		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(cfg.Stderr, "netstar step: unknown flag %s\n%s", a, stepUsage)
+			fmt.Fprintf(cfg.Stderr, "netstar step: unknown flag %s\n%s", a, stepUsage(prog))
 			return 2
 		default:
 			file = a
 		}
 	}
 	if file == "" {
-		fmt.Fprintf(cfg.Stderr, "netstar step: missing NOTEBOOK.ipynb or SCRIPT.py\n%s", stepUsage)
+		fmt.Fprintf(cfg.Stderr, "netstar step: missing NOTEBOOK.ipynb or SCRIPT.py\n%s", stepUsage(prog))
 		return 2
 	}
 	src, err := os.ReadFile(file)

@@ -11,8 +11,12 @@ import (
 	"github.com/netstar/netstar/repl/translate"
 )
 
-const translateUsage = `usage: netstar translate FILE.py|FILE.ipynb [-o FILE.star]
+// translateUsage is the usage text of netstar translate, run as prog.
+func translateUsage(prog string) string {
+	return "usage: " + prog + " translate FILE.py|FILE.ipynb [-o FILE.star]\n" + translateHelp
+}
 
+const translateHelp = `
 Prints the netstar version of a Python script or Jupyter notebook (or
 writes it to -o FILE). What netstar cannot run is kept as a comment under
 a "# TODO(netstar)" line; their count goes to stderr.
@@ -23,18 +27,19 @@ or not a notebook (the other cells of a notebook are still translated);
 `
 
 // translateMain runs `netstar translate` with args (the words after
-// "translate") and returns its exit status.
-func translateMain(args []string, stdout, stderr io.Writer) int {
+// "translate") and returns its exit status. prog is how netstar was run,
+// for the usage text.
+func translateMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var file, out string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "-h" || a == "-help" || a == "--help":
-			io.WriteString(stdout, translateUsage)
+			io.WriteString(stdout, translateUsage(prog))
 			return 0
 		case a == "-o" || a == "--output":
 			if i+1 >= len(args) {
-				fmt.Fprintf(stderr, "netstar translate: -o needs a file name\n%s", translateUsage)
+				fmt.Fprintf(stderr, "netstar translate: -o needs a file name\n%s", translateUsage(prog))
 				return 2
 			}
 			out = args[i+1]
@@ -42,17 +47,17 @@ func translateMain(args []string, stdout, stderr io.Writer) int {
 		case strings.HasPrefix(a, "-o="):
 			out = a[3:]
 		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "netstar translate: unknown flag %s\n%s", a, translateUsage)
+			fmt.Fprintf(stderr, "netstar translate: unknown flag %s\n%s", a, translateUsage(prog))
 			return 2
 		case file != "":
-			fmt.Fprintf(stderr, "netstar translate: one file at a time (got %s and %s)\n%s", file, a, translateUsage)
+			fmt.Fprintf(stderr, "netstar translate: one file at a time (got %s and %s)\n%s", file, a, translateUsage(prog))
 			return 2
 		default:
 			file = a
 		}
 	}
 	if file == "" {
-		fmt.Fprintf(stderr, "netstar translate: missing FILE.py or FILE.ipynb\n%s", translateUsage)
+		fmt.Fprintf(stderr, "netstar translate: missing FILE.py or FILE.ipynb\n%s", translateUsage(prog))
 		return 2
 	}
 	src, err := os.ReadFile(file)

@@ -49,7 +49,7 @@ func TestTranslateMain(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := translateMain(tc.args, &stdout, &stderr)
+			code := translateMain("netstar", tc.args, &stdout, &stderr)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, stderr.String())
 			}
