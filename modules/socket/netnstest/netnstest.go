@@ -16,6 +16,13 @@
 // setns(2)-ing that thread (Do); once created they work from any thread.
 // Processes run inside with Command (ip netns exec). Close removes the
 // namespaces and stops everything Serve started.
+//
+// StartLAN builds a bigger network: a scanner and several hosts on one
+// bridge, each port of each host open, closed, dropped or rejected with
+// a chosen ICMP error, and the rest of the subnet empty (see LAN).
+//
+// Namespace names start with netstar-PID-SEQ-RAND, so that parallel
+// tests and namespaces a killed run left behind never collide.
 package netnstest
 
 import (
@@ -23,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
@@ -70,7 +78,7 @@ type Net struct {
 	closeErr  error
 }
 
-// Namespace is one network namespace of a Net.
+// Namespace is one network namespace of a Net or a LAN.
 type Namespace struct {
 	// Name is the namespace's name for ip netns.
 	Name string
@@ -87,12 +95,37 @@ type Namespace struct {
 
 var seq atomic.Int64
 
+// newID returns a prefix for namespace names that no other test of
+// this process has; the random part keeps it apart from leftovers of a
+// killed run whose PID this process got again.
+func newID() string {
+	return fmt.Sprintf("netstar-%d-%d-%04x", os.Getpid(), seq.Add(1), rand.N(0x10000))
+}
+
+// nsPath is the file of the namespace ip netns calls name.
+func nsPath(name string) string {
+	p := filepath.Join("/run/netns", name)
+	if _, err := os.Stat(p); err != nil {
+		return filepath.Join("/var/run/netns", name)
+	}
+	return p
+}
+
+// delNamespace deletes a namespace ip netns made; one already gone is
+// not an error.
+func delNamespace(name string) error {
+	if err := ip("netns", "del", name); err != nil && !strings.Contains(err.Error(), "No such file") {
+		return err
+	}
+	return nil
+}
+
 // New creates a Net. Call Close when done.
 func New() (*Net, error) {
 	if err := Available(); err != nil {
 		return nil, err
 	}
-	id := fmt.Sprintf("netstar-%d-%d", os.Getpid(), seq.Add(1))
+	id := newID()
 	n := &Net{
 		Local:  &Namespace{Name: id + "-a", Addr: netip.MustParseAddr("198.18.0.1")},
 		Remote: &Namespace{Name: id + "-b", Addr: netip.MustParseAddr("198.18.0.2")},
@@ -112,10 +145,7 @@ func (n *Net) setup() error {
 		return err
 	}
 	for _, ns := range []*Namespace{n.Local, n.Remote} {
-		ns.Path = filepath.Join("/run/netns", ns.Name)
-		if _, err := os.Stat(ns.Path); err != nil {
-			ns.Path = filepath.Join("/var/run/netns", ns.Name)
-		}
+		ns.Path = nsPath(ns.Name)
 	}
 	steps := [][]string{
 		{"-n", n.Local.Name, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", n.Remote.Name},
@@ -166,7 +196,7 @@ func (n *Net) Close() error {
 			ns.stop()
 		}
 		for _, ns := range []*Namespace{n.Local, n.Remote} {
-			if err := ip("netns", "del", ns.Name); err != nil && !strings.Contains(err.Error(), "No such file") {
+			if err := delNamespace(ns.Name); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -241,13 +271,28 @@ func (ns *Namespace) stop() {
 }
 
 // Sysctl sets a per-namespace sysctl such as
-// net.ipv4.ip_local_port_range.
+// net.ipv4.ip_local_port_range or net.ipv4.icmp_ratelimit.
 func (ns *Namespace) Sysctl(key, value string) error {
 	return ns.Do(func() error {
 		// /proc/sys/net follows the network namespace of the thread
 		// that opens it.
-		return os.WriteFile("/proc/sys/"+strings.ReplaceAll(key, ".", "/"), []byte(value), 0)
+		return os.WriteFile(sysctlFile(key), []byte(value), 0)
 	})
+}
+
+// ReadSysctl reads a per-namespace sysctl, without the trailing newline.
+func (ns *Namespace) ReadSysctl(key string) (string, error) {
+	var v []byte
+	err := ns.Do(func() error {
+		var err error
+		v, err = os.ReadFile(sysctlFile(key))
+		return err
+	})
+	return strings.TrimSpace(string(v)), err
+}
+
+func sysctlFile(key string) string {
+	return "/proc/sys/" + strings.ReplaceAll(key, ".", "/")
 }
 
 // Command returns a command that runs inside the namespace (ip netns exec).
@@ -270,11 +315,18 @@ func (ns *Namespace) RejectSYN(ports ...int) error {
 
 func (ns *Namespace) iptables(ports []int, target ...string) error {
 	for _, r := range portRanges(ports) {
-		args := append([]string{"-w", "-A", "INPUT", "-p", "tcp", "--syn", "--dport", r}, target...)
-		out, err := ns.Command("iptables", args...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("netnstest: iptables %s: %v: %s", strings.Join(args, " "), err, bytes.TrimSpace(out))
+		if err := ns.iptablesRule(append([]string{"-A", "INPUT", "-p", "tcp", "--syn", "--dport", r}, target...)...); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func (ns *Namespace) iptablesRule(args ...string) error {
+	args = append([]string{"-w"}, args...)
+	out, err := ns.Command("iptables", args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("netnstest: iptables %s: %v: %s", strings.Join(args, " "), err, bytes.TrimSpace(out))
 	}
 	return nil
 }
