@@ -23,10 +23,14 @@ import (
 type engine struct {
 	p             *plan
 	ns            *netns // nil: the process's own namespace
-	timeout       int64  // ns
+	timeout       int64  // ns: a probe's timeout until its host has answered, and its cap
+	minRTT        int64  // ns: the shortest timeout a host's round-trip time gives
+	rateWindow    int64  // ns: how long a rate-limited host needs to answer again
+	rateRounds    int32  // slow retries of one port on a rate-limited host
 	bannerTimeout int64
 	retries       int
 	banner        bool
+	hosts         *hostTable
 
 	next      atomic.Int64 // next position to start
 	done      atomic.Int64 // positions decided (or skipped)
@@ -42,6 +46,10 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	e := &engine{
 		p:             p,
 		timeout:       int64(s.timeout()),
+		minRTT:        int64(min(s.minRTTTimeout(), s.timeout())),
+		rateWindow:    int64(DefaultRateLimitWindow),
+		rateRounds:    int32(s.rateLimitRounds()),
+		hosts:         newHostTable(p.space.total),
 		bannerTimeout: int64(s.bannerTimeout()),
 		retries:       s.retries(),
 		banner:        s.Banner,
@@ -102,6 +110,9 @@ type probe struct {
 	pi      int32 // port index
 	attempt int32 // 0 for the first probe
 	selfs   int32 // self-connections so far
+	rounds  int32 // slow retries after a rate-limited host's silence
+	misses  int32 // slow retries that met only silence
+	sent    int64 // ns since the scan started: when this attempt was sent
 }
 
 const (
@@ -151,9 +162,10 @@ type loop struct {
 	e         *engine
 	epfd      int
 	slots     []slot
-	connQ     fifo
+	connQ     deadlineHeap // probes' timeouts differ by host
 	bannerQ   fifo
 	retryQ    []probe
+	laterQ    delayHeap // probes that wait for a rate-limited host
 	inflight  int
 	window    int
 	maxWindow int
@@ -227,7 +239,7 @@ func (l *loop) run() error {
 			return err
 		}
 		if l.inflight == 0 {
-			if len(l.retryQ) == 0 && l.e.next.Load() >= int64(l.e.p.size()) {
+			if len(l.retryQ) == 0 && len(l.laterQ) == 0 && l.e.next.Load() >= int64(l.e.p.size()) {
 				return nil
 			}
 			l.flush()
@@ -235,6 +247,10 @@ func (l *loop) run() error {
 				time.Sleep(l.backoff)
 			} else if d := l.paceUntil - l.now(); d > 0 {
 				time.Sleep(min(time.Duration(d), 50*time.Millisecond))
+			} else if len(l.laterQ) > 0 && l.e.next.Load() >= int64(l.e.p.size()) && len(l.retryQ) == 0 {
+				if d := l.laterQ[0].at - l.now(); d > 0 {
+					time.Sleep(min(time.Duration(d), 50*time.Millisecond))
+				}
 			}
 			continue
 		}
@@ -246,6 +262,9 @@ func (l *loop) run() error {
 			}
 			if l.paceUntil > now {
 				wait = min(wait, msUntil(l.paceUntil, now))
+			}
+			if len(l.laterQ) > 0 {
+				wait = min(wait, msUntil(l.laterQ[0].at, now))
 			}
 			if wait > 0 {
 				l.flush()
@@ -284,7 +303,7 @@ func msUntil(t, now int64) int {
 
 func (l *loop) canSubmit(now int64) bool {
 	return l.backoff == 0 && l.inflight < l.window && now >= l.paceUntil &&
-		(len(l.retryQ) > 0 || l.e.next.Load() < int64(l.e.p.size()))
+		(len(l.retryQ) > 0 || l.e.next.Load() < int64(l.e.p.size()) || len(l.laterQ) > 0 && l.laterQ[0].at <= now)
 }
 
 // submit starts probes until the window is full or the work runs out.
@@ -300,7 +319,19 @@ func (l *loop) submit() error {
 			}
 		}
 		var pr probe
-		if k := len(l.retryQ); k > 0 {
+		if len(l.laterQ) > 0 && l.laterQ[0].at <= l.now() {
+			d := l.laterQ.pop()
+			// The host may have answered since the probe was put off:
+			// it goes once the host has been silent for a whole window.
+			if quiet := l.e.hosts.get(d.pr.host).lastAnswer.Load() + l.e.rateWindow; quiet > d.at {
+				l.laterQ.push(delayed{at: quiet, pr: d.pr})
+				if l.e.pace != nil {
+					l.e.pace.refund()
+				}
+				continue
+			}
+			pr = d.pr
+		} else if k := len(l.retryQ); k > 0 {
 			pr = l.retryQ[k-1]
 			l.retryQ = l.retryQ[:k-1]
 		} else {
@@ -308,7 +339,7 @@ func (l *loop) submit() error {
 			if i >= size {
 				return nil
 			}
-			if skip != nil && skip(uint64(i)) {
+			if skip != nil && skip(uint64(i)) || l.e.p.hostDown(i) {
 				l.e.p.skipped.Add(1)
 				l.e.done.Add(1)
 				if l.e.pace != nil {
@@ -384,6 +415,7 @@ func (l *loop) start(pr probe) (bool, error) {
 		}
 	}
 	t0 := l.now()
+	pr.sent = t0
 	errno := dst.connect(fd)
 	if errno == unix.EINPROGRESS {
 		// The kernel has usually handled a local peer's answer already.
@@ -405,7 +437,8 @@ func (l *loop) start(pr probe) (bool, error) {
 			unix.Close(fd)
 			return false, fmt.Errorf("scan: epoll_ctl: %w", err)
 		}
-		l.connQ.push(deadline{fd: int32(fd), gen: l.slots[fd].gen, at: t0 + l.e.timeout})
+		timeout := l.e.hosts.get(pr.host).timeout(l.e.timeout, l.e.minRTT, l.e.timeout)
+		l.connQ.push(deadline{fd: int32(fd), gen: l.slots[fd].gen, at: t0 + timeout})
 	case vOpen:
 		_, sa, _ := l.e.sockaddr(&pr)
 		l.connected(fd, pr, t0, sa, false)
@@ -442,12 +475,21 @@ func (l *loop) free(fd int) {
 	l.inflight--
 }
 
-// answered grows the window after an answer (open or closed), and
-// shrinks it when the answer came only on a retry after a timeout.
-func (l *loop) answered(pr *probe) {
-	if pr.attempt > 0 {
+// answered learns from an answer (open or refused): the host's
+// round-trip time, from first attempts only (Karn's rule); and the
+// window, which grows, or halves when the answer came only on a retry
+// after a timeout: a drop, unless the host is limiting its answers, which
+// says nothing of the network.
+func (l *loop) answered(pr *probe, refused bool, rtt int64) {
+	now := pr.sent + rtt // no clock read: it costs a system call on some kernels
+	h := l.e.hosts.get(pr.host)
+	h.answered(now, refused)
+	if pr.attempt == 0 && pr.rounds == 0 {
+		h.sample(rtt)
+	}
+	if pr.attempt > 0 && pr.rounds == 0 && !h.rateLimited(now) {
 		l.e.p.drops.Add(1)
-		if now := l.now(); now-l.lastDrop >= l.e.timeout {
+		if now-l.lastDrop >= l.e.timeout {
 			l.lastDrop = now
 			l.ssthresh = max(2, l.window/2)
 			l.window = l.ssthresh
@@ -578,7 +620,12 @@ func (l *loop) expire(now int64) {
 			l.retryQ = append(l.retryQ, pr)
 			continue
 		}
-		l.decide(pr, vFiltered, ReasonTimeout, l.e.timeout, "")
+		if at, again := l.slowRetry(&pr, now); again {
+			l.e.p.countRetry(&pr)
+			l.laterQ.push(delayed{at: at, pr: pr})
+			continue
+		}
+		l.decide(pr, vFiltered, ReasonTimeout, now-pr.sent, "")
 	}
 	for {
 		d, ok := l.bannerQ.front()
@@ -598,6 +645,34 @@ func (l *loop) expire(now int64) {
 	}
 }
 
+// slowRetry decides whether an unanswered probe, its retries spent, is
+// sent again later, and when. Linux answers closed ports with ICMP
+// port-unreachable at most once a second after a burst of about six, so
+// on a host that refuses at that pace a timeout may be a refusal the
+// host kept back: the probe goes again once the host has been silent for
+// a rate-limit window, when it has an answer to spare. Such a probe that
+// then meets only silence (no answer from the host while it waited) is
+// filtered for sure (after two such rounds); if other probes were
+// answered meanwhile, it may have lost the one answer to them and goes
+// again. Every round decides at
+// least one port, so the rounds end; RateLimitRounds caps them.
+func (l *loop) slowRetry(pr *probe, now int64) (at int64, again bool) {
+	h := l.e.hosts.get(pr.host)
+	if pr.rounds >= l.e.rateRounds || !h.rateLimited(now) {
+		return 0, false
+	}
+	last := h.lastAnswer.Load()
+	if pr.rounds > 0 && last < pr.sent {
+		// A quiet round went unanswered. Twice, so that an answer
+		// another event loop has not noted yet cannot decide it.
+		if pr.misses++; pr.misses >= 2 {
+			return 0, false
+		}
+	}
+	pr.rounds++
+	return max(now, last+l.e.rateWindow), true
+}
+
 // decide records the state of a probe's port.
 func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner string) {
 	st := Filtered
@@ -607,8 +682,8 @@ func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner stri
 	case vClosed:
 		st = Closed
 	}
-	if st != Filtered || reason != ReasonTimeout {
-		l.answered(&pr)
+	if st != Filtered {
+		l.answered(&pr, st == Closed, rtt)
 	}
 	r, ok := l.e.p.outcome(&pr, Port{
 		Port:   int(pr.port),

@@ -136,6 +136,12 @@ type Result struct {
 	// LocalErrors counts local failures (EMFILE, EADDRNOTAVAIL...) that
 	// made a probe wait and start again; they never decide a state.
 	LocalErrors int `json:"local_errors"`
+	// Up says whether the host answered: a ping (Discover) or, without
+	// discovery, any probe. A host that is down has no ports.
+	Up bool `json:"up"`
+	// Reason is why, as nmap's <status reason> says it: syn-ack or
+	// conn-refused (a ping, or a port without discovery), no-response.
+	Reason string `json:"reason"`
 }
 
 // Open returns the open ports, sorted.
@@ -160,9 +166,22 @@ func (r Result) withState(s State) []int {
 // Scanner holds the options of a scan. The zero value is ready to use;
 // a Scanner may run several scans at once.
 type Scanner struct {
-	// Timeout is how long a probe waits for an answer; zero means
-	// DefaultTimeout (a scanner always has a timeout).
+	// Timeout is how long a probe waits for an answer from a host that
+	// has not answered yet (nmap's --initial-rtt-timeout) and the most any
+	// probe waits (--max-rtt-timeout); zero means DefaultTimeout (a
+	// scanner always has a timeout). Once a host answers, its probes wait
+	// its smoothed round-trip time plus four deviations, as TCP's
+	// retransmission timer does, but at least MinRTTTimeout.
 	Timeout time.Duration
+	// MinRTTTimeout is the shortest timeout a host's round-trip time can
+	// give its probes (nmap's --min-rtt-timeout); zero means
+	// DefaultMinRTTTimeout.
+	MinRTTTimeout time.Duration
+	// RateLimitRounds caps the slow retries of one unanswered port on a
+	// host that refuses other ports at the pace of a rate limit (see
+	// DefaultRateLimitWindow); zero means DefaultRateLimitRounds, negative
+	// none (such ports are then filtered once Retries are spent).
+	RateLimitRounds int
 	// Retries is how many times an unanswered port is probed again
 	// before it is called filtered. Zero means DefaultRetries; a negative
 	// value means no retry.
@@ -180,6 +199,18 @@ type Scanner struct {
 	Resolver resolve.Resolver
 	// NoReverse skips reverse DNS lookups (nmap's -n).
 	NoReverse bool
+	// Discover pings every host before the port scan, as nmap does
+	// unless -Pn: a TCP connect to each of PingPorts (zero: 80 and 443).
+	// A host none of them answers is down: its ports are not probed
+	// (Scan gives it no ports; Stream skips them). Without Discover every
+	// host is scanned, and a host is up when any port answered.
+	Discover bool
+	// PingOnly stops after discovery (nmap's -sn): Scan's results say
+	// which hosts are up and hold no ports.
+	PingOnly bool
+	// PingPorts are the ports discovery connects to; nil means
+	// DefaultPingPorts.
+	PingPorts []int
 	// Progress, when not nil, receives a one-line progress bar redrawn
 	// with carriage returns while a scan runs longer than half a second.
 	// Pass a terminal only (socket.scan passes stderr when it is one).
@@ -230,6 +261,23 @@ func (s *Scanner) workers() int {
 		return s.Workers
 	}
 	return DefaultWorkers
+}
+
+func (s *Scanner) minRTTTimeout() time.Duration {
+	if s.MinRTTTimeout > 0 {
+		return s.MinRTTTimeout
+	}
+	return DefaultMinRTTTimeout
+}
+
+func (s *Scanner) rateLimitRounds() int {
+	switch {
+	case s.RateLimitRounds < 0:
+		return 0
+	case s.RateLimitRounds == 0:
+		return DefaultRateLimitRounds
+	}
+	return s.RateLimitRounds
 }
 
 func (s *Scanner) bannerTimeout() time.Duration {
@@ -309,7 +357,20 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 		return nil, err
 	}
 	p.results = results
-	err = s.run(ctx, p)
+	if s.Discover || s.PingOnly {
+		p.status, _, err = s.discover(ctx, space, start)
+		for i := range results {
+			results[i].Up, results[i].Reason = p.status.reason(uint64(i))
+			if !results[i].Up || s.PingOnly {
+				results[i].Ports = nil
+			}
+		}
+		p.down = p.status
+		p.status = nil
+	}
+	if err == nil && !s.PingOnly {
+		err = s.run(ctx, p)
+	}
 
 	if reverseDone == nil {
 		reverseDone = s.reverseUp(rctx, results)
@@ -327,6 +388,18 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 	for i := range results {
 		r := &results[i]
 		r.Elapsed = elapsed
+		if !s.Discover && !s.PingOnly {
+			r.Up, r.Reason = false, ReasonNoResponse
+			for _, port := range r.Ports {
+				if port.State == Open || port.State == Closed {
+					r.Up, r.Reason = true, ReasonSynAck
+					if port.State == Closed {
+						r.Reason = ReasonConnRefused
+					}
+					break
+				}
+			}
+		}
 		if err != nil || !s.Shard.Whole() {
 			r.Ports = slices.DeleteFunc(r.Ports, func(p Port) bool { return p.State == 0 })
 		}
@@ -479,6 +552,8 @@ type plan struct {
 	skip  func(pos uint64) bool
 	start time.Time
 
+	status  *hostStatus        // discovery: where answers go instead
+	down    *hostStatus        // hosts discovery found down are skipped
 	results []Result           // Scan: outcomes by host and port index
 	sink    func(Record) error // Stream: called under mu
 	fail    func(error)        // stops the scan when the sink fails
@@ -528,6 +603,16 @@ func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan
 }
 
 func (p *plan) size() int64 { return int64(p.count) }
+
+// hostDown reports whether position pos belongs to a host discovery
+// found down.
+func (p *plan) hostDown(pos int64) bool {
+	if p.down == nil {
+		return false
+	}
+	h, _ := p.target(pos)
+	return p.down.get(h) == 0
+}
 
 // target returns the host and port index of position pos.
 func (p *plan) target(pos int64) (h uint64, pi int) {
@@ -579,6 +664,12 @@ func (p *plan) record(pr *probe, port Port) {
 // stream it returns the record for the sink instead, with ok true.
 func (p *plan) outcome(pr *probe, port Port) (r Record, ok bool) {
 	p.states[port.State&3].Add(1)
+	if p.status != nil {
+		if port.State == Open || port.State == Closed {
+			p.status.set(pr.host, port.State)
+		}
+		return Record{}, false
+	}
 	if p.results != nil {
 		p.results[pr.host].Ports[pr.pi] = port
 		return Record{}, false

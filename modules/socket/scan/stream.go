@@ -55,7 +55,7 @@ type Stats struct {
 	// Positions is how many probes this shard's walk holds.
 	Positions uint64
 	// Skipped counts positions not probed because a checkpoint said
-	// they were done.
+	// they were done, or because discovery found their host down.
 	Skipped uint64
 	// Open, Closed and Filtered count the outcomes of this run.
 	Open, Closed, Filtered uint64
@@ -69,6 +69,10 @@ type Stats struct {
 	// Drops counts probes that timed out but whose retry was answered:
 	// the congestion signal that makes the scanner slow down.
 	Drops uint64
+	// HostsUp counts the hosts discovery found up, and PingsSent its
+	// probes (both zero without Scanner.Discover). The positions of the
+	// hosts found down count as Skipped.
+	HostsUp, PingsSent uint64
 	// Elapsed is the wall time of the run.
 	Elapsed time.Duration
 }
@@ -144,7 +148,19 @@ func (s *Scanner) Stream(ctx context.Context, targets []Target, ports []int, opt
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p.fail = func(error) { cancel() }
-	err = s.run(sctx, p)
+	if s.Discover || s.PingOnly {
+		var pings *Counters
+		p.down, pings, err = s.discover(sctx, space, start)
+		if pings != nil {
+			st.PingsSent = uint64(pings.sent.Load())
+		}
+		if p.down != nil {
+			st.HostsUp = uint64(p.down.up.Load())
+		}
+	}
+	if err == nil && !s.PingOnly {
+		err = s.run(sctx, p)
+	}
 	counts := p.Stats()
 	st.Skipped, st.Open, st.Closed, st.Filtered = counts.Skipped, counts.Open, counts.Closed, counts.Filtered
 	st.Sent, st.Retries, st.LocalErrors, st.Drops = counts.Sent, counts.Retries, counts.LocalErrors, counts.Drops

@@ -1,0 +1,189 @@
+package scan_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netstar/netstar/modules/socket/netnstest"
+	"github.com/netstar/netstar/modules/socket/scan"
+)
+
+// rejectPortUnreachable makes ns answer SYNs to ports first..last with
+// ICMP port-unreachable, which the client sees as ECONNREFUSED: closed,
+// as nmap -sT reports it (conn-refused).
+func rejectPortUnreachable(t *testing.T, ns *netnstest.Namespace, first, last int) {
+	t.Helper()
+	out, err := ns.Command("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--syn", "--dport", fmt.Sprintf("%d:%d", first, last),
+		"-j", "REJECT", "--reject-with", "icmp-port-unreachable").CombinedOutput()
+	if err != nil {
+		t.Fatalf("iptables: %v: %s", err, out)
+	}
+}
+
+// TestClosedUnderICMPRateLimit: a host that refuses closed ports with
+// ICMP port-unreachable under Linux's default ICMP rate limit (a burst
+// of about 6, then one a second) answers every port eventually; the
+// scanner must wait for those answers, as nmap does, and call every
+// one of them closed, not filtered.
+func TestClosedUnderICMPRateLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 30 s: the target answers one refusal a second")
+	}
+	n := netnstest.Start(t)
+	// The kernel's default, which netnstest turns off for its other tests.
+	if err := n.Remote.Sysctl("net.ipv4.icmp_ratelimit", "1000"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Remote.Serve("0.0.0.0:22", ""); err != nil {
+		t.Fatal(err)
+	}
+	rejectPortUnreachable(t, n.Remote, 1, 21)
+	rejectPortUnreachable(t, n.Remote, 23, 30)
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true}
+	start := time.Now()
+	res, err := s.Scan(context.Background(), mustTargets(t, n.Remote.Addr.String()), mustPorts(t, "1-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if got := r.Open(); !slices.Equal(got, []int{22}) {
+		t.Errorf("open = %v, want [22]", got)
+	}
+	if got := r.Filtered(); len(got) != 0 {
+		t.Errorf("filtered = %v, want none: every closed port answers, slowly", got)
+	}
+	for _, p := range r.Ports {
+		if p.State == scan.Closed && p.Reason != "ECONNREFUSED" {
+			t.Errorf("port %d closed with reason %q", p.Port, p.Reason)
+		}
+	}
+	t.Logf("29 refused ports under the ICMP rate limit: %v, %d retries", time.Since(start).Round(time.Millisecond), r.Retries)
+}
+
+// TestSparseSubnet: on a /24 where one address answers and the others
+// are empty (ARP fails: EHOSTUNREACH after the kernel's ARP timeout, or
+// no answer), the scan stays fast and the live host's ports exact. An
+// unreachable address is not evidence of congestion, so it must not
+// shrink the window the live host is scanned with.
+var sparseRange = ".2-60"
+
+func TestSparseSubnet(t *testing.T) {
+	n := netnstest.Start(t)
+	for _, p := range []int{22, 80} {
+		if _, err := n.Remote.Serve(fmt.Sprintf("0.0.0.0:%d", p), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
+	// .2 is Remote; .3-.40 are empty.
+	targets := mustTargets(t, prefix+sparseRange)
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true}
+	start := time.Now()
+	res, err := s.Scan(context.Background(), targets, mustPorts(t, "1-100"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	for _, r := range res {
+		if r.IP == n.Remote.Addr {
+			if got := r.Open(); !slices.Equal(got, []int{22, 80}) {
+				t.Errorf("%s open = %v, want [22 80]", r.IP, got)
+			}
+			if got := len(r.Closed()); got != 98 {
+				t.Errorf("%s: %d closed, want 98", r.IP, got)
+			}
+			continue
+		}
+		if len(r.Open())+len(r.Closed()) != 0 {
+			t.Errorf("%s (empty) has open %v closed %v", r.IP, r.Open(), r.Closed())
+		}
+	}
+	var retries, local int
+	for _, r := range res {
+		retries += r.Retries
+		local += r.LocalErrors
+	}
+	t.Logf("%d addresses × 100 ports, 1 live: %v, %d retries, %d local errors", len(res), elapsed.Round(time.Millisecond), retries, local)
+}
+
+// TestDiscovery: with Discover, the empty addresses of a sparse subnet
+// are found down by their pings and not port-scanned, the live host is
+// up with nmap's reason, and its ports are exact; PingOnly stops there.
+func TestDiscovery(t *testing.T) {
+	n := netnstest.Start(t)
+	if _, err := n.Remote.Serve("0.0.0.0:22", ""); err != nil {
+		t.Fatal(err)
+	}
+	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
+	targets := mustTargets(t, prefix+".2-254")
+	for _, pingOnly := range []bool{false, true} {
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, PingOnly: pingOnly}
+		start := time.Now()
+		res, err := s.Scan(context.Background(), targets, mustPorts(t, "1-100"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		up := 0
+		for _, r := range res {
+			if r.IP == n.Remote.Addr {
+				if !r.Up || r.Reason != scan.ReasonConnRefused {
+					t.Errorf("%s: up %v reason %q, want up, conn-refused (80 and 443 are closed)", r.IP, r.Up, r.Reason)
+				}
+				wantPorts := 100
+				if pingOnly {
+					wantPorts = 0
+				}
+				if len(r.Ports) != wantPorts {
+					t.Errorf("pingOnly %v: %d ports, want %d", pingOnly, len(r.Ports), wantPorts)
+				}
+				if !pingOnly && !slices.Equal(r.Open(), []int{22}) {
+					t.Errorf("open = %v, want [22]", r.Open())
+				}
+			}
+			if r.Up {
+				up++
+				continue
+			}
+			if r.Reason != scan.ReasonNoResponse || len(r.Ports) != 0 {
+				t.Errorf("%s down: reason %q, %d ports", r.IP, r.Reason, len(r.Ports))
+			}
+		}
+		if up != 1 {
+			t.Errorf("%d hosts up, want 1", up)
+		}
+		t.Logf("pingOnly %v: 253 addresses, 1 live: %v", pingOnly, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// TestDiscoveryStream: Stream skips the positions of hosts found down
+// and reports how many hosts are up.
+func TestDiscoveryStream(t *testing.T) {
+	n := netnstest.Start(t)
+	if _, err := n.Remote.Serve("0.0.0.0:22", ""); err != nil {
+		t.Fatal(err)
+	}
+	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, Seed: 7, Shard: scan.Shard{Index: 1, Count: 2}}
+	var recs []scan.Record
+	st, err := s.Stream(context.Background(), mustTargets(t, prefix+".2-20"), mustPorts(t, "1-100"), scan.StreamOptions{
+		Sink: func(r scan.Record) error { recs = append(recs, r); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.HostsUp != 1 || st.PingsSent < 19*2 {
+		t.Errorf("HostsUp %d, PingsSent %d; want 1 and at least 38", st.HostsUp, st.PingsSent)
+	}
+	for _, r := range recs {
+		if r.IP != n.Remote.Addr {
+			t.Fatalf("a record for %s, which is down", r.IP)
+		}
+	}
+	if uint64(len(recs))+st.Skipped != st.Positions || len(recs) == 0 {
+		t.Errorf("%d records + %d skipped != %d positions", len(recs), st.Skipped, st.Positions)
+	}
+}

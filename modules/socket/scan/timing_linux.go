@@ -1,0 +1,213 @@
+//go:build linux
+
+package scan
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// hostTiming is what the engine learns about one host while it probes
+// it. Event loops share it, so every field is atomic.
+type hostTiming struct {
+	// srtt and rttvar estimate the host's connect round-trip time as
+	// TCP does (RFC 6298), in ns, from answers to first attempts only
+	// (Karn's rule); srtt 0 means no sample yet.
+	srtt, rttvar atomic.Int64
+	// refused counts the probes the host refused (RST or ICMP
+	// port-unreachable); firstRefusal is when the first came, + 1 (0:
+	// none yet).
+	refused      atomic.Int32
+	firstRefusal atomic.Int64
+	// lastAnswer is when the host last answered a probe (open or
+	// refused), in ns since the scan started.
+	lastAnswer atomic.Int64
+}
+
+// sample adds a round-trip time measurement.
+func (h *hostTiming) sample(rtt int64) {
+	if rtt <= 0 {
+		rtt = 1
+	}
+	srtt := h.srtt.Load()
+	if srtt == 0 {
+		h.srtt.Store(rtt)
+		h.rttvar.Store(rtt / 2)
+		return
+	}
+	dev := srtt - rtt
+	if dev < 0 {
+		dev = -dev
+	}
+	h.rttvar.Store(h.rttvar.Load() + (dev-h.rttvar.Load())/4)
+	h.srtt.Store(srtt + (rtt-srtt)/8)
+}
+
+// timeout returns the probe timeout for the host: the initial timeout
+// until it has answered, then srtt + 4·rttvar within [min, max].
+func (h *hostTiming) timeout(initial, min, max int64) int64 {
+	srtt := h.srtt.Load()
+	if srtt == 0 {
+		return initial
+	}
+	t := srtt + 4*h.rttvar.Load()
+	if t < min {
+		t = min
+	}
+	if t > max {
+		t = max
+	}
+	return t
+}
+
+// answered notes an answer at now (ns since start); refused says it was
+// a refusal.
+func (h *hostTiming) answered(now int64, refused bool) {
+	if h.lastAnswer.Load() < now {
+		h.lastAnswer.Store(now)
+	}
+	if refused {
+		if h.refused.Add(1) == 1 {
+			h.firstRefusal.Store(now + 1)
+		}
+	}
+}
+
+// rateLimited reports whether the host's refusals look rate limited at
+// now: it refused some probes, but no more than a burst of 6 and two a
+// second since the first. A host that resets closed ports answers
+// hundreds a second, so its unanswered ports are filtered for real.
+func (h *hostTiming) rateLimited(now int64) bool {
+	n := int64(h.refused.Load())
+	first := h.firstRefusal.Load()
+	if n == 0 || first == 0 {
+		return false
+	}
+	secs := (now - (first - 1)) / int64(time.Second)
+	return n <= 6+2*secs
+}
+
+// hostPage is how many hosts' timings are allocated at once: a /8 scan
+// pays only for the blocks of hosts it reaches.
+const hostPage = 1 << 12
+
+// hostTable holds the timings of a plan's hosts, allocated by pages on
+// first use.
+type hostTable struct {
+	pages []atomic.Pointer[[hostPage]hostTiming]
+}
+
+func newHostTable(hosts uint64) *hostTable {
+	return &hostTable{pages: make([]atomic.Pointer[[hostPage]hostTiming], (hosts+hostPage-1)/hostPage)}
+}
+
+// get returns host h's timing.
+func (t *hostTable) get(h uint64) *hostTiming {
+	p := &t.pages[h/hostPage]
+	page := p.Load()
+	if page == nil {
+		fresh := new([hostPage]hostTiming)
+		if p.CompareAndSwap(nil, fresh) {
+			page = fresh
+		} else {
+			page = p.Load()
+		}
+	}
+	return &page[h%hostPage]
+}
+
+// deadlineHeap orders deadlines by time: probes to different hosts have
+// different timeouts, so they expire out of the order they were sent.
+type deadlineHeap []deadline
+
+func (q *deadlineHeap) push(d deadline) {
+	*q = append(*q, d)
+	h := *q
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if h[parent].at <= h[i].at {
+			break
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func (q deadlineHeap) front() (deadline, bool) {
+	if len(q) == 0 {
+		return deadline{}, false
+	}
+	return q[0], true
+}
+
+func (q *deadlineHeap) pop() {
+	h := *q
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && h[l].at < h[m].at {
+			m = l
+		}
+		if r < n && h[r].at < h[m].at {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*q = h
+}
+
+// delayed is a probe waiting for a time to be sent.
+type delayed struct {
+	at int64
+	pr probe
+}
+
+// delayHeap orders delayed probes by time.
+type delayHeap []delayed
+
+func (q *delayHeap) push(d delayed) {
+	*q = append(*q, d)
+	h := *q
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if h[parent].at <= h[i].at {
+			break
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func (q *delayHeap) pop() delayed {
+	h := *q
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && h[l].at < h[m].at {
+			m = l
+		}
+		if r < n && h[r].at < h[m].at {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*q = h
+	return top
+}
