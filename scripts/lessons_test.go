@@ -108,6 +108,25 @@ func closedPort(t *testing.T) int {
 	return p
 }
 
+// useDNS starts an in-process DNS server that knows no names (NXDOMAIN
+// until the test adds records) and sends every lookup of the socket
+// module to it until t ends, so a lesson that resolves a name never asks
+// the system's resolver. Tests that use it must not run in parallel: the
+// resolver is the process's, not the session's.
+func useDNS(t *testing.T) *dnstest.Server {
+	t.Helper()
+	srv := dnstest.NewServer()
+	if err := resolve.SetServer(srv.Addr); err != nil {
+		srv.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		resolve.SetServer("")
+		srv.Close()
+	})
+	return srv
+}
+
 func mustRun(t *testing.T, name string, args []string, input ...string) string {
 	t.Helper()
 	out, errOut, err := lesson(t, context.Background(), name, args, input...)
@@ -190,12 +209,20 @@ func TestLesson04ListaPuertos(t *testing.T) {
 	}
 }
 
+// TestLesson04UnknownHost gives the lesson a name the in-process DNS
+// server does not know: NXDOMAIN, so connect_ex raises gaierror -2 and
+// the lesson's except branch prints it. The system resolver is never
+// asked.
 func TestLesson04UnknownHost(t *testing.T) {
+	srv := useDNS(t)
 	out, _, err := lesson(t, context.Background(), "04_comprobar_lista_puertos.star", []string{"no-such-host.invalid", "80"})
 	if err != nil {
 		t.Fatalf("lesson failed: %v", err)
 	}
 	wantLines(t, out, "Error de conexion", "[Errno -2] Name or service not known")
+	if srv.Queries() == 0 {
+		t.Error("the lesson's lookup did not reach the test's DNS server")
+	}
 }
 
 func TestLesson05Interactive(t *testing.T) {
@@ -318,14 +345,9 @@ func TestEveryLessonIsTested(t *testing.T) {
 
 // TestLesson02bBulk resolves names against the in-process DNS server.
 func TestLesson02bBulk(t *testing.T) {
-	srv := dnstest.NewServer()
-	defer srv.Close()
+	srv := useDNS(t)
 	srv.AddA("www.lab.test", "127.0.0.10")
 	srv.AddPTR("127.0.0.10", "www.lab.test")
-	if err := resolve.SetServer(srv.Addr); err != nil {
-		t.Fatal(err)
-	}
-	defer resolve.SetServer("")
 	out := mustRun(t, "02b_resolucion_masiva.star", []string{"www.lab.test", "missing.lab.test"})
 	wantLines(t, out,
 		"www.lab.test -> ['127.0.0.10']",

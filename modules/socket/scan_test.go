@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/netstar/netstar/modules"
 	"github.com/netstar/netstar/modules/socket"
+	"github.com/netstar/netstar/modules/socket/netnstest"
 	_ "github.com/netstar/netstar/modules/standard"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
@@ -223,15 +225,43 @@ socket.scan("nohost.test", ports=1)
 	}
 }
 
-// TestShards scans loopback ports in 3 shards of one seeded walk from
+// TestScanShards scans loopback ports in 3 shards of one seeded walk from
 // Starlark: the shards are disjoint and their union is the whole scan.
+// The scan runs in a child process inside a namespace of the test's own,
+// whose loopback has nothing listening but the test's port: on the
+// shared loopback any other listener (a DNS server on port 53, say)
+// would be in the scan too.
 func TestScanShards(t *testing.T) {
-	open, _ := scanListener(t)
+	n := netnstest.Start(t)
+	open, err := n.Local.Serve("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := n.Local.Command(os.Args[0], "-test.run=^TestScanShardsChild$", "-test.v")
+	cmd.Env = append(os.Environ(), envScanShardsChild+"="+strconv.Itoa(open))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("201 201 True [%d]\n", open); !strings.Contains(string(out), want) {
+		t.Errorf("child output lacks %q:\n%s", want, out)
+	}
+}
+
+// envScanShardsChild carries the open port to TestScanShardsChild.
+const envScanShardsChild = "NETSTAR_SCAN_SHARDS_CHILD"
+
+// TestScanShardsChild is TestScanShards' scan, run inside its namespace.
+func TestScanShardsChild(t *testing.T) {
+	open := os.Getenv(envScanShardsChild)
+	if open == "" {
+		t.Skip("run by TestScanShards")
+	}
 	src := fmt.Sprintf(`import socket
-whole = socket.scan("127.0.0.1", ports="%[1]d,1-200", seed=5, reverse=False, rate=100000)
+whole = socket.scan("127.0.0.1", ports="%[1]s,1-200", seed=5, reverse=False, rate=100000)
 seen = {}
 for i in range(3):
-    r = socket.scan("127.0.0.1", ports="%[1]d,1-200", seed=5, shard="%%d/3" %% i, reverse=False)
+    r = socket.scan("127.0.0.1", ports="%[1]s,1-200", seed=5, shard="%%d/3" %% i, reverse=False)
     for p in r.ports:
         if p.port in seen:
             fail("port %%d in two shards" %% p.port)
@@ -239,11 +269,9 @@ for i in range(3):
 print(len(whole.ports), len(seen), sorted([p for p in seen if seen[p] == "open"]) == whole.open, whole.open)
 `, open)
 	out, err := runScan(t, nil, src)
+	os.Stdout.WriteString(out)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if want := fmt.Sprintf("201 201 True [%d]", open); !strings.Contains(out, want) {
-		t.Errorf("output %q, want %q", out, want)
+		t.Fatal(err)
 	}
 }
 
