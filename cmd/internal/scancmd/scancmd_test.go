@@ -555,7 +555,7 @@ func FuzzCheckpoint(f *testing.F) {
 }
 
 func FuzzTargetList(f *testing.F) {
-	for _, s := range []string{"127.0.0.1\n", "# c\n10.0.0.0/24, host.example\n\n::1 10.0.0.1-20\n", "10.0.0.0/33\n", "a b\tc,d\r\n", "\x00\n", "1.2.3.4-1.2.3.1"} {
+	for _, s := range []string{"127.0.0.1\n", "# c\n10.0.0.0/24, host.example\n\n::1 10.0.0.1-20\n", "10.0.0.0/33\n", "a b\tc,d\r\n", "\x00\n", "1.2.3.4-1.2.3.1", "10.0.0.1-3,5\n10.0,1.0.1 # c\n", "10.0.0.1,5,10.0.0.9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -15,7 +15,8 @@ const maxLine = 64 << 10
 
 // parseTargetList reads a target list in nmap's -iL form: items
 // separated by spaces, tabs, commas or newlines, each a host name, an
-// address, a CIDR block or a range (see scan.ParseTargets); "#" starts
+// address, a CIDR block, a range or an nmap octet pattern such as
+// 10.0.0.1-3,5 (see scan.ParseTargets and scan.SplitTargets); "#" starts
 // a comment that runs to the end of the line. budget is the most hosts
 // the list may add; it returns the targets and the hosts they hold.
 // Errors name the file and the line. When where is not nil, it maps each
@@ -62,9 +63,7 @@ func parseTargetList(r io.Reader, name string, budget uint64, where map[string]s
 func parseTargetItems(spec string, budget uint64) ([]scan.Target, uint64, error) {
 	var out []scan.Target
 	var total uint64
-	for item := range strings.FieldsFuncSeq(spec, func(r rune) bool {
-		return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n'
-	}) {
+	for _, item := range scan.SplitTargets(spec) {
 		if !isPrintable(item) {
 			return nil, 0, fmt.Errorf("invalid target %q: not a host name, IP address, CIDR block or range", item)
 		}
@@ -75,7 +74,9 @@ func parseTargetItems(spec string, budget uint64) ([]scan.Target, uint64, error)
 			}
 			return nil, 0, err
 		}
-		total += ts[0].Len()
+		for _, t := range ts {
+			total += t.Len()
+		}
 		out = append(out, ts...)
 	}
 	return out, total, nil

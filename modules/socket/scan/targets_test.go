@@ -2,7 +2,9 @@ package scan
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,6 +46,35 @@ func TestParseTargets(t *testing.T) {
 		{spec: "ñ..es", wantErr: `invalid target "ñ..es": not a host name`},
 		{spec: "bad_host!", wantErr: "not a host name"},
 		{spec: "-foo", wantErr: "not a host name"},
+		// nmap's octet patterns; the expected addresses are what
+		// nmap 7.93 -sL -n lists for the same specs.
+		{spec: "10.0.0.1-3,5", want: []string{"10.0.0.1..10.0.0.3", "10.0.0.5..10.0.0.5"}, hosts: 4},
+		{spec: "10.0.0.1,5", want: []string{"10.0.0.1..10.0.0.1", "10.0.0.5..10.0.0.5"}, hosts: 2},
+		{spec: "10.0.0.5,1", want: []string{"10.0.0.1..10.0.0.1", "10.0.0.5..10.0.0.5"}, hosts: 2},
+		{spec: "10.0-1.0.1", want: []string{"10.0.0.1..10.0.0.1", "10.1.0.1..10.1.0.1"}, hosts: 2},
+		{spec: "10.0,1.0.1-2", want: []string{"10.0.0.1..10.0.0.2", "10.1.0.1..10.1.0.2"}, hosts: 4},
+		{spec: "10.0.0.1-3,1-2", want: []string{"10.0.0.1..10.0.0.3"}, hosts: 3},
+		{spec: "10.0.0.-2", want: []string{"10.0.0.0..10.0.0.2"}, hosts: 3},
+		{spec: "10.0.0.254-", want: []string{"10.0.0.254..10.0.0.255"}, hosts: 2},
+		{spec: "10.0.0.*", want: []string{"10.0.0.0..10.0.0.255"}, hosts: 256},
+		{spec: "10.0.0.-", want: []string{"10.0.0.0..10.0.0.255"}, hosts: 256},
+		{spec: "10.0.1-2.*", want: []string{"10.0.1.0..10.0.2.255"}, hosts: 512},
+		{spec: "10.0.1,3.*", want: []string{"10.0.1.0..10.0.1.255", "10.0.3.0..10.0.3.255"}, hosts: 512},
+		{spec: "10.0.0.1,5 10.0.0.9", want: []string{"10.0.0.1..10.0.0.1", "10.0.0.5..10.0.0.5", "10.0.0.9..10.0.0.9"}, hosts: 3},
+		{spec: "10.0.0.1,10.0.0.2", want: []string{"10.0.0.1..10.0.0.1", "10.0.0.2..10.0.0.2"}, hosts: 2},
+		{spec: "10.0.0.1-3,5,10.0.0.9", want: []string{"10.0.0.1..10.0.0.3", "10.0.0.5..10.0.0.5", "10.0.0.9..10.0.0.9"}, hosts: 5},
+		{spec: "a.example,10.0.0.1,5", want: []string{"a.example", "10.0.0.1..10.0.0.1", "10.0.0.5..10.0.0.5"}, hosts: 3},
+		{spec: "10.0.0.1-20,25", want: []string{"10.0.0.1..10.0.0.20", "10.0.0.25..10.0.0.25"}, hosts: 21},
+		{spec: "10.0-255.0-255.1-2", wantErr: "more than 65536 hosts (131072 in all)"},
+		{spec: "10.0.0.1 10.*.*.1", maxHosts: 1 << 16, wantErr: "more than 65536 hosts (65537 in all)"},
+		{spec: "*.*.*.1", maxHosts: 1 << 24, wantErr: "separate runs of addresses, more than 65536"},
+		{spec: "10.0.0.3-1", wantErr: "before the start"},
+		{spec: "10.0.0.1,256", wantErr: `"256" is not an octet`},
+		{spec: "10.0.0.01-3", wantErr: "leading zero"},
+		{spec: "10.0.0-1", wantErr: "want four octets"},
+		{spec: "10.0.0.1,,2", wantErr: "invalid IP address \"2\""},
+		{spec: "10..0.1-2", wantErr: "octet 2 is empty"},
+		{spec: "10.0.0.1--2", wantErr: "not an octet"},
 		{spec: "", wantErr: "empty target spec"},
 		{spec: " , ", wantErr: "empty target spec"},
 	}
@@ -75,6 +106,126 @@ func TestParseTargets(t *testing.T) {
 	}
 }
 
+// TestOctetPatternsExpand compares the ranges of random octet patterns
+// with the addresses a plain loop over the four sets gives.
+func TestOctetPatternsExpand(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	octet := func() (string, []bool) {
+		set := make([]bool, 256)
+		var parts []string
+		for range 1 + rng.IntN(3) {
+			switch rng.IntN(5) {
+			case 0:
+				parts = append(parts, "*")
+				for v := range set {
+					set[v] = true
+				}
+			case 1, 2:
+				v := rng.IntN(256)
+				parts = append(parts, fmt.Sprint(v))
+				set[v] = true
+			default:
+				lo := rng.IntN(256)
+				hi := lo + rng.IntN(min(8, 256-lo))
+				parts = append(parts, fmt.Sprintf("%d-%d", lo, hi))
+				for v := lo; v <= hi; v++ {
+					set[v] = true
+				}
+			}
+		}
+		return strings.Join(parts, ","), set
+	}
+	for range 300 {
+		var specs []string
+		var sets [4][]bool
+		for i := range sets {
+			if i < 2 && rng.IntN(3) > 0 {
+				v := rng.IntN(256)
+				specs = append(specs, fmt.Sprint(v))
+				sets[i] = make([]bool, 256)
+				sets[i][v] = true
+				continue
+			}
+			specs = append(specs, "")
+			specs[i], sets[i] = octet()
+		}
+		spec := strings.Join(specs, ".")
+		var members [4][]int
+		size := 1
+		for i := range sets {
+			for v, in := range sets[i] {
+				if in {
+					members[i] = append(members[i], v)
+				}
+			}
+			size *= len(members[i])
+		}
+		if size > 1<<14 {
+			continue
+		}
+		var want []netip.Addr
+		for _, a := range members[0] {
+			for _, b := range members[1] {
+				for _, c := range members[2] {
+					for _, d := range members[3] {
+						want = append(want, netip.AddrFrom4([4]byte{byte(a), byte(b), byte(c), byte(d)}))
+					}
+				}
+			}
+		}
+		ts, err := ParseTargets(spec, 1<<24)
+		if err != nil {
+			if strings.Contains(err.Error(), "separate runs") {
+				continue
+			}
+			t.Fatalf("ParseTargets(%q): %v", spec, err)
+		}
+		var got []netip.Addr
+		for i, tg := range ts {
+			if i > 0 && !ts[i-1].Last.Next().Less(tg.First) {
+				t.Fatalf("ParseTargets(%q): ranges %v and %v overlap or touch", spec, ts[i-1], tg)
+			}
+			tg.Addrs(func(a netip.Addr) bool { got = append(got, a); return len(got) <= len(want) })
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("ParseTargets(%q): %d addresses, want %d", spec, len(got), len(want))
+		}
+	}
+}
+
+// TestSplitTargets: commas separate items except inside an octet
+// pattern.
+// TestLargePattern: a pattern of 65536 single addresses is the most
+// runs one pattern may have.
+func TestLargePattern(t *testing.T) {
+	ts, err := ParseTargets("10.0-255.0-255.1", 0)
+	if err != nil || len(ts) != 65536 || ts[0].First.String() != "10.0.0.1" || ts[65535].Last.String() != "10.255.255.1" {
+		t.Fatalf("ParseTargets(10.0-255.0-255.1): %d targets, %v", len(ts), err)
+	}
+	if ts, err := ParseTargets("10.0-3.*.*", 1<<18); err != nil || len(ts) != 1 || ts[0].Len() != 1<<18 {
+		t.Errorf("ParseTargets(10.0-3.*.*) = %v, %v; want one range", ts, err)
+	}
+}
+
+func TestSplitTargets(t *testing.T) {
+	for _, tt := range []struct{ spec, want string }{
+		{"10.0.0.1,5", "[10.0.0.1,5]"},
+		{"10.0,1.0.1", "[10.0,1.0.1]"},
+		{"10.0.0.1,10.0.0.2", "[10.0.0.1 10.0.0.2]"},
+		{"10.0.0.1-3,5,10.0.0.9,10", "[10.0.0.1-3,5 10.0.0.9,10]"},
+		{"host.example,5", "[host.example 5]"},
+		{"10.0.0.0/24,5", "[10.0.0.0/24 5]"},
+		{"::1,::2", "[::1 ::2]"},
+		{"a, b\tc\r\nd", "[a b c d]"},
+		{"10.0.0.1,,5", "[10.0.0.1 5]"},
+		{" , ", "[]"},
+	} {
+		if got := fmt.Sprint(SplitTargets(tt.spec)); got != tt.want {
+			t.Errorf("SplitTargets(%q) = %s, want %s", tt.spec, got, tt.want)
+		}
+	}
+}
+
 func TestTargetAddrs(t *testing.T) {
 	ts, err := ParseTargets("10.0.0.254-10.0.1.1", 0)
 	if err != nil {
@@ -92,7 +243,9 @@ func TestTargetAddrs(t *testing.T) {
 func FuzzParseTargets(f *testing.F) {
 	for _, s := range []string{"localhost", "127.0.0.1", "::1", "10.0.0.0/24", "10.0.0.1-20", "10.0.0.1-10.0.0.9",
 		"a,b c", "10.0.0.0/8", "::/0", "10.0.0.0/33", "10.0.0.20-1", "fe80::1%eth0", "fe80::1%eth0-fe80::2%eth0",
-		"1.2.3.4/32,1.2.3.4-4", "x..y", "-", "/", "::ffff:1.2.3.4/120"} {
+		"1.2.3.4/32,1.2.3.4-4", "x..y", "-", "/", "::ffff:1.2.3.4/120",
+		"10.0.0.1-3,5", "10.0-1.0.1", "10.0.0.1,5", "10.0,1.0.1", "10.0.0.*", "10.0.0.-", "10.0.0.-2,254-", "*.*.*.1",
+		"10.0.0.1,,5", "10.0.0.1-20,25,10.0.0.30", "1,2,3,4", "1.2.3.4,5.6", "10.0.0.01", "255.255.255.255-,*"} {
 		f.Add(s, 0)
 	}
 	f.Add("10.0.0.0/15", 1<<17)
