@@ -1,6 +1,6 @@
 // socket.scan: the Starlark face of the scanner engine (package scan).
 //
-//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None)
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None)
 //
 // target is a host name, an IPv4 or IPv6 address, a CIDR block, a
 // last-octet range ("10.0.0.1-20"), a comma-separated string of these or
@@ -58,7 +58,7 @@ import (
 )
 
 // scanDoc is socket.scan's help text.
-const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None)
+const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None)
 Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
 target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
 ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs;
@@ -68,7 +68,13 @@ r.open, r.closed, r.filtered: sorted lists of ports; r.ports: records with port,
 r.host, r.ip, r.name (reverse name), r.elapsed (s). print(r) draws a table; json.encode(r) works.
 banner=True reads what open ports send first. reverse=False skips reverse DNS. Ctrl-C stops the scan.
 seed=S walks host × port in a seeded random order; shard="I/N" (0-based, needs seed) probes only that shard of the walk
-(N calls with one seed are disjoint and complete); rate=PPS caps probes per second.`
+(N calls with one seed are disjoint and complete); rate=PPS caps probes per second.
+Hosts are pinged first, as nmap does (TCP connect to 80 and 443): r.up and r.reason (syn-ack, conn-refused,
+no-response) say what discovery found, and a host that is down is not port-scanned. discover=False scans every
+host (nmap's -Pn); ping_only=True stops after discovery (-sn). timeout is the wait for a host that has not
+answered yet and the longest; once it answers, its probes wait its round-trip time (at least min_rtt_timeout,
+0.1 s by default). A host whose refusals come at a rate limit's pace (Linux: one ICMP error a second) gets its
+silent ports probed again slowly, so they come out closed, not filtered.`
 
 // PortSpec is a port-spec argument: a string spec, an int, or a list of
 // both. It implements starlark.Unpacker.
@@ -164,11 +170,15 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		shardV   starlark.Value = starlark.None
 		rateV    starlark.Value = starlark.MakeInt(0)
 		topPorts starlark.Value = starlark.None
+		discover                = true
+		pingOnly bool
+		minRTT   starlark.Value = starlark.None
 	)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
 		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
 		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse,
-		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV, "top_ports?", &topPorts); err != nil {
+		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV, "top_ports?", &topPorts,
+		"discover?", &discover, "ping_only?", &pingOnly, "min_rtt_timeout?", &minRTT); err != nil {
 		return nil, err
 	}
 	walk, err := unpackWalk(b, seedV, shardV, rateV)
@@ -199,6 +209,10 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
+	minRTTTimeout, err := pyarg.Timeout(b.Name(), "min_rtt_timeout", minRTT, pyarg.TimeoutOptions{Max: time.Hour, None: true})
+	if err != nil {
+		return nil, err
+	}
 	if workers < 1 {
 		return nil, pyerr.Errorf("ValueError", "%s: for parameter workers: got %d, want at least 1", b.Name(), workers)
 	}
@@ -225,6 +239,10 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		Random:    walk.Random,
 		Shard:     walk.Shard,
 		Rate:      walk.Rate,
+
+		Discover:      discover,
+		PingOnly:      pingOnly,
+		MinRTTTimeout: minRTTTimeout,
 	}
 	if retries == 0 {
 		s.Retries = -1
@@ -365,7 +383,7 @@ var (
 // NewScanResult wraps a scan.Result; banner adds the BANNER column to its table.
 func NewScanResult(r scan.Result, banner bool) *ScanResult { return &ScanResult{r: r, banner: banner} }
 
-var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "name", "open", "ports", "retries"}
+var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "name", "open", "ports", "reason", "retries", "up"}
 
 func intList(xs []int) *starlark.List {
 	vs := make([]starlark.Value, len(xs))
@@ -416,6 +434,10 @@ func (r *ScanResult) Attr(name string) (starlark.Value, error) {
 		return starlark.Float(r.r.Elapsed.Seconds()), nil
 	case "retries":
 		return starlark.MakeInt(r.r.Retries), nil
+	case "up":
+		return starlark.Bool(r.r.Up), nil
+	case "reason":
+		return starlark.String(r.r.Reason), nil
 	case "local_errors":
 		return starlark.MakeInt(r.r.LocalErrors), nil
 	}
@@ -438,6 +460,14 @@ func (r *ScanResult) String() string {
 		title = res.Name + " (" + res.IP.String() + ")"
 	}
 	fmt.Fprintf(&sb, "scan report for %s\n", title)
+	if !res.Up {
+		fmt.Fprintf(&sb, "Host seems down (%s): its ports were not scanned. discover=False scans them anyway.", res.Reason)
+		return sb.String()
+	}
+	if len(res.Ports) == 0 {
+		fmt.Fprintf(&sb, "Discovery only: no ports scanned.")
+		return sb.String()
+	}
 	var rows [][]string
 	closed := 0
 	for _, p := range res.Ports {

@@ -94,7 +94,7 @@ print(type(socket.scan("127.0.0.1/32", ports=%[1]d, reverse=False)), type(socket
 	for _, want := range []string{
 		fmt.Sprintf("scan_result 127.0.0.1 127.0.0.1 [%d] [%d] [] 2\n", open, closed),
 		fmt.Sprintf("[(%d, %s), (%d, %s)]\n", lo, states[lo], hi, states[hi]),
-		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'name', 'open', 'ports', 'retries']`,
+		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'name', 'open', 'ports', 'reason', 'retries', 'up']`,
 		`['banner', 'port', 'reason', 'rtt', 'service', 'state']`,
 		fmt.Sprintf("[%d] %s", open, map[bool]string{true: "open", false: "closed"}[lo == open]),
 		"scan report for 127.0.0.1\nNot shown: 1 closed ports\n",
@@ -289,5 +289,30 @@ func TestTopPorts(t *testing.T) {
 	}
 	if strings.TrimSpace(out) != "[9, 13]" {
 		t.Errorf("closed ports %q, want [9, 13]", out)
+	}
+}
+
+// TestScanDiscovery: a host whose ping ports refuse is up; discover and
+// ping_only reach the engine; a result says up and reason.
+func TestScanDiscovery(t *testing.T) {
+	open, _ := scanListener(t)
+	out, err := runScan(t, context.Background(), fmt.Sprintf(`
+r = socket.scan("127.0.0.1", ports=[%d], reverse=False)
+print(r.up, r.reason, r.open)
+r = socket.scan("127.0.0.1", ports=[%d], reverse=False, discover=False)
+print(r.up, r.reason, r.open)
+r = socket.scan("127.0.0.1", ports=[%d], reverse=False, ping_only=True)
+print(r.up, r.ports)
+print(r)
+`, open, open, open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("True conn-refused [%d]\nTrue syn-ack [%d]\nTrue []\nscan report for 127.0.0.1\nDiscovery only: no ports scanned.\n", open, open)
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	if _, err := runScan(t, context.Background(), `socket.scan("127.0.0.1", min_rtt_timeout=0)`); err == nil || !strings.Contains(err.Error(), "for parameter min_rtt_timeout") {
+		t.Errorf("min_rtt_timeout=0: %v", err)
 	}
 }
