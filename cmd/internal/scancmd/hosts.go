@@ -110,8 +110,11 @@ func (t *hostTable) sorted() []*hostAgg {
 }
 
 // grouped splits a host's ports into those listed one by one and the
-// states summarized as nmap's "extraports": like nmap, a state other
-// than open with more than maxListed ports is summarized.
+// states summarized as nmap's "extraports" ("Not shown" in -oN): like
+// nmap, a state other than open with more than maxListed ports (25, 50
+// with -v, 75 with -vv) is summarized, and with --open every state but
+// open is. Summarized states come most numerous first, and so do their
+// reasons, as nmap orders them.
 const maxListed = 25
 
 type extraGroup struct {
@@ -126,23 +129,28 @@ type extraReason struct {
 	ports  []uint16
 }
 
-func (t *hostTable) grouped(h *hostAgg) (listed []portEntry, extras []extraGroup) {
+func (t *hostTable) grouped(h *hostAgg, info runInfo) (listed []portEntry, extras []extraGroup) {
 	var counts [4]int
 	for _, p := range h.ports {
 		counts[p.state&3]++
 	}
-	summarize := func(s scan.State) bool { return s != scan.Open && counts[s&3] > maxListed }
+	limit := maxListed * (info.verbose + 1)
+	summarize := func(s scan.State) bool { return s != scan.Open && (info.openOnly || counts[s&3] > limit) }
 	byState := map[scan.State]*extraGroup{}
+	group := func(s scan.State) *extraGroup {
+		g := byState[s]
+		if g == nil {
+			g = &extraGroup{state: s}
+			byState[s] = g
+		}
+		return g
+	}
 	for _, p := range h.ports {
 		if !summarize(p.state) {
 			listed = append(listed, p)
 			continue
 		}
-		g := byState[p.state]
-		if g == nil {
-			g = &extraGroup{state: p.state}
-			byState[p.state] = g
-		}
+		g := group(p.state)
 		g.count++
 		name := t.reasonName(p.reason)
 		k := slices.IndexFunc(g.reasons, func(r extraReason) bool { return r.reason == name })
@@ -154,20 +162,30 @@ func (t *hostTable) grouped(h *hostAgg) (listed []portEntry, extras []extraGroup
 		g.reasons[k].ports = append(g.reasons[k].ports, p.port)
 	}
 	for _, e := range h.extra {
-		g := byState[e.state]
-		if g == nil {
-			g = &extraGroup{state: e.state}
-			byState[e.state] = g
-		}
+		g := group(e.state)
 		g.count += e.count
 		g.reasons = append(g.reasons, extraReason{reason: e.reason, count: e.count})
 	}
 	for _, s := range []scan.State{scan.Closed, scan.Filtered, scan.Open} {
 		if g := byState[s]; g != nil {
+			slices.SortStableFunc(g.reasons, func(a, b extraReason) int { return cmp.Compare(b.count, a.count) })
 			extras = append(extras, *g)
 		}
 	}
+	slices.SortStableFunc(extras, func(a, b extraGroup) int { return cmp.Compare(b.count, a.count) })
 	return listed, extras
+}
+
+// latency is the shortest round trip of the host's answered probes
+// (nmap's "Host is up (0.00012s latency)"), or 0 when none is known.
+func (h *hostAgg) latency() float64 {
+	var best float32
+	for _, p := range h.ports {
+		if p.state != scan.Filtered && p.rtt > 0 && (best == 0 || p.rtt < best) {
+			best = p.rtt
+		}
+	}
+	return float64(best)
 }
 
 // portRanges writes ports as nmap does in extrareasons: "1-21,23-79".

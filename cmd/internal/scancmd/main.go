@@ -15,9 +15,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,6 +43,11 @@ const (
 	// ExitInterrupted: SIGINT or SIGTERM stopped the scan; with --resume
 	// the checkpoint lets the same command continue it.
 	ExitInterrupted = 3
+	// ExitPartial: the result is partial. netstar scan: some target
+	// names did not resolve (each is reported on stderr); every other
+	// target was scanned completely. netstar merge: shards are missing,
+	// did not finish or were cut short (--allow-partial makes it 0).
+	ExitPartial = 4
 )
 
 // DefaultMaxHosts is the most hosts netstar scan accepts without
@@ -60,13 +67,16 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return run(ctx, args, stdin, stdout, stderr, os.LookupEnv)
 }
 
-const scanUsage = `usage: netstar scan TARGETS... [-p PORTS] [-iL FILE|-] [--exclude-file FILE] [--timeout S]
-       [--retries N] [--rate PPS] [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE]
-       [--top-ports N] [-T0..5] [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--banner]
+const scanUsage = `usage: netstar scan TARGETS... [-p PORTS|-F|--top-ports N] [--exclude-ports PORTS] [-iL FILE|-]
+       [--exclude TARGETS] [--exclude-file FILE] [-6] [--timeout S] [--retries N] [--rate PPS]
+       [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE] [-T0..5]
+       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--reason] [--banner] [-v|-vv]
 
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
+Targets: names, addresses, CIDR blocks, ranges and nmap's octet patterns (10.0.0.1-3,5 10.0-1.0.1).
 Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
-Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume).
+Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume),
+4 done but some target names did not resolve (each is named on stderr).
 Host names are resolved by the system's resolver, or by the DNS server NETSTAR_RESOLVER names (ip[:port]).
 
 `
@@ -90,6 +100,9 @@ type config struct {
 	oN        string
 	banner    bool
 	openOnly  bool
+	reason    bool // --reason: a REASON column in -oN
+	verbose   int  // -v, -vv
+	ipv6      bool // -6: names resolve to IPv6 addresses
 	namespace string
 	resolver  string            // NETSTAR_RESOLVER as "ip:port", or ""
 	where     map[string]string // host names from -iL: "FILE:LINE"
@@ -107,8 +120,15 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		io.WriteString(stderr, scanUsage)
 		fs.PrintDefaults()
 	}
+	ports := &portsFlag{spec: "1-1024"}
+	fs.Var(ports, "p", "ports: `SPEC` such as 22,80,443 or 1-1024 or - (all); given once, as nmap's")
+	verbose := new(verboseFlag)
+	fs.Var(verbose, "v", "more progress on stderr: open ports as they are found, status lines (nmap's -v; -vv: more often, filtered ports too)")
+	refused := map[string]*bool{}
+	for name, why := range refusedFlags {
+		refused[name] = fs.Bool(name, false, "not supported: "+why)
+	}
 	var (
-		ports       = fs.String("p", "1-1024", "ports: `SPEC` such as 22,80,443 or 1-1024 or - (all)")
 		iL          = fs.String("iL", "", "read targets from `FILE` (- for stdin), one or more per line, # comments")
 		excludeFile = fs.String("exclude-file", "", "do not probe the addresses, ranges and CIDR blocks in `FILE`")
 		exclude     = fs.String("exclude", "", "do not probe these comma-separated `TARGETS`")
@@ -122,13 +142,17 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		oJ          = fs.String("oJ", "", "write JSON Lines to `FILE` (- for stdout)")
 		oX          = fs.String("oX", "", "write nmap XML to `FILE` (- for stdout)")
 		oG          = fs.String("oG", "", "write nmap grepable output to `FILE` (- for stdout)")
-		oN          = fs.String("oN", "", "write the report as a table of open and filtered ports per host, nmap's normal output, to `FILE` (- for stdout)")
+		oN          = fs.String("oN", "", "write nmap's normal output (Nmap scan report, Host is up, Not shown, PORT STATE SERVICE) to `FILE` (- for stdout)")
 		banner      = fs.Bool("banner", false, "read what open ports send first")
 		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
 		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
 		topPorts    = fs.Int("top-ports", 0, "scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports")
-		openOnly    = fs.Bool("open", false, "write only open ports, and in -oX/-oG only hosts with one (the summary and --resume still count every probe)")
+		openOnly    = fs.Bool("open", false, "show only open ports, and only hosts with one, in every output, as nmap's --open (XML keeps the others as extraports; the summary and --resume still count every probe)")
 		oA          = fs.String("oA", "", "write `BASE`.nmap, BASE.xml and BASE.gnmap, as nmap does, and BASE.jsonl")
+		_           = fs.Bool("F", false, "fast scan: the 100 ports nmap's frequency table ranks first, as nmap's -F (--top-ports 100)")
+		excludePort = fs.String("exclude-ports", "", "do not probe these `PORTS` (nmap's --exclude-ports; with --top-ports and -F, the top N of the others)")
+		reason      = fs.Bool("reason", false, "show why each port has its state: a REASON column in -oN (JSON Lines and XML always carry it)")
+		ipv6        = fs.Bool("6", false, "IPv6 scan, as nmap's -6: names resolve to their IPv6 addresses; IPv4 targets are refused")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
 		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
 		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
@@ -154,7 +178,16 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		rest = rest[1:]
 	}
 	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG, oN: *oN,
-		banner: *banner, namespace: *namespace, openOnly: *openOnly, args: "netstar scan " + strings.Join(args, " ")}
+		banner: *banner, namespace: *namespace, openOnly: *openOnly, reason: *reason, verbose: verbose.n, ipv6: *ipv6,
+		args: "netstar scan " + strings.Join(args, " ")}
+	for _, name := range slices.Sorted(maps.Keys(refused)) {
+		if *refused[name] {
+			return nil, usagef("-%s: %s", name, refusedFlags[name])
+		}
+	}
+	if len(ports.given) > 1 {
+		return nil, usagef("-p %s -p %s: Only 1 -p option allowed, separate multiple ranges with commas (as nmap: -p %s)", ports.given[0], ports.given[1], strings.Join(ports.given, ","))
+	}
 	if *oA != "" {
 		if c.oJ != "" || c.oX != "" || c.oG != "" || c.oN != "" {
 			return nil, usagef("-oA %s names all the outputs: give either -oA or -oN/-oX/-oG/-oJ", *oA)
@@ -211,16 +244,38 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	if *workers < 1 {
 		return nil, usagef("--max-concurrency %d: want at least 1", *workers)
 	}
-	if c.ports, err = scan.ParsePorts(*ports); err != nil {
+	excluded := map[int]bool{}
+	if given["exclude-ports"] {
+		ex, err := scan.ParsePorts(*excludePort)
+		if err != nil {
+			return nil, usagef("--exclude-ports: %v", err)
+		}
+		for _, p := range ex {
+			excluded[p] = true
+		}
+	}
+	if c.ports, err = scan.ParsePorts(ports.spec); err != nil {
 		return nil, usagef("-p: %v", err)
 	}
-	if given["top-ports"] {
-		if given["p"] {
-			return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
+	c.ports = slices.DeleteFunc(c.ports, func(p int) bool { return excluded[p] })
+	switch {
+	case given["F"] && given["p"]:
+		return nil, usagef("-F and -p both choose the ports: give one of them (nmap: You cannot use -F (fast scan) with -p (explicit port selection))")
+	case given["F"] && given["top-ports"]:
+		return nil, usagef("-F (--top-ports 100) and --top-ports both choose the ports: give one of them")
+	case given["top-ports"] && given["p"]:
+		return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
+	case given["F"]:
+		if c.ports, err = topPortsExcluding(100, excluded); err != nil {
+			return nil, usagef("-F: %v", err)
 		}
-		if c.ports, err = services.TopPorts(*topPorts, "tcp"); err != nil {
+	case given["top-ports"]:
+		if c.ports, err = topPortsExcluding(*topPorts, excluded); err != nil {
 			return nil, usagef("--top-ports: %v", err)
 		}
+	}
+	if len(c.ports) == 0 {
+		return nil, usagef("--exclude-ports %s leaves no port to scan", *excludePort)
 	}
 	if c.namespace != "" {
 		if err := scan.CheckNamespace(c.namespace); err != nil {
@@ -254,6 +309,13 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	}
 	if len(c.targets) == 0 {
 		return nil, usagef("no targets: name them as arguments or with -iL FILE")
+	}
+	if c.ipv6 {
+		for _, t := range c.targets {
+			if t.Name == "" && t.First.Is4() {
+				return nil, usagef("-6: %s is an IPv4 target: -6 scans IPv6 addresses only (scan it without -6)", t.Spec)
+			}
+		}
 	}
 	if *exclude != "" {
 		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2)
@@ -333,12 +395,25 @@ func (c *config) applyTiming(timing [6]*bool, given map[string]bool, timeout *st
 
 // nmapPorts splits nmap's attached port argument (-p-, -p80, -p1-1024)
 // into -p and its value, which the flag package would take for a flag
-// named "p-" or "p80".
+// named "p-" or "p80", and spells nmap's -vv, -vvv and -v2 as the flag
+// package reads them (-v -v, -v=2).
 func nmapPorts(args []string) []string {
 	out := make([]string, 0, len(args)+1)
 	for i, a := range args {
 		if a == "--" {
 			return append(out, args[i:]...)
+		}
+		if v, ok := strings.CutPrefix(a, "-v"); ok && v != "" {
+			if strings.Trim(v, "v") == "" {
+				for range len(a) - 1 {
+					out = append(out, "-v")
+				}
+				continue
+			}
+			if isDigits(v) {
+				out = append(out, "-v="+v)
+				continue
+			}
 		}
 		if v, ok := strings.CutPrefix(a, "-p"); ok && v != "" && !strings.HasPrefix(v, "=") {
 			out = append(out, "-p", v)
@@ -347,6 +422,93 @@ func nmapPorts(args []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// portsFlag is -p: nmap takes it once ("Only 1 -p option allowed"), so
+// it keeps every value given to refuse a second.
+type portsFlag struct {
+	spec  string
+	given []string
+}
+
+func (f *portsFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.spec
+}
+
+func (f *portsFlag) Set(v string) error {
+	f.spec = v
+	f.given = append(f.given, v)
+	return nil
+}
+
+// verboseFlag counts -v (nmap's verbosity); -v=N sets it.
+type verboseFlag struct{ n int }
+
+func (f *verboseFlag) String() string {
+	if f == nil {
+		return "0"
+	}
+	return strconv.Itoa(f.n)
+}
+
+func (f *verboseFlag) Set(v string) error {
+	switch v {
+	case "true":
+		f.n++
+	case "false":
+		f.n = 0
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			return errors.New("want -v, -vv or -v=N (0-10)")
+		}
+		f.n = n
+	}
+	return nil
+}
+
+func (f *verboseFlag) IsBoolFlag() bool { return true }
+
+// refusedFlags are nmap options netstar scan does not have, each with
+// what it does instead; giving one is a usage error (exit 2), not a
+// silently different scan.
+var refusedFlags = map[string]string{
+	"sS": "netstar scan makes TCP connect scans only (nmap's -sT): a SYN scan needs raw sockets; a connect scan finds the same open, closed and filtered ports",
+	"sU": "netstar scan scans TCP only; UDP ports are not scanned",
+	"sV": "netstar scan does no version detection; --banner records what each open port sends first (JSON Lines, XML <script id=\"banner\">, -oN)",
+	"sC": "netstar scan runs no NSE scripts; --banner records what each open port sends first, as nmap's banner script",
+	"O":  "netstar scan does no OS detection",
+	"A":  "-A is nmap's -sV -O -sC --traceroute, none of which netstar scan does; --banner records what each open port sends first",
+}
+
+// topPortsExcluding returns the n ports nmap's frequency table ranks
+// first once the excluded ports are left out (nmap's --top-ports with
+// --exclude-ports still scans n ports).
+func topPortsExcluding(n int, excluded map[int]bool) ([]int, error) {
+	k := n
+	for {
+		ps, err := services.TopPorts(k, "tcp")
+		if err != nil {
+			return nil, err
+		}
+		ps = slices.DeleteFunc(ps, func(p int) bool { return excluded[p] })
+		if len(ps) >= n {
+			return ps, nil
+		}
+		k += n - len(ps)
+	}
 }
 
 func readTargetFile(path string, stdin io.Reader, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {

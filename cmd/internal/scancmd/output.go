@@ -2,10 +2,11 @@ package scancmd
 
 import (
 	"bufio"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,11 @@ type audit struct {
 	Retries     uint64
 	LocalErrors uint64
 	Drops       uint64
-	Complete    bool
+	// Complete says the run (every run merged) walked its whole shard.
+	Complete bool
+	// Missing lists the shards a merge lacks ("3/4,5/8"); empty for a
+	// scan.
+	Missing string
 }
 
 func (a audit) String() string {
@@ -35,8 +40,12 @@ func (a audit) String() string {
 	if shard == "" {
 		shard = "all"
 	}
-	return fmt.Sprintf("netstar shard=%s seed=%d probes=%d sent=%d retries=%d local_errors=%d drops=%d complete=%t",
+	s := fmt.Sprintf("netstar shard=%s seed=%d probes=%d sent=%d retries=%d local_errors=%d drops=%d complete=%t",
 		shard, a.Seed, a.Probes, a.Sent, a.Retries, a.LocalErrors, a.Drops, a.Complete)
+	if a.Missing != "" {
+		s += " missing=" + a.Missing
+	}
+	return s
 }
 
 // parseAudit reads audit.String's form back; ok is false if s is not one.
@@ -67,18 +76,32 @@ func parseAudit(s string) (a audit, ok bool) {
 			a.Drops = n
 		case "complete":
 			a.Complete = v == "true"
+		case "missing":
+			a.Missing = v
 		}
 	}
 	return a, true
 }
 
-// runInfo describes a run for the XML and grepable headers.
+// runInfo describes a run for the headers and footers of the outputs.
 type runInfo struct {
+	command  string // "netstar scan" or "netstar merge"
 	args     string
 	start    time.Time
 	end      time.Time
 	ports    []int // the port list, for scaninfo
-	openOnly bool  // --open: list only hosts with an open port
+	openOnly bool  // --open: list only hosts with an open port, and only their open ports
+	reason   bool  // --reason: -oN's REASON column
+	verbose  int   // -v: nmap lists more ports before summarizing
+	shard    string
+	seed     uint64
+	// others maps a target name to its addresses that were not scanned
+	// (nmap's "Other addresses for NAME (not scanned)").
+	others map[string][]netip.Addr
+	// failed lists the target names that did not resolve.
+	failed []string
+	// partial says why a merge is partial, "" when it is not.
+	partial string
 }
 
 // listedHosts returns the hosts of t in address order (with --open, only
@@ -128,18 +151,130 @@ func (s *jsonlSink) add(r *Record) error {
 func (s *jsonlSink) flush() error                { return s.w.Flush() }
 func (s *jsonlSink) finish(runInfo, audit) error { return s.w.Flush() }
 
-// groupedSink gathers records by host and writes them at the end, in
-// nmap's XML or grepable format.
-type groupedSink struct {
-	t     *hostTable
-	w     io.Writer
-	write func(w io.Writer, t *hostTable, info runInfo, a audit) error
+// groupedFormat is one of the formats that group ports by host: nmap's
+// XML, grepable and normal output.
+type groupedFormat interface {
+	// header starts the document; streaming says it is written while
+	// the scan runs (the final document replaces it).
+	header(w *bufio.Writer, info runInfo, streaming bool)
+	host(w *bufio.Writer, t *hostTable, h *hostAgg, info runInfo)
+	footer(w *bufio.Writer, info runInfo, a audit, scanned int)
 }
 
-func (s *groupedSink) add(r *Record) error { s.t.add(r); return nil }
-func (s *groupedSink) flush() error        { return nil }
+// writeDoc writes a whole document of format f: the hosts of t in
+// address order.
+func writeDoc(w io.Writer, f groupedFormat, t *hostTable, info runInfo, a audit) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	hosts, scanned := listedHosts(t, info)
+	f.header(bw, info, false)
+	for _, h := range hosts {
+		f.host(bw, t, h, info)
+	}
+	f.footer(bw, info, a, scanned)
+	return bw.Flush()
+}
+
+// groupedSink writes one grouped format. Into a regular file it streams:
+// the header at once, then, at every flush (every 100 ms while records
+// arrive), one host report (an XML <host>, grepable lines, a normal
+// report) per host with new records, so that a killed scan leaves a
+// readable file that ends early. When the scan ends, the file is
+// replaced (rename) by the document with one report per host. Written
+// to stdout or to a file that is not regular (a pipe), the document is
+// written once, at the end.
+type groupedSink struct {
+	format groupedFormat
+	t      *hostTable // every record, for the final document
+	fill   bool       // this sink adds to t (the first grouped sink does)
+	w      *bufio.Writer
+	// f is the output when it is a regular file (streamed), else nil.
+	f       *os.File
+	path    string
+	pending *hostTable // records since the last flush (streamed only)
+	info    runInfo
+}
+
+func newGroupedSink(format groupedFormat, t *hostTable, fill bool, w io.Writer, f *os.File, path string, info runInfo) *groupedSink {
+	s := &groupedSink{format: format, t: t, fill: fill, w: bufio.NewWriterSize(w, 64<<10), path: path, info: info}
+	if f != nil {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			s.f = f
+			s.pending = newHostTable()
+			format.header(s.w, info, true)
+			s.w.Flush()
+		}
+	}
+	return s
+}
+
+func (s *groupedSink) add(r *Record) error {
+	if s.fill {
+		s.t.add(r)
+	}
+	if s.pending != nil {
+		s.pending.add(r)
+	}
+	return nil
+}
+
+func (s *groupedSink) flush() error {
+	if s.pending == nil {
+		return nil
+	}
+	if len(s.pending.hosts) > 0 {
+		info := s.info
+		info.end = time.Now()
+		hosts, _ := listedHosts(s.pending, info)
+		for _, h := range hosts {
+			s.format.host(s.w, s.pending, h, info)
+		}
+		s.pending = newHostTable()
+	}
+	return s.w.Flush()
+}
+
 func (s *groupedSink) finish(info runInfo, a audit) error {
-	return s.write(s.w, s.t, info, a)
+	if s.f == nil {
+		if err := writeDoc(s.w, s.format, s.t, info, a); err != nil {
+			return err
+		}
+		return s.w.Flush()
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	return replaceFile(s.f, s.path, func(w io.Writer) error { return writeDoc(w, s.format, s.t, info, a) })
+}
+
+// replaceFile replaces the file f at path by what write writes: into a
+// temporary file beside it, renamed over path, so that the file is
+// whole at every moment; where no file can be created beside it, f is
+// rewritten in place.
+func replaceFile(f *os.File, path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if err := f.Truncate(0); err != nil {
+			return err
+		}
+		return write(f)
+	}
+	if fi, err := f.Stat(); err == nil {
+		tmp.Chmod(fi.Mode().Perm())
+	}
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 var serviceNames sync.Map
@@ -153,119 +288,6 @@ func serviceName(port int) string {
 	return name
 }
 
-func xmlEscape(s string) string {
-	var sb strings.Builder
-	xml.EscapeText(&sb, []byte(s))
-	return sb.String()
-}
-
-func addrType(ip netip.Addr) string {
-	if ip.Is4() {
-		return "ipv4"
-	}
-	return "ipv6"
-}
-
-// writeXML writes nmap's XML format (nmap.dtd, xmloutputversion 1.05):
-// one <host> per address with at least one port, -sT's scaninfo, and
-// the audit in runstats' summary.
-func writeXML(w io.Writer, t *hostTable, info runInfo, a audit) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	hosts, scanned := listedHosts(t, info)
-	fmt.Fprintf(bw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n")
-	fmt.Fprintf(bw, "<!-- %s (nmap-compatible XML) -->\n", strings.ReplaceAll(xmlEscape(info.args), "--", "- -"))
-	fmt.Fprintf(bw, "<nmaprun scanner=\"nmap\" args=\"%s\" start=\"%d\" startstr=\"%s\" version=\"netstar\" xmloutputversion=\"1.05\">\n",
-		xmlEscape(info.args), info.start.Unix(), info.start.Format(time.ANSIC))
-	fmt.Fprintf(bw, "<scaninfo type=\"connect\" protocol=\"tcp\" numservices=\"%d\" services=\"%s\"/>\n", len(info.ports), intRanges(info.ports))
-	fmt.Fprintf(bw, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n")
-	for _, h := range hosts {
-		listed, extras := t.grouped(h)
-		reason := "conn-refused"
-		for _, p := range h.ports {
-			if p.state == scan.Open {
-				reason = "syn-ack"
-				break
-			}
-		}
-		fmt.Fprintf(bw, "<host starttime=\"%d\" endtime=\"%d\"><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>\n",
-			info.start.Unix(), info.end.Unix(), reason)
-		fmt.Fprintf(bw, "<address addr=\"%s\" addrtype=\"%s\"/>\n", h.ip, addrType(h.ip))
-		if h.name != "" {
-			fmt.Fprintf(bw, "<hostnames>\n<hostname name=\"%s\" type=\"user\"/>\n</hostnames>\n", xmlEscape(h.name))
-		} else {
-			fmt.Fprintf(bw, "<hostnames>\n</hostnames>\n")
-		}
-		fmt.Fprintf(bw, "<ports>")
-		for _, g := range extras {
-			fmt.Fprintf(bw, "<extraports state=\"%s\" count=\"%d\">\n", g.state, g.count)
-			for _, r := range g.reasons {
-				fmt.Fprintf(bw, "<extrareasons reason=\"%s\" count=\"%d\" proto=\"tcp\"", xmlEscape(nmapReason(r.reason)), r.count)
-				if len(r.ports) > 0 {
-					fmt.Fprintf(bw, " ports=\"%s\"", portRanges(r.ports))
-				}
-				fmt.Fprintf(bw, "/>\n")
-			}
-			fmt.Fprintf(bw, "</extraports>\n")
-		}
-		for _, p := range listed {
-			fmt.Fprintf(bw, "<port protocol=\"tcp\" portid=\"%d\"><state state=\"%s\" reason=\"%s\" reason_ttl=\"0\"/>",
-				p.port, p.state, xmlEscape(nmapReason(t.reasonName(p.reason))))
-			if name := serviceName(int(p.port)); name != "" {
-				fmt.Fprintf(bw, "<service name=\"%s\" method=\"table\" conf=\"3\"/>", xmlEscape(name))
-			}
-			if b, ok := t.banners[bannerKey{h.ip, p.port}]; ok {
-				fmt.Fprintf(bw, "<script id=\"banner\" output=\"%s\"/>", xmlEscape(scan.EscapeBanner(b, 1024)))
-			}
-			fmt.Fprintf(bw, "</port>\n")
-		}
-		fmt.Fprintf(bw, "</ports>\n</host>\n")
-	}
-	exit := "success"
-	if !a.Complete {
-		exit = "error"
-	}
-	elapsed := info.end.Sub(info.start).Seconds()
-	fmt.Fprintf(bw, "<runstats><finished time=\"%d\" timestr=\"%s\" elapsed=\"%.2f\" summary=\"%s\" exit=\"%s\"",
-		info.end.Unix(), info.end.Format(time.ANSIC), elapsed, xmlEscape(a.String()), exit)
-	if !a.Complete {
-		fmt.Fprintf(bw, " errormsg=\"scan interrupted: resume it with --resume\"")
-	}
-	fmt.Fprintf(bw, "/><hosts up=\"%d\" down=\"0\" total=\"%d\"/>\n</runstats>\n</nmaprun>\n", scanned, scanned)
-	return bw.Flush()
-}
-
-// writeGrepable writes nmap's grepable format (-oG): one line per host
-// with its listed ports, and the summarized state as "Ignored State".
-func writeGrepable(w io.Writer, t *hostTable, info runInfo, a audit) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	hosts, scanned := listedHosts(t, info)
-	fmt.Fprintf(bw, "# netstar scan initiated %s as: %s\n", info.start.Format(time.ANSIC), info.args)
-	for _, h := range hosts {
-		listed, extras := t.grouped(h)
-		fmt.Fprintf(bw, "Host: %s (%s)\tStatus: Up\n", h.ip, h.name)
-		fmt.Fprintf(bw, "Host: %s (%s)\tPorts: ", h.ip, h.name)
-		for i, p := range listed {
-			if i > 0 {
-				bw.WriteString(", ")
-			}
-			fmt.Fprintf(bw, "%d/%s/tcp//%s///", p.port, p.state, strings.ReplaceAll(serviceName(int(p.port)), "/", "|"))
-		}
-		for i, g := range extras {
-			if i == 0 {
-				bw.WriteString("\tIgnored State: ")
-			} else {
-				bw.WriteString(", ")
-			}
-			fmt.Fprintf(bw, "%s (%d)", g.state, g.count)
-		}
-		bw.WriteString("\n")
-	}
-	elapsed := info.end.Sub(info.start).Seconds()
-	fmt.Fprintf(bw, "# Nmap done at %s -- %d IP addresses (%d hosts up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC), scanned, scanned, elapsed)
-	fmt.Fprintf(bw, "# %s\n", a)
-	return bw.Flush()
-}
-
 // intRanges writes sorted ports as "1-3,80".
 func intRanges(ports []int) string {
 	ps := make([]uint16, len(ports))
@@ -273,4 +295,12 @@ func intRanges(ports []int) string {
 		ps[i] = uint16(p)
 	}
 	return portRanges(ps)
+}
+
+// plural returns "1 IP address" or "2 IP addresses", as nmap counts.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -1,10 +1,12 @@
 package scancmd
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -22,10 +24,16 @@ type Record struct {
 	Reason  string  `json:"reason"` // errno name, or syn-ack
 	Service string  `json:"service,omitempty"`
 	RTT     float64 `json:"rtt"` // seconds
-	Banner  string  `json:"banner,omitempty"`
-	Shard   string  `json:"shard,omitempty"` // "I/N", 0-based
-	Seed    uint64  `json:"seed"`
-	Time    string  `json:"time"` // RFC 3339, UTC
+	// Banner holds the bytes an open port sent first (--banner), not
+	// necessarily UTF-8. In JSON, "banner" is their text, with each byte
+	// that is not UTF-8 written as \xHH (Python's
+	// errors="backslashreplace"); when there is such a byte, "banner_b64"
+	// holds the bytes themselves (standard base64), and readers take it.
+	Banner    string `json:"banner,omitempty"`
+	BannerB64 string `json:"banner_b64,omitempty"`
+	Shard     string `json:"shard,omitempty"` // "I/N", 0-based
+	Seed      uint64 `json:"seed"`
+	Time      string `json:"time"` // RFC 3339, UTC
 }
 
 // journalRecord is a Record in a checkpoint, with its walk position.
@@ -69,8 +77,16 @@ func (c *clock) now() string {
 	return c.text
 }
 
-// check validates a record read back from a file.
+// check validates a record read back from a file, and restores its
+// banner's bytes from banner_b64.
 func (r *Record) check() error {
+	if r.BannerB64 != "" {
+		b, err := base64.StdEncoding.DecodeString(r.BannerB64)
+		if err != nil {
+			return fmt.Errorf("bad banner_b64: %v", err)
+		}
+		r.Banner, r.BannerB64 = string(b), ""
+	}
 	ip, err := netip.ParseAddr(r.IP)
 	if err != nil {
 		return fmt.Errorf("bad ip %q", r.IP)
@@ -134,7 +150,14 @@ func appendJSON(b []byte, r *Record, pos int64) []byte {
 	b = strconv.AppendFloat(b, r.RTT, 'g', 6, 64)
 	if r.Banner != "" {
 		b = append(b, `,"banner":`...)
-		b = appendString(b, r.Banner)
+		if utf8.ValidString(r.Banner) {
+			b = appendString(b, r.Banner)
+		} else {
+			b = appendString(b, backslashReplace(r.Banner))
+			b = append(b, `,"banner_b64":"`...)
+			b = base64.StdEncoding.AppendEncode(b, []byte(r.Banner))
+			b = append(b, '"')
+		}
 	}
 	if r.Shard != "" {
 		b = append(b, `,"shard":`...)
@@ -145,6 +168,23 @@ func appendJSON(b []byte, r *Record, pos int64) []byte {
 	b = append(b, `,"time":`...)
 	b = appendString(b, r.Time)
 	return append(b, '}', '\n')
+}
+
+// backslashReplace returns s with every byte that is not part of valid
+// UTF-8 written as \xHH, as Python's bytes.decode("utf-8",
+// "backslashreplace") does: b"\x80\xfe" becomes the text \x80\xfe.
+func backslashReplace(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&sb, `\x%02x`, s[i])
+		} else {
+			sb.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return sb.String()
 }
 
 func appendString(b []byte, s string) []byte {

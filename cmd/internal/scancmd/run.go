@@ -1,11 +1,14 @@
 package scancmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +29,12 @@ type scanRun struct {
 	tracker tracker
 	prev    markLine // counters of earlier runs, from the checkpoint
 	written uint64
+	info    runInfo // for the outputs' headers
+
+	// failed lists the target names that did not resolve; others maps a
+	// name to its addresses not scanned.
+	failed []string
+	others map[string][]netip.Addr
 
 	// mu guards the outputs and the journal between the sink and the
 	// flusher; dirty says records were written since the last flush.
@@ -39,12 +48,22 @@ type scanRun struct {
 // markEvery while records arrive, so that a slow scan's results reach a
 // pipe or a file as they are found, not when a buffer fills. The
 // returned function stops it.
-func (s *scanRun) startFlusher() (stop func()) {
+func (s *scanRun) startFlusher(positions uint64) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
+	// -v: a status line every statusEvery (-vv: every fifth of it) when
+	// stderr is not a terminal (a terminal has the progress bar).
+	every := time.Duration(0)
+	if s.cfg.verbose > 0 && !isTerminal(s.stderr) {
+		every = statusEvery
+		if s.cfg.verbose > 1 {
+			every /= 5
+		}
+	}
 	wg.Go(func() {
 		t := time.NewTicker(markEvery)
 		defer t.Stop()
+		lastStatus := time.Now()
 		for {
 			select {
 			case <-done:
@@ -56,11 +75,25 @@ func (s *scanRun) startFlusher() (stop func()) {
 				s.dirty = false
 				s.flushErr = s.checkpoint(s.live.Stats(), false)
 			}
+			if every > 0 && time.Since(lastStatus) >= every {
+				lastStatus = time.Now()
+				st := s.live.Stats()
+				pct := 100.0
+				if positions > 0 {
+					pct = 100 * float64(s.written) / float64(positions)
+				}
+				fmt.Fprintf(s.stderr, "netstar scan: %.1f%% done: %d of %d probes recorded; this run: %d open, %d closed, %d filtered, %d sent, %d retries\n",
+					pct, s.written, positions, st.Open, st.Closed, st.Filtered, st.Sent, st.Retries)
+			}
 			s.mu.Unlock()
 		}
 	})
 	return func() { close(done); wg.Wait() }
 }
+
+// statusEvery is how often -v writes a status line (-vv: five times as
+// often).
+var statusEvery = 10 * time.Second
 
 // tracker follows the lowest position not yet recorded.
 type tracker struct {
@@ -107,6 +140,20 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		c.seed = randomSeed()
 	}
 	canonical := c.canonical()
+	var resolver resolve.Resolver
+	if c.resolver != "" {
+		var err error
+		if resolver, _, err = resolve.ForServer(c.resolver); err != nil {
+			return ExitUsage, fmt.Errorf("%s: %w", resolve.EnvResolver, err)
+		}
+	}
+	if err := s.resolveTargets(ctx, resolver); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(s.stderr, "netstar scan: interrupted while resolving names; nothing probed\n")
+			return ExitInterrupted, nil
+		}
+		return ExitFailure, err
+	}
 	positions, err := scan.Positions(c.targets, c.exclude, c.ports, c.shard)
 	if err != nil {
 		return ExitUsage, err
@@ -117,11 +164,13 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 				c.resume, ckpt.header.Command, canonical)
 		}
 		if ckpt.header.Positions != positions {
-			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d", c.resume, ckpt.header.Positions, positions)
+			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d (do the same target names resolve now?)", c.resume, ckpt.header.Positions, positions)
 		}
 	}
 
 	// Outputs, before any probe: an unwritable path is a usage error.
+	s.info = runInfo{command: "netstar scan", args: c.args, start: start, ports: c.ports, openOnly: c.openOnly, reason: c.reason,
+		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed}
 	if err := s.openOutputs(); err != nil {
 		return ExitUsage, err
 	}
@@ -176,11 +225,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	if c.retries == 0 {
 		sc.Retries = -1
 	}
-	if c.resolver != "" {
-		if sc.Resolver, _, err = resolve.ForServer(c.resolver); err != nil {
-			return ExitUsage, fmt.Errorf("%s: %w", resolve.EnvResolver, err)
-		}
-	}
+	sc.Resolver = resolver
 	if isTerminal(s.stderr) {
 		sc.Progress = s.stderr
 	}
@@ -205,13 +250,24 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		s.tracker.done(r.Pos)
 		s.written++
 		s.dirty = true
+		if c.verbose > 0 && (r.State == scan.Open || c.verbose > 1 && r.State == scan.Filtered) {
+			fmt.Fprintf(s.stderr, "Discovered %s port %d/tcp on %s\n", r.State, r.Port.Port, r.IP)
+		}
 		return s.emit(&rec)
+	}
+	if c.verbose > 0 {
+		hosts := 0
+		for _, t := range c.targets {
+			hosts += int(min(t.Len(), 1<<40))
+		}
+		fmt.Fprintf(s.stderr, "netstar scan: connect scan of %d hosts × %d ports: %d probes in shard %s, seed %d\n",
+			hosts, len(c.ports), positions, cmp.Or(shard, "all"), c.seed)
 	}
 	if ckpt != nil && ckpt.mark.Complete {
 		fmt.Fprintf(s.stderr, "netstar scan: %s records a complete scan: outputs rewritten, nothing probed\n", c.resume)
 		st.Positions = positions
 	} else {
-		stopFlusher := s.startFlusher()
+		stopFlusher := s.startFlusher(positions)
 		st, err = sc.Stream(ctx, c.targets, c.ports, opt)
 		stopFlusher()
 		err = c.locate(err)
@@ -223,7 +279,8 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		err = cerr
 	}
 	a := s.audit(st, complete)
-	info := runInfo{args: c.args, start: start, end: time.Now(), ports: c.ports, openOnly: c.openOnly}
+	info := s.info
+	info.end = time.Now()
 	for _, k := range s.sinks {
 		if ferr := k.finish(info, a); ferr != nil && err == nil {
 			err = fmt.Errorf("writing output: %w", ferr)
@@ -240,8 +297,20 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		return ExitInterrupted, nil
 	case err != nil:
 		return ExitFailure, err
+	case len(s.failed) > 0:
+		fmt.Fprintf(s.stderr, "netstar scan: %s not scanned: %s did not resolve (exit status %d)\n",
+			plural(len(s.failed), "target", "targets"), quoteList(s.failed), ExitPartial)
+		return ExitPartial, nil
 	}
 	return ExitOK, nil
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // peekCheckpoint reads a checkpoint's header and marks, or returns nil
@@ -319,22 +388,22 @@ func (s *scanRun) summary(st scan.Stats, a audit) {
 // fails before any probe) and their sinks.
 func (s *scanRun) openOutputs() error {
 	c := s.cfg
-	open := func(flag, path string) (io.Writer, error) {
+	open := func(flag, path string) (io.Writer, *os.File, error) {
 		if path == "-" {
-			return s.stdout, nil
+			return s.stdout, nil, nil
 		}
 		f, err := os.Create(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", flag, err)
+			return nil, nil, fmt.Errorf("%s: %w", flag, err)
 		}
 		s.closers = append(s.closers, f)
-		return f, nil
+		return f, f, nil
 	}
 	if c.oJ == "" && c.oX == "" && c.oG == "" && c.oN == "" {
 		c.oJ = "-"
 	}
 	if c.oJ != "" {
-		w, err := open("-oJ", c.oJ)
+		w, _, err := open("-oJ", c.oJ)
 		if err != nil {
 			return err
 		}
@@ -344,38 +413,31 @@ func (s *scanRun) openOutputs() error {
 		}
 		s.sinks = append(s.sinks, k)
 	}
-	// The grouped formats share one table: the first adds the records,
-	// the others only write it at the end.
+	// The grouped formats share one table: the first fills it.
 	var table *hostTable
 	for _, o := range []struct {
 		flag, path string
-		write      func(w io.Writer, t *hostTable, info runInfo, a audit) error
+		format     groupedFormat
 	}{
-		{"-oX", c.oX, writeXML},
-		{"-oG", c.oG, writeGrepable},
-		{"-oN", c.oN, func(w io.Writer, t *hostTable, info runInfo, a audit) error { return writeTable(w, t, info) }},
+		{"-oX", c.oX, xmlFormat{}},
+		{"-oG", c.oG, grepFormat{}},
+		{"-oN", c.oN, normalFormat{}},
 	} {
 		if o.path == "" {
 			continue
 		}
-		w, err := open(o.flag, o.path)
+		w, f, err := open(o.flag, o.path)
 		if err != nil {
 			return err
 		}
-		if table == nil {
+		fill := table == nil
+		if fill {
 			table = newHostTable()
-			s.sinks = append(s.sinks, &groupedSink{t: table, w: w, write: o.write})
-			continue
 		}
-		s.sinks = append(s.sinks, finishOnly{&groupedSink{t: table, w: w, write: o.write}})
+		s.sinks = append(s.sinks, newGroupedSink(o.format, table, fill, w, f, o.path, s.info))
 	}
 	return nil
 }
-
-// finishOnly is a grouped sink whose table another sink fills.
-type finishOnly struct{ *groupedSink }
-
-func (finishOnly) add(*Record) error { return nil }
 
 func (s *scanRun) closeAll() {
 	if s.journal != nil {
