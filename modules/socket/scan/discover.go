@@ -15,35 +15,42 @@ const (
 	ReasonConnRefused = "conn-refused" // up: a ping port refused
 	ReasonNoResponse  = "no-response"  // down: no ping port answered
 	ReasonUserSet     = "user-set"     // up because discovery was off (-Pn)
+	ReasonARP         = "arp-response" // up: it answered ARP (needs CAP_NET_RAW)
 )
 
-// hostStatus is what discovery learned of each host: two bits a host,
-// 0 for no answer, hostRefused, hostConnected.
+// hostStatus is what discovery learned of each host: four bits a host,
+// 0 for no answer.
 type hostStatus struct {
 	words []atomic.Uint32
 	up    atomic.Int64
 }
 
 const (
-	hostRefused   = 1
-	hostConnected = 2
+	hostRefused   = 1 // a ping port refused
+	hostConnected = 2 // a ping port accepted
+	hostARP       = 4 // the host answered ARP
 )
 
 func newHostStatus(hosts uint64) *hostStatus {
-	return &hostStatus{words: make([]atomic.Uint32, (hosts+15)/16)}
+	return &hostStatus{words: make([]atomic.Uint32, (hosts+7)/8)}
 }
 
-// set records an answer from host h.
+// set records a ping port's answer from host h.
 func (hs *hostStatus) set(h uint64, st State) {
 	bit := uint32(hostRefused)
 	if st == Open {
 		bit = hostConnected
 	}
-	w := &hs.words[h/16]
-	shift := 2 * (h % 16)
+	hs.mark(h, bit)
+}
+
+// mark sets bit for host h.
+func (hs *hostStatus) mark(h uint64, bit uint32) {
+	w := &hs.words[h/8]
+	shift := 4 * (h % 8)
 	for {
 		old := w.Load()
-		cur := old >> shift & 3
+		cur := old >> shift & 15
 		if cur&bit != 0 {
 			return
 		}
@@ -57,11 +64,13 @@ func (hs *hostStatus) set(h uint64, st State) {
 }
 
 // get returns host h's bits.
-func (hs *hostStatus) get(h uint64) uint32 { return hs.words[h/16].Load() >> (2 * (h % 16)) & 3 }
+func (hs *hostStatus) get(h uint64) uint32 { return hs.words[h/8].Load() >> (4 * (h % 8)) & 15 }
 
 // reason returns nmap's status reason of host h.
 func (hs *hostStatus) reason(h uint64) (up bool, reason string) {
 	switch b := hs.get(h); {
+	case b&hostARP != 0:
+		return true, ReasonARP
 	case b&hostConnected != 0:
 		return true, ReasonSynAck
 	case b&hostRefused != 0:
@@ -70,10 +79,11 @@ func (hs *hostStatus) reason(h uint64) (up bool, reason string) {
 	return false, ReasonNoResponse
 }
 
-// discover pings every host of space (see Scanner.Discover) and returns
-// their status. The pings are a scan of their own, host by host in order
-// and never sharded: every shard of a split scan pings every host, so
-// each knows which hosts to skip.
+// discover finds which hosts of space are up: with CAP_NET_RAW, hosts on
+// an attached Ethernet segment by ARP (see arpDiscover); the others by
+// TCP connect pings to PingPorts. The pings are a scan of their own,
+// host by host in order and never sharded: every shard of a split scan
+// pings every host, so each knows which hosts to skip.
 func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Time) (*hostStatus, *Counters, error) {
 	ports := s.PingPorts
 	if len(ports) == 0 {
@@ -83,13 +93,32 @@ func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Tim
 	if err != nil {
 		return nil, nil, err
 	}
+	status := newHostStatus(space.total)
+	var decided *hostStatus
+	if !s.NoARP {
+		if decided, err = s.arpDiscover(ctx, space, status); err != nil {
+			return nil, nil, err
+		}
+	}
 	ping := *s
 	ping.Shard, ping.Random, ping.Banner = Shard{}, false, false
 	p, err := ping.newPlan(space, ports, start)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.status = newHostStatus(space.total)
+	p.status = status
+	if decided != nil {
+		// ARP decided these hosts: ping only the others.
+		if decided.up.Load() == int64(space.total) {
+			return status, p.Counters, nil
+		}
+		p.down = &hostStatus{words: make([]atomic.Uint32, len(decided.words))}
+		for h := uint64(0); h < space.total; h++ {
+			if decided.get(h) == 0 {
+				p.down.mark(h, hostRefused)
+			}
+		}
+	}
 	err = ping.run(ctx, p)
-	return p.status, p.Counters, err
+	return status, p.Counters, err
 }

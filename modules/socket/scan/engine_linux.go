@@ -614,6 +614,12 @@ func (l *loop) expire(now int64) {
 		pr := l.slots[fd].probe
 		l.free(fd)
 		unix.Close(fd)
+		if at := lastSYN(pr.sent, now); at > pr.sent {
+			// The kernel sent the SYN again while the probe waited; a
+			// rate-limited host may have spent an answer on it that
+			// came after the socket closed, unseen.
+			l.e.hosts.get(pr.host).spent(at)
+		}
 		if int(pr.attempt) < l.e.retries {
 			pr.attempt++
 			l.e.p.countRetry(&pr)

@@ -120,8 +120,13 @@ func TestDiscovery(t *testing.T) {
 	}
 	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
 	targets := mustTargets(t, prefix+".2-254")
-	for _, pingOnly := range []bool{false, true} {
-		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, PingOnly: pingOnly}
+	for _, mode := range []struct{ pingOnly, noARP bool }{{false, false}, {true, false}, {false, true}} {
+		pingOnly := mode.pingOnly
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, PingOnly: pingOnly, NoARP: mode.noARP}
+		wantReason := scan.ReasonARP // as root, the segment is asked by ARP
+		if mode.noARP {
+			wantReason = scan.ReasonConnRefused // 80 and 443 are closed
+		}
 		start := time.Now()
 		res, err := s.Scan(context.Background(), targets, mustPorts(t, "1-100"))
 		if err != nil {
@@ -130,8 +135,8 @@ func TestDiscovery(t *testing.T) {
 		up := 0
 		for _, r := range res {
 			if r.IP == n.Remote.Addr {
-				if !r.Up || r.Reason != scan.ReasonConnRefused {
-					t.Errorf("%s: up %v reason %q, want up, conn-refused (80 and 443 are closed)", r.IP, r.Up, r.Reason)
+				if !r.Up || r.Reason != wantReason {
+					t.Errorf("%+v: %s: up %v reason %q, want up, %s", mode, r.IP, r.Up, r.Reason, wantReason)
 				}
 				wantPorts := 100
 				if pingOnly {
@@ -155,7 +160,7 @@ func TestDiscovery(t *testing.T) {
 		if up != 1 {
 			t.Errorf("%d hosts up, want 1", up)
 		}
-		t.Logf("pingOnly %v: 253 addresses, 1 live: %v", pingOnly, time.Since(start).Round(time.Millisecond))
+		t.Logf("%+v: 253 addresses, 1 live: %v", mode, time.Since(start).Round(time.Millisecond))
 	}
 }
 
@@ -167,7 +172,7 @@ func TestDiscoveryStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
-	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, Seed: 7, Shard: scan.Shard{Index: 1, Count: 2}}
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, NoARP: true, Seed: 7, Shard: scan.Shard{Index: 1, Count: 2}}
 	var recs []scan.Record
 	st, err := s.Stream(context.Background(), mustTargets(t, prefix+".2-20"), mustPorts(t, "1-100"), scan.StreamOptions{
 		Sink: func(r scan.Record) error { recs = append(recs, r); return nil },

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,9 +55,9 @@ func nmapReason(p scan.Port) string {
 // that drops everything but FTP, one behind a firewall that rejects with
 // ICMP errors, a switched-off host and empty addresses) and checks each
 // port against the state the fixture defines and against nmap -sT in
-// the same run: the same hosts up, the same states. nmap runs with
-// --unprivileged, so that its host discovery is the TCP connect pings
-// netstar uses, not ARP.
+// the same run: the same hosts up, the same states; once with ARP
+// discovery (both run as root), once with TCP pings only (nmap's
+// --unprivileged).
 func TestLANAgainstNmap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("about a minute: the ICMP rate limit sets the pace")
@@ -78,76 +79,89 @@ func TestLANAgainstNmap(t *testing.T) {
 		last = last.Next()
 	}
 	spec := fmt.Sprintf("%s-%d", first, last.As4()[3])
-	const ports = "1-30,80,443"
-
-	s := &scan.Scanner{Namespace: lan.Scanner.Path, NoReverse: true, Discover: true}
-	start := time.Now()
-	res, err := s.Scan(context.Background(), mustTargets(t, spec), mustPorts(t, ports))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := time.Since(start)
-
-	start = time.Now()
-	out, err := lan.Scanner.Command(nmap, "--unprivileged", "-sT", "-n", "-p", ports, spec, "-oX", "-").Output()
-	if err != nil {
-		t.Fatalf("nmap: %v", err)
-	}
-	theirs := time.Since(start)
-	var run nmapRun
-	if err := xml.Unmarshal(out, &run); err != nil {
-		t.Fatalf("nmap's XML: %v", err)
-	}
-	nmapUp := map[netip.Addr]map[int]string{}
-	for _, h := range run.Hosts {
-		if h.Status.State != "up" {
-			continue
+	const ports = "1-12,21-26,80,443"
+	for _, mode := range []struct {
+		name   string
+		noARP  bool
+		nmap   []string
+		wantUp int
+	}{
+		// As root both ask the segment by ARP, which no firewall
+		// stops: the host that drops everything but FTP is up.
+		{"ARP", false, nil, 4},
+		// Without ARP both ping 80 and 443 over TCP: that host is down.
+		{"TCP pings", true, []string{"--unprivileged"}, 3},
+	} {
+		s := &scan.Scanner{Namespace: lan.Scanner.Path, NoReverse: true, Discover: true, NoARP: mode.noARP}
+		start := time.Now()
+		res, err := s.Scan(context.Background(), mustTargets(t, spec), mustPorts(t, ports))
+		if err != nil {
+			t.Fatal(err)
 		}
-		var ip netip.Addr
-		for _, a := range h.Addresses {
-			if a.Type == "ipv4" {
-				ip = netip.MustParseAddr(a.Addr)
+		ours := time.Since(start)
+
+		start = time.Now()
+		args := append(slices.Clone(mode.nmap), "-sT", "-n", "-p", ports, spec, "-oX", "-")
+		out, err := lan.Scanner.Command(nmap, args...).Output()
+		if err != nil {
+			t.Fatalf("nmap: %v", err)
+		}
+		theirs := time.Since(start)
+		var run nmapRun
+		if err := xml.Unmarshal(out, &run); err != nil {
+			t.Fatalf("nmap's XML: %v", err)
+		}
+		nmapUp := map[netip.Addr]map[int]string{}
+		for _, h := range run.Hosts {
+			if h.Status.State != "up" {
+				continue
+			}
+			var ip netip.Addr
+			for _, a := range h.Addresses {
+				if a.Type == "ipv4" {
+					ip = netip.MustParseAddr(a.Addr)
+				}
+			}
+			nmapUp[ip] = map[int]string{}
+			for _, p := range h.Ports {
+				nmapUp[ip][p.ID] = p.State.State + " " + p.State.Reason
 			}
 		}
-		nmapUp[ip] = map[int]string{}
-		for _, p := range h.Ports {
-			nmapUp[ip][p.ID] = p.State.State + " " + p.State.Reason
-		}
-	}
 
-	up := 0
-	for _, r := range res {
-		nm, nmapSaysUp := nmapUp[r.IP]
-		if r.Up != nmapSaysUp {
-			t.Errorf("%s: up %v (%s), nmap says up %v", r.IP, r.Up, r.Reason, nmapSaysUp)
-		}
-		if !r.Up {
-			continue
-		}
-		up++
-		for _, p := range r.Ports {
-			got := p.State.String() + " " + nmapReason(p)
-			want := lan.Want(r.IP, p.Port).String()
-			if got != want {
-				t.Errorf("%s:%d is %s, the fixture says %s", r.IP, p.Port, got, want)
+		up := 0
+		for _, r := range res {
+			nm, nmapSaysUp := nmapUp[r.IP]
+			if r.Up != nmapSaysUp {
+				t.Errorf("%s: %s: up %v (%s), nmap says up %v", mode.name, r.IP, r.Up, r.Reason, nmapSaysUp)
 			}
-			// nmap lists only the ports it does not fold into "Not
-			// shown". The fixture is the truth: nmap too misses an
-			// answer the rate limit held back now and then.
-			if theirs, ok := nm[p.Port]; ok && theirs != got {
-				t.Logf("%s:%d: nmap says %s; the fixture and netstar say %s", r.IP, p.Port, theirs, got)
+			if !r.Up {
+				continue
+			}
+			up++
+			for _, p := range r.Ports {
+				got := p.State.String() + " " + nmapReason(p)
+				want := lan.Want(r.IP, p.Port).String()
+				if got != want {
+					t.Errorf("%s: %s:%d is %s, the fixture says %s", mode.name, r.IP, p.Port, got, want)
+				}
+				// nmap lists only the ports it does not fold into "Not
+				// shown". The fixture is the truth: nmap too misses an
+				// answer the rate limit held back now and then.
+				if theirs, ok := nm[p.Port]; ok && theirs != got {
+					t.Logf("%s: %s:%d: nmap says %s; the fixture and netstar say %s", mode.name, r.IP, p.Port, theirs, got)
+				}
 			}
 		}
+		if up != mode.wantUp {
+			t.Errorf("%s: %d hosts up, want %d", mode.name, up, mode.wantUp)
+		}
+		t.Logf("%s: 39 addresses × %s: netstar %v, nmap -sT %v (ratio %.2f)", mode.name, ports, ours.Round(time.Millisecond), theirs.Round(time.Millisecond), ours.Seconds()/theirs.Seconds())
 	}
-	if up != 3 {
-		t.Errorf("%d hosts up, want 3 (the one that drops everything but FTP, the switched-off one and the empty addresses are down)", up)
-	}
-	t.Logf("39 addresses × %s: netstar %v, nmap -sT %v (ratio %.2f)", ports, ours.Round(time.Millisecond), theirs.Round(time.Millisecond), ours.Seconds()/theirs.Seconds())
 
 	// -Pn: every host is scanned; the one that drops all but FTP shows
 	// its open port and filtered rest.
-	s.Discover = false
-	res, err = s.Scan(context.Background(), mustTargets(t, lan.Hosts()[2].String()), mustPorts(t, ports))
+	s := &scan.Scanner{Namespace: lan.Scanner.Path, NoReverse: true}
+	res, err := s.Scan(context.Background(), mustTargets(t, lan.Hosts()[2].String()), mustPorts(t, ports))
 	if err != nil {
 		t.Fatal(err)
 	}

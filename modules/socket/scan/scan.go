@@ -211,6 +211,10 @@ type Scanner struct {
 	// PingPorts are the ports discovery connects to; nil means
 	// DefaultPingPorts.
 	PingPorts []int
+	// NoARP makes discovery ping hosts on an attached Ethernet segment
+	// over TCP too, instead of asking ARP (which needs CAP_NET_RAW and is
+	// used only where it works).
+	NoARP bool
 	// Progress, when not nil, receives a one-line progress bar redrawn
 	// with carriage returns while a scan runs longer than half a second.
 	// Pass a terminal only (socket.scan passes stderr when it is one).

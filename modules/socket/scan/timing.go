@@ -11,7 +11,10 @@ const (
 	// DefaultRateLimitWindow is how long a host that limits its error
 	// answers (Linux sends one ICMP error a second after a burst of
 	// about six) needs to answer again; see Scanner.RateLimitRounds.
-	DefaultRateLimitWindow = time.Second
+	// The extra 50 ms covers the kernel's clock ticks (jiffies): an
+	// answer asked for exactly a second after the last one may find
+	// the host's token a tick short.
+	DefaultRateLimitWindow = time.Second + 50*time.Millisecond
 	// DefaultRateLimitRounds caps the slow retries of one port on a host
 	// that limits its answers.
 	DefaultRateLimitRounds = 100

@@ -73,6 +73,29 @@ func (h *hostTiming) answered(now int64, refused bool) {
 	}
 }
 
+// spent notes that the host may have answered at t without the scanner
+// seeing it: a rate-limited host's next answer is due a window later.
+func (h *hostTiming) spent(t int64) {
+	if h.lastAnswer.Load() < t {
+		h.lastAnswer.Store(t)
+	}
+}
+
+// synRTO is Linux's initial SYN retransmission timeout: a connect the
+// scanner leaves waiting sends its SYN again at 1 s, 3 s, 7 s...
+const synRTO = int64(time.Second)
+
+// lastSYN returns when the kernel last sent the SYN of a connect started
+// at sent, by now: sent itself, or its latest retransmission.
+func lastSYN(sent, now int64) int64 {
+	at, rto := sent, synRTO
+	for at+rto <= now {
+		at += rto
+		rto *= 2
+	}
+	return at
+}
+
 // rateLimited reports whether the host's refusals look rate limited at
 // now: it refused some probes, but no more than a burst of 6 and two a
 // second since the first. A host that resets closed ports answers
