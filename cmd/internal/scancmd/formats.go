@@ -15,9 +15,31 @@ import (
 )
 
 func xmlEscape(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
 	var sb strings.Builder
 	xml.EscapeText(&sb, []byte(s))
 	return sb.String()
+}
+
+// needsEscape reports whether s has a byte that xml.EscapeText changes.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c >= 0x80, c == '<', c == '>', c == '&', c == '\'', c == '"':
+			return true
+		}
+	}
+	return false
+}
+
+// appendEscaped appends s escaped for XML text and attributes.
+func appendEscaped(b []byte, s string) []byte {
+	if !needsEscape(s) {
+		return append(b, s...)
+	}
+	return append(b, xmlEscape(s)...)
 }
 
 func addrType(ip netip.Addr) string {
@@ -85,38 +107,69 @@ func (xmlFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) 
 			break
 		}
 	}
-	fmt.Fprintf(bw, "<host starttime=\"%d\" endtime=\"%d\"><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>\n",
-		info.start.Unix(), info.end.Unix(), reason)
-	fmt.Fprintf(bw, "<address addr=\"%s\" addrtype=\"%s\"/>\n", h.ip, addrType(h.ip))
+	// Appended by hand, not with fmt: a streamed scan writes a report
+	// per host about every second.
+	b := bw.AvailableBuffer()
+	b = append(b, `<host starttime="`...)
+	b = strconv.AppendInt(b, info.start.Unix(), 10)
+	b = append(b, `" endtime="`...)
+	b = strconv.AppendInt(b, info.end.Unix(), 10)
+	b = append(b, `"><status state="up" reason="`...)
+	b = append(b, reason...)
+	b = append(b, "\" reason_ttl=\"0\"/>\n<address addr=\""...)
+	b = h.ip.AppendTo(b)
+	b = append(b, `" addrtype="`...)
+	b = append(b, addrType(h.ip)...)
+	b = append(b, "\"/>\n<hostnames>\n"...)
 	if h.name != "" {
-		fmt.Fprintf(bw, "<hostnames>\n<hostname name=\"%s\" type=\"user\"/>\n</hostnames>\n", xmlEscape(h.name))
-	} else {
-		fmt.Fprintf(bw, "<hostnames>\n</hostnames>\n")
+		b = append(b, `<hostname name="`...)
+		b = appendEscaped(b, h.name)
+		b = append(b, "\" type=\"user\"/>\n"...)
 	}
-	fmt.Fprintf(bw, "<ports>")
+	b = append(b, "</hostnames>\n<ports>"...)
 	for _, g := range extras {
-		fmt.Fprintf(bw, "<extraports state=\"%s\" count=\"%d\">\n", g.state, g.count)
+		b = append(b, `<extraports state="`...)
+		b = append(b, g.state.String()...)
+		b = append(b, `" count="`...)
+		b = strconv.AppendInt(b, int64(g.count), 10)
+		b = append(b, "\">\n"...)
 		for _, r := range g.reasons {
-			fmt.Fprintf(bw, "<extrareasons reason=\"%s\" count=\"%d\" proto=\"tcp\"", xmlEscape(nmapReason(r.reason)), r.count)
+			b = append(b, `<extrareasons reason="`...)
+			b = appendEscaped(b, nmapReason(r.reason))
+			b = append(b, `" count="`...)
+			b = strconv.AppendInt(b, int64(r.count), 10)
+			b = append(b, `" proto="tcp"`...)
 			if len(r.ports) > 0 {
-				fmt.Fprintf(bw, " ports=\"%s\"", portRanges(r.ports))
+				b = append(b, ` ports="`...)
+				b = append(b, portRanges(r.ports)...)
+				b = append(b, '"')
 			}
-			fmt.Fprintf(bw, "/>\n")
+			b = append(b, "/>\n"...)
 		}
-		fmt.Fprintf(bw, "</extraports>\n")
+		b = append(b, "</extraports>\n"...)
 	}
 	for _, p := range listed {
-		fmt.Fprintf(bw, "<port protocol=\"tcp\" portid=\"%d\"><state state=\"%s\" reason=\"%s\" reason_ttl=\"0\"/>",
-			p.port, p.state, xmlEscape(nmapReason(t.reasonName(p.reason))))
+		b = append(b, `<port protocol="tcp" portid="`...)
+		b = strconv.AppendInt(b, int64(p.port), 10)
+		b = append(b, `"><state state="`...)
+		b = append(b, p.state.String()...)
+		b = append(b, `" reason="`...)
+		b = appendEscaped(b, nmapReason(t.reasonName(p.reason)))
+		b = append(b, `" reason_ttl="0"/>`...)
 		if name := serviceName(int(p.port)); name != "" {
-			fmt.Fprintf(bw, "<service name=\"%s\" method=\"table\" conf=\"3\"/>", xmlEscape(name))
+			b = append(b, `<service name="`...)
+			b = appendEscaped(b, name)
+			b = append(b, `" method="table" conf="3"/>`...)
 		}
-		if b, ok := t.banners[bannerKey{h.ip, p.port}]; ok {
-			fmt.Fprintf(bw, "<script id=\"banner\" output=\"%s\"/>", xmlEscape(nmapEscape(b)))
+		if banner, ok := t.banners[bannerKey{h.ip, p.port}]; ok {
+			b = append(b, `<script id="banner" output="`...)
+			b = appendEscaped(b, nmapEscape(banner))
+			b = append(b, `"/>`...)
 		}
-		fmt.Fprintf(bw, "</port>\n")
+		b = append(b, "</port>\n"...)
 	}
-	fmt.Fprintf(bw, "</ports>\n</host>\n")
+	b = append(b, "</ports>\n</host>\n"...)
+	bw.Write(b)
 }
 
 func (xmlFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
@@ -152,25 +205,44 @@ func (grepFormat) header(bw *bufio.Writer, info runInfo, streaming bool) {
 
 func (grepFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) {
 	listed, extras := t.grouped(h, info)
-	fmt.Fprintf(bw, "Host: %s (%s)\tStatus: Up\n", h.ip, h.name)
-	fmt.Fprintf(bw, "Host: %s (%s)\tPorts: ", h.ip, h.name)
+	b := bw.AvailableBuffer()
+	for i := range 2 {
+		b = append(b, "Host: "...)
+		b = h.ip.AppendTo(b)
+		b = append(b, " ("...)
+		b = append(b, h.name...)
+		if i == 0 {
+			b = append(b, ")\tStatus: Up\n"...)
+		} else {
+			b = append(b, ")\tPorts: "...)
+		}
+	}
 	for i, p := range listed {
 		if i > 0 {
-			bw.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		fmt.Fprintf(bw, "%d/%s/tcp//%s///", p.port, p.state, strings.ReplaceAll(serviceName(int(p.port)), "/", "|"))
+		b = strconv.AppendInt(b, int64(p.port), 10)
+		b = append(b, '/')
+		b = append(b, p.state.String()...)
+		b = append(b, "/tcp//"...)
+		b = append(b, strings.ReplaceAll(serviceName(int(p.port)), "/", "|")...)
+		b = append(b, "///"...)
 	}
 	if !info.openOnly {
 		for i, g := range extras {
 			if i == 0 {
-				bw.WriteString("\tIgnored State: ")
+				b = append(b, "\tIgnored State: "...)
 			} else {
-				bw.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			fmt.Fprintf(bw, "%s (%d)", g.state, g.count)
+			b = append(b, g.state.String()...)
+			b = append(b, " ("...)
+			b = strconv.AppendInt(b, int64(g.count), 10)
+			b = append(b, ')')
 		}
 	}
-	bw.WriteString("\n")
+	b = append(b, '\n')
+	bw.Write(b)
 }
 
 func (grepFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
@@ -205,84 +277,116 @@ func (normalFormat) header(bw *bufio.Writer, info runInfo, streaming bool) {
 
 func (normalFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) {
 	listed, extras := t.grouped(h, info)
-	title := h.ip.String()
+	b := bw.AvailableBuffer()
+	b = append(b, "Nmap scan report for "...)
+	title := len(b)
 	if h.name != "" {
-		title = h.name + " (" + title + ")"
+		b = append(b, h.name...)
+		b = append(b, " ("...)
+		b = h.ip.AppendTo(b)
+		b = append(b, ')')
+	} else {
+		b = h.ip.AppendTo(b)
 	}
-	fmt.Fprintf(bw, "Nmap scan report for %s\n", title)
-	bw.WriteString("Host is up")
+	titleEnd := len(b)
+	b = append(b, "\nHost is up"...)
 	if info.reason {
-		bw.WriteString(", received user-set")
+		b = append(b, ", received user-set"...)
 	}
 	if lat := h.latency(); lat > 0 {
-		fmt.Fprintf(bw, " (%ss latency)", sigDigits(lat, 2))
+		b = append(b, " ("...)
+		b = append(b, sigDigits(lat, 2)...)
+		b = append(b, "s latency)"...)
 	}
-	bw.WriteString(".\n")
+	b = append(b, ".\n"...)
 	if others := info.others[h.name]; h.name != "" && len(others) > 0 {
-		fmt.Fprintf(bw, "Other addresses for %s (not scanned): %s\n", h.name, joinAddrs(others))
+		b = append(b, "Other addresses for "...)
+		b = append(b, h.name...)
+		b = append(b, " (not scanned): "...)
+		b = append(b, joinAddrs(others)...)
+		b = append(b, '\n')
 	}
 	hidden := 0
-	var shown []string
 	for _, g := range extras {
 		hidden += g.count
-		for _, r := range g.reasons {
-			shown = append(shown, fmt.Sprintf("%s (%s)", plural(r.count, g.state.String()+" tcp port", g.state.String()+" tcp ports"), nmapReason(r.reason)))
-		}
 	}
 	if len(listed) == 0 {
-		fmt.Fprintf(bw, "All %d scanned ports on %s are in ignored states.\n", hidden, title)
+		b = append(b, "All "...)
+		b = strconv.AppendInt(b, int64(hidden), 10)
+		b = append(b, " scanned ports on "...)
+		b = append(b, b[title:titleEnd]...)
+		b = append(b, " are in ignored states.\n"...)
 	}
 	if hidden > 0 {
-		fmt.Fprintf(bw, "Not shown: %s\n", strings.Join(shown, ", "))
+		b = append(b, "Not shown: "...)
+		first := true
+		for _, g := range extras {
+			for _, r := range g.reasons {
+				if !first {
+					b = append(b, ", "...)
+				}
+				first = false
+				b = strconv.AppendInt(b, int64(r.count), 10)
+				b = append(b, ' ')
+				b = append(b, g.state.String()...)
+				b = append(b, " tcp port"...)
+				if r.count != 1 {
+					b = append(b, 's')
+				}
+				b = append(b, " ("...)
+				b = append(b, nmapReason(r.reason)...)
+				b = append(b, ")"...)
+			}
+		}
+		b = append(b, '\n')
 	} else {
-		bw.WriteString("\n")
+		b = append(b, '\n')
 	}
 	if len(listed) == 0 {
-		bw.WriteString("\n")
+		b = append(b, '\n')
+		bw.Write(b)
 		return
 	}
-	{
-		rows := [][]string{{"PORT", "STATE", "SERVICE"}}
-		if info.reason {
-			rows[0] = append(rows[0], "REASON")
-		}
-		var banners []string
-		for _, p := range listed {
-			svc := serviceName(int(p.port))
-			if svc == "" {
-				svc = "unknown"
-			}
-			row := []string{strconv.Itoa(int(p.port)) + "/tcp", p.state.String(), svc}
-			if info.reason {
-				row = append(row, nmapReason(t.reasonName(p.reason)))
-			}
-			rows = append(rows, row)
-			b, ok := t.banners[bannerKey{h.ip, p.port}]
-			if ok {
-				b = nmapEscape(b)
-			}
-			banners = append(banners, b)
-		}
-		widths := make([]int, len(rows[0]))
-		for _, row := range rows {
-			for i, cell := range row {
-				widths[i] = max(widths[i], len(cell))
-			}
-		}
-		for k, row := range rows {
-			for i, cell := range row {
-				bw.WriteString(cell)
-				if i < len(row)-1 {
-					bw.WriteString(strings.Repeat(" ", widths[i]-len(cell)+1))
-				}
-			}
-			bw.WriteString("\n")
-			if k > 0 && banners[k-1] != "" {
-				fmt.Fprintf(bw, "|_banner: %s\n", banners[k-1])
-			}
-		}
-		bw.WriteString("\n")
+	// Columns as nmap aligns them: each as wide as its longest cell, one
+	// space between, the last one not padded.
+	wPort, wState, wService := len("PORT"), len("STATE"), len("SERVICE")
+	for _, p := range listed {
+		wPort = max(wPort, len(strconv.Itoa(int(p.port)))+len("/tcp"))
+		wState = max(wState, len(p.state.String()))
+		wService = max(wService, len(cmpOr(serviceName(int(p.port)), "unknown")))
 	}
+	pad := func(b []byte, cell string, width int, last bool) []byte {
+		b = append(b, cell...)
+		if !last {
+			for range width - len(cell) + 1 {
+				b = append(b, ' ')
+			}
+		}
+		return b
+	}
+	b = pad(b, "PORT", wPort, false)
+	b = pad(b, "STATE", wState, false)
+	b = pad(b, "SERVICE", wService, !info.reason)
+	if info.reason {
+		b = append(b, "REASON"...)
+	}
+	b = append(b, '\n')
+	for _, p := range listed {
+		b = pad(b, strconv.Itoa(int(p.port))+"/tcp", wPort, false)
+		b = pad(b, p.state.String(), wState, false)
+		b = pad(b, cmpOr(serviceName(int(p.port)), "unknown"), wService, !info.reason)
+		if info.reason {
+			b = append(b, nmapReason(t.reasonName(p.reason))...)
+		}
+		b = append(b, '\n')
+		if banner, ok := t.banners[bannerKey{h.ip, p.port}]; ok {
+			b = append(b, "|_banner: "...)
+			b = append(b, nmapEscape(banner)...)
+			b = append(b, '\n')
+		}
+	}
+	b = append(b, '\n')
+	bw.Write(b)
 }
 
 func (normalFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {

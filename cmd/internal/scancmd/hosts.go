@@ -136,14 +136,15 @@ func (t *hostTable) grouped(h *hostAgg, info runInfo) (listed []portEntry, extra
 	}
 	limit := maxListed * (info.verbose + 1)
 	summarize := func(s scan.State) bool { return s != scan.Open && (info.openOnly || counts[s&3] > limit) }
-	byState := map[scan.State]*extraGroup{}
+	if !summarize(scan.Closed) && !summarize(scan.Filtered) && len(h.extra) == 0 {
+		return h.ports, nil // the common case of a streamed report: nothing summarized
+	}
+	var byState [4]*extraGroup
 	group := func(s scan.State) *extraGroup {
-		g := byState[s]
-		if g == nil {
-			g = &extraGroup{state: s}
-			byState[s] = g
+		if byState[s&3] == nil {
+			byState[s&3] = &extraGroup{state: s}
 		}
-		return g
+		return byState[s&3]
 	}
 	for _, p := range h.ports {
 		if !summarize(p.state) {
@@ -167,7 +168,7 @@ func (t *hostTable) grouped(h *hostAgg, info runInfo) (listed []portEntry, extra
 		g.reasons = append(g.reasons, extraReason{reason: e.reason, count: e.count})
 	}
 	for _, s := range []scan.State{scan.Closed, scan.Filtered, scan.Open} {
-		if g := byState[s]; g != nil {
+		if g := byState[s&3]; g != nil {
 			slices.SortStableFunc(g.reasons, func(a, b extraReason) int { return cmp.Compare(b.count, a.count) })
 			extras = append(extras, *g)
 		}

@@ -175,34 +175,59 @@ func writeDoc(w io.Writer, f groupedFormat, t *hostTable, info runInfo, a audit)
 }
 
 // groupedSink writes one grouped format. Into a regular file it streams:
-// the header at once, then, at every flush (every 100 ms while records
-// arrive), one host report (an XML <host>, grepable lines, a normal
-// report) per host with new records, so that a killed scan leaves a
-// readable file that ends early. When the scan ends, the file is
-// replaced (rename) by the document with one report per host. Written
-// to stdout or to a file that is not regular (a pipe), the document is
-// written once, at the end.
+// the header at once, then, every streamEvery while records arrive, one
+// host report (an XML <host>, grepable lines, a normal report) per host
+// with new records, so that a killed scan leaves a readable file that
+// ends early. When the scan ends, the file is replaced (rename) by the
+// document with one report per host. Written to stdout or to a file
+// that is not regular (a pipe), the document is written once, at the
+// end.
 type groupedSink struct {
 	format groupedFormat
 	t      *hostTable // every record, for the final document
-	fill   bool       // this sink adds to t (the first grouped sink does)
+	fill   bool       // this sink adds to t and to the chunk (the first grouped sink does)
 	w      *bufio.Writer
 	// f is the output when it is a regular file (streamed), else nil.
-	f       *os.File
-	path    string
-	pending *hostTable // records since the last flush (streamed only)
-	info    runInfo
+	f     *os.File
+	path  string
+	chunk *chunk // the records not yet streamed, shared by the streamed sinks
+	info  runInfo
 }
 
-func newGroupedSink(format groupedFormat, t *hostTable, fill bool, w io.Writer, f *os.File, path string, info runInfo) *groupedSink {
-	s := &groupedSink{format: format, t: t, fill: fill, w: bufio.NewWriterSize(w, 64<<10), path: path, info: info}
-	if f != nil {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			s.f = f
-			s.pending = newHostTable()
-			format.header(s.w, info, true)
-			s.w.Flush()
-		}
+// chunk holds the records that the streamed grouped outputs have not
+// written yet. They share it: every checkpoint flushes each sink in turn,
+// and the last one of a round starts the next chunk.
+type chunk struct {
+	pending *hostTable
+	written time.Time // when the last chunk was written
+	users   int       // the streamed sinks
+	served  int       // the sinks flushed in this round
+	due     bool      // this round writes the chunk
+}
+
+// streamEvery is how often the streamed grouped files get the reports of
+// the hosts with new records: less often than JSON Lines' 100 ms, since a
+// random walk spreads each interval's records over many hosts, and each
+// host's report costs a header.
+var streamEvery = time.Second
+
+// streamable reports whether f is a regular file, which a grouped sink
+// streams into.
+func streamable(f *os.File) bool {
+	if f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func newGroupedSink(format groupedFormat, t *hostTable, fill bool, w io.Writer, f *os.File, path string, c *chunk, info runInfo) *groupedSink {
+	s := &groupedSink{format: format, t: t, fill: fill, w: bufio.NewWriterSize(w, 64<<10), path: path, chunk: c, info: info}
+	if streamable(f) {
+		s.f = f
+		c.users++
+		format.header(s.w, info, true)
+		s.w.Flush()
 	}
 	return s
 }
@@ -210,25 +235,38 @@ func newGroupedSink(format groupedFormat, t *hostTable, fill bool, w io.Writer, 
 func (s *groupedSink) add(r *Record) error {
 	if s.fill {
 		s.t.add(r)
-	}
-	if s.pending != nil {
-		s.pending.add(r)
+		if s.chunk != nil && s.chunk.users > 0 {
+			s.chunk.pending.add(r)
+		}
 	}
 	return nil
 }
 
 func (s *groupedSink) flush() error {
-	if s.pending == nil {
+	if s.f == nil {
 		return nil
 	}
-	if len(s.pending.hosts) > 0 {
-		info := s.info
-		info.end = time.Now()
-		hosts, _ := listedHosts(s.pending, info)
-		for _, h := range hosts {
-			s.format.host(s.w, s.pending, h, info)
-		}
-		s.pending = newHostTable()
+	c := s.chunk
+	if c.served == 0 {
+		c.due = time.Since(c.written) >= streamEvery && len(c.pending.hosts) > 0
+	}
+	c.served++
+	if c.served == c.users {
+		defer func() {
+			c.served = 0
+			if c.due {
+				c.pending, c.written = newHostTable(), time.Now()
+			}
+		}()
+	}
+	if !c.due {
+		return nil
+	}
+	info := s.info
+	info.end = time.Now()
+	hosts, _ := listedHosts(c.pending, info)
+	for _, h := range hosts {
+		s.format.host(s.w, c.pending, h, info)
 	}
 	return s.w.Flush()
 }
@@ -240,7 +278,9 @@ func (s *groupedSink) finish(info runInfo, a audit) error {
 		}
 		return s.w.Flush()
 	}
-	if err := s.flush(); err != nil {
+	// The records not streamed yet are in the document that replaces
+	// the stream.
+	if err := s.w.Flush(); err != nil {
 		return err
 	}
 	return replaceFile(s.f, s.path, func(w io.Writer) error { return writeDoc(w, s.format, s.t, info, a) })

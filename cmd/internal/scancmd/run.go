@@ -413,8 +413,10 @@ func (s *scanRun) openOutputs() error {
 		}
 		s.sinks = append(s.sinks, k)
 	}
-	// The grouped formats share one table: the first fills it.
+	// The grouped formats share one table and one chunk of records not
+	// yet streamed: the first fills them.
 	var table *hostTable
+	ch := &chunk{pending: newHostTable(), written: time.Now()}
 	for _, o := range []struct {
 		flag, path string
 		format     groupedFormat
@@ -434,7 +436,7 @@ func (s *scanRun) openOutputs() error {
 		if fill {
 			table = newHostTable()
 		}
-		s.sinks = append(s.sinks, newGroupedSink(o.format, table, fill, w, f, o.path, s.info))
+		s.sinks = append(s.sinks, newGroupedSink(o.format, table, fill, w, f, o.path, ch, s.info))
 	}
 	return nil
 }
