@@ -173,6 +173,16 @@ func TestMergePartial(t *testing.T) {
 			t.Errorf("merge of %s: exit %d\n%s", f, code, errb.String())
 		}
 	}
+	// A JSON Lines file whose last line a kill cut short: the line is
+	// dropped, the rest merged, the merge partial.
+	cutj := filepath.Join(dir, "cut.jsonl")
+	os.WriteFile(cutj, []byte(twoShards+`{"ip":"127.0.0.2","port":82,"pro`), 0o644)
+	errb.Reset()
+	var out bytes.Buffer
+	if code := MergeMain([]string{cutj}, nil, &out, &errb); code != ExitPartial || !strings.Contains(errb.String(), cutj+":3: the last line is cut short") ||
+		!strings.Contains(out.String(), `"partial":"partial merge: inputs cut short: `+cutj+`"`) || strings.Count(out.String(), `"ip":`) != 2 {
+		t.Errorf("cut JSON Lines: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
 	x, _ := os.ReadFile(base + ".xml")
 	unfinished := filepath.Join(dir, "unfinished.xml")
 	os.WriteFile(unfinished, bytes.Replace(x, []byte("complete=true"), []byte("complete=false"), 1), 0o644)
@@ -225,4 +235,22 @@ func TestMergeCutXML(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzMerge feeds merge any input: it must not panic, and it exits 0,
+// 1, 2 or 4.
+func FuzzMerge(f *testing.F) {
+	f.Add([]byte(twoShards))
+	f.Add([]byte(twoShards[:len(twoShards)-30]))
+	f.Add([]byte(`<?xml version="1.0"?><nmaprun><!-- netstar shard=0/2 seed=1 --><host><address addr="127.0.0.1" addrtype="ipv4"/><ports><extraports state="closed" count="2"><extrareasons reason="conn-refused" count="2" proto="tcp" ports="1-2"/></extraports><port protocol="tcp" portid="3"><state state="open" reason="syn-ack"/></port></ports></host>`))
+	f.Add([]byte(`<nmaprun><host><ports><port protocol="udp" portid="53"><state state="open|filtered"/></port></ports></host><runstats><finished summary="netstar shard=0/1 seed=1 complete=true" exit="success"/></runstats></nmaprun>`))
+	f.Add([]byte(`{"netstar_summary":1,"shards":["0/2"],"missing":["1/2"],"finished":true}` + "\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range []string{"jsonl", "xml", "normal"} {
+			code := MergeMain([]string{"-f", format, "-"}, bytes.NewReader(data), new(bytes.Buffer), new(bytes.Buffer))
+			if code != 0 && code != ExitFailure && code != ExitUsage && code != ExitPartial {
+				t.Fatalf("-f %s: exit %d", format, code)
+			}
+		}
+	})
 }
