@@ -112,6 +112,7 @@ type probe struct {
 	selfs   int32 // self-connections so far
 	rounds  int32 // slow retries after a rate-limited host's silence
 	misses  int32 // slow retries that met only silence
+	quiet   int64 // for a slow retry: the host's last answer when it was sent
 	sent    int64 // ns since the scan started: when this attempt was sent
 }
 
@@ -323,7 +324,8 @@ func (l *loop) submit() error {
 			d := l.laterQ.pop()
 			// The host may have answered since the probe was put off:
 			// it goes once the host has been silent for a whole window.
-			if quiet := l.e.hosts.get(d.pr.host).lastAnswer.Load() + l.e.rateWindow; quiet > d.at {
+			last := l.e.hosts.get(d.pr.host).lastAnswer.Load()
+			if quiet := last + l.e.rateWindow; quiet > d.at {
 				l.laterQ.push(delayed{at: quiet, pr: d.pr})
 				if l.e.pace != nil {
 					l.e.pace.refund()
@@ -331,6 +333,7 @@ func (l *loop) submit() error {
 				continue
 			}
 			pr = d.pr
+			pr.quiet = last
 		} else if k := len(l.retryQ); k > 0 {
 			pr = l.retryQ[k-1]
 			l.retryQ = l.retryQ[:k-1]
@@ -611,6 +614,14 @@ func (l *loop) expire(now int64) {
 		if s := &l.slots[fd]; s.phase != phaseConnect || s.gen != d.gen {
 			continue
 		}
+		if answeredLate(fd) {
+			// The answer came in time but waits in epoll's queue: a
+			// descheduled loop must not call it a timeout.
+			l.handle(fd, d.gen)
+			if s := &l.slots[fd]; s.phase != phaseConnect || s.gen != d.gen {
+				continue
+			}
+		}
 		pr := l.slots[fd].probe
 		l.free(fd)
 		unix.Close(fd)
@@ -668,8 +679,9 @@ func (l *loop) slowRetry(pr *probe, now int64) (at int64, again bool) {
 		return 0, false
 	}
 	last := h.lastAnswer.Load()
-	if pr.rounds > 0 && last < pr.sent {
-		// A quiet round went unanswered. Twice, so that an answer
+	if pr.rounds > 0 && last == pr.quiet {
+		// A quiet round went unanswered: the host answered nothing
+		// since before this probe was sent. Twice, so that an answer
 		// another event loop has not noted yet cannot decide it.
 		if pr.misses++; pr.misses >= 2 {
 			return 0, false
@@ -721,6 +733,13 @@ func (l *loop) flush() {
 		clear(l.batch)
 		l.batch = l.batch[:0]
 	}
+}
+
+// answeredLate reports whether a connecting socket has an outcome ready.
+func answeredLate(fd int) bool {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	n, err := unix.Poll(pfd, 0)
+	return err == nil && n == 1 && pfd[0].Revents&(unix.POLLOUT|unix.POLLERR|unix.POLLHUP) != 0
 }
 
 // isSelfConnect reports whether fd is connected to itself: its local
