@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netstar/netstar/repl/interp"
 )
 
@@ -161,7 +163,7 @@ func TestCourseAgainstPython(t *testing.T) {
 		compareRuns(t, py, nil, "", false)
 	})
 	t.Run("05_escaner_interactivo", func(t *testing.T) {
-		p := listeners(t, 1)[0]
+		p := listenerBetweenClosed(t)
 		stdin := fmt.Sprintf("127.0.0.1\n%d\n%d\n", p-1, p+1)
 		compareRuns(t, readFixture(t, "05_escaner_interactivo.py"), nil, stdin, false)
 	})
@@ -331,4 +333,45 @@ func testServer(t *testing.T) {
 	if nsResp != pyResp || !strings.Contains(nsResp, "Hello World!") {
 		t.Errorf("responses differ\npython3: %q\nnetstar: %q", pyResp, nsResp)
 	}
+}
+
+// listenerBetweenClosed opens a listener on a port p whose neighbours
+// p-1 and p+1 are bound and not listening, so that they stay closed
+// (connects get RST) and no other socket of the machine can take them
+// while the test scans p-1..p+1.
+func listenerBetweenClosed(t testing.TB) int {
+	t.Helper()
+	for range 50 {
+		p := listeners(t, 1)[0]
+		if p <= 1 || p >= 65535 {
+			continue
+		}
+		lo, errLo := bindOnly(p - 1)
+		hi, errHi := bindOnly(p + 1)
+		if errLo == nil && errHi == nil {
+			t.Cleanup(func() { unix.Close(lo); unix.Close(hi) })
+			return p
+		}
+		if errLo == nil {
+			unix.Close(lo)
+		}
+		if errHi == nil {
+			unix.Close(hi)
+		}
+	}
+	t.Fatal("found no listener port with both neighbours free")
+	return 0
+}
+
+// bindOnly binds a TCP socket to 127.0.0.1:port without listening.
+func bindOnly(port int) (int, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
 }
