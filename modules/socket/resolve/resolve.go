@@ -109,7 +109,7 @@ func SetServer(addr string) error {
 	return nil
 }
 
-// Resolver returns the DNS server set with SetServer or NETSTAR_RESOLVER,
+// Server returns the DNS server set with SetServer or NETSTAR_RESOLVER,
 // or "" when the system Resolver is in use.
 func Server() string {
 	Current()
