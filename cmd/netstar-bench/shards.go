@@ -70,14 +70,14 @@ func runShardsBench(args []string) error {
 
 	netstar := func(name string, extra ...string) *exec.Cmd {
 		out := filepath.Join(dir, name+".jsonl")
-		a := append([]string{"shards-child", space, "-p", ports, "--seed", "1", "-oJ", out}, extra...)
+		a := append([]string{"shards-child", space, "-Pn", "-p", ports, "--seed", "1", "-oJ", out}, extra...)
 		return n.Local.Command(self, a...)
 	}
 	// The shard comparison starts each process in the namespace through
 	// --netns, as a pod starts in its own, without ip netns exec.
 	direct := func(name string, extra ...string) *exec.Cmd {
 		out := filepath.Join(dir, name+".jsonl")
-		a := append([]string{"shards-child", space, "-p", ports, "--seed", "1", "--netns", n.Local.Path, "-oJ", out}, extra...)
+		a := append([]string{"shards-child", space, "-Pn", "-p", ports, "--seed", "1", "--netns", n.Local.Path, "-oJ", out}, extra...)
 		return exec.Command(self, a...)
 	}
 	tiny := func() *exec.Cmd {

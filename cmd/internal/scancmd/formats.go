@@ -107,6 +107,9 @@ func (xmlFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) 
 			break
 		}
 	}
+	if info.noPing {
+		reason = scan.ReasonUserSet // nmap -Pn: up because the user said so
+	}
 	// Appended by hand, not with fmt: a streamed scan writes a report
 	// per host about every second.
 	b := bw.AvailableBuffer()
@@ -186,7 +189,8 @@ func (xmlFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
 	if errmsg != "" {
 		fmt.Fprintf(bw, " errormsg=\"%s\"", xmlEscape(errmsg))
 	}
-	fmt.Fprintf(bw, "/><hosts up=\"%d\" down=\"0\" total=\"%d\"/>\n</runstats>\n</nmaprun>\n", scanned, scanned)
+	total, up := info.hostCounts(scanned)
+	fmt.Fprintf(bw, "/><hosts up=\"%d\" down=\"%d\" total=\"%d\"/>\n</runstats>\n</nmaprun>\n", up, total-up, total)
 }
 
 // writeXML writes t as one nmap XML document.
@@ -247,8 +251,9 @@ func (grepFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo)
 
 func (grepFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
 	elapsed := info.end.Sub(info.start).Seconds()
+	total, up := info.hostCounts(scanned)
 	fmt.Fprintf(bw, "# Nmap done at %s -- %s (%s up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC),
-		plural(scanned, "IP address", "IP addresses"), plural(scanned, "host", "hosts"), elapsed)
+		plural(total, "IP address", "IP addresses"), plural(up, "host", "hosts"), elapsed)
 	fmt.Fprintf(bw, "# %s\n", a)
 	if info.partial != "" {
 		fmt.Fprintf(bw, "# WARNING: %s\n", info.partial)
@@ -391,8 +396,9 @@ func (normalFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInf
 
 func (normalFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
 	elapsed := info.end.Sub(info.start).Seconds()
+	total, up := info.hostCounts(scanned)
 	fmt.Fprintf(bw, "# Nmap done at %s -- %s (%s up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC),
-		plural(scanned, "IP address", "IP addresses"), plural(scanned, "host", "hosts"), elapsed)
+		plural(total, "IP address", "IP addresses"), plural(up, "host", "hosts"), elapsed)
 	fmt.Fprintf(bw, "# %s\n", a)
 	if info.partial != "" {
 		fmt.Fprintf(bw, "# WARNING: %s\n", info.partial)

@@ -88,6 +88,9 @@ type config struct {
 	ports     []int
 	timeout   time.Duration
 	retries   int
+	discover  bool          // host discovery before the port scan (not -Pn)
+	pingOnly  bool          // -sn
+	minRTT    time.Duration // --min-rtt-timeout; 0: the engine's default
 	rate      float64
 	workers   int
 	shard     scan.Shard
@@ -155,7 +158,10 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		ipv6        = fs.Bool("6", false, "IPv6 scan, as nmap's -6: names resolve to their IPv6 addresses; IPv4 targets are refused")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
 		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
-		_           = fs.Bool("Pn", true, "accepted for nmap compatibility: netstar scan probes every target, without host discovery")
+		noPing      = fs.Bool("Pn", false, "skip host discovery and scan every target, as nmap's -Pn (by default hosts are first asked by ARP on an attached segment when root, else pinged by TCP connect to 80 and 443, and hosts found down are not scanned)")
+		pingOnly    = fs.Bool("sn", false, "host discovery only, as nmap's -sn: no port scan")
+		maxRetries  = fs.Int("max-retries", -1, "nmap's name for --retries")
+		minRTT      = fs.String("min-rtt-timeout", "", "the shortest probe timeout a host's round-trip time can give, as nmap's --min-rtt-timeout (`SECONDS` or a duration; default 100ms)")
 		timing      [6]*bool
 	)
 	for i := range timing {
@@ -238,8 +244,25 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		return nil, usagef("--timeout %q: %v", *timeout, err)
 	}
 	c.timeout = t
+	if given["max-retries"] {
+		if given["retries"] && *retries != *maxRetries {
+			return nil, usagef("--max-retries %d and --retries %d: give one", *maxRetries, *retries)
+		}
+		*retries = *maxRetries
+	}
 	if *retries < 0 || *retries > 100 {
 		return nil, usagef("--retries %d: want 0-100", *retries)
+	}
+	c.discover, c.pingOnly = !*noPing, *pingOnly
+	if *noPing && *pingOnly {
+		return nil, usagef("-Pn and -sn: give one (-Pn skips discovery, -sn does only discovery)")
+	}
+	if given["min-rtt-timeout"] {
+		d, err := parseSeconds(*minRTT)
+		if err != nil {
+			return nil, usagef("--min-rtt-timeout %q: %v", *minRTT, err)
+		}
+		c.minRTT = d
 	}
 	if *workers < 1 {
 		return nil, usagef("--max-concurrency %d: want at least 1", *workers)

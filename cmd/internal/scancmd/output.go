@@ -102,6 +102,19 @@ type runInfo struct {
 	failed []string
 	// partial says why a merge is partial, "" when it is not.
 	partial string
+	// hostsTotal and hostsUp count the targets' hosts and those found
+	// up (zero: unknown, as in a merge; the listed hosts count then).
+	hostsTotal, hostsUp int
+	// noPing: discovery was off (-Pn), so every host is up, "user-set".
+	noPing bool
+}
+
+// hostCounts returns how many hosts were targeted and found up.
+func (info runInfo) hostCounts(scanned int) (total, up int) {
+	if info.hostsTotal == 0 {
+		return scanned, scanned
+	}
+	return info.hostsTotal, info.hostsUp
 }
 
 // listedHosts returns the hosts of t in address order (with --open, only

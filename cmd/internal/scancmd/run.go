@@ -170,7 +170,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 
 	// Outputs, before any probe: an unwritable path is a usage error.
 	s.info = runInfo{command: "netstar scan", args: c.args, start: start, ports: c.ports, openOnly: c.openOnly, reason: c.reason,
-		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed}
+		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed, noPing: !c.discover}
 	if err := s.openOutputs(); err != nil {
 		return ExitUsage, err
 	}
@@ -221,6 +221,10 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		Seed:      c.seed,
 		Random:    true,
 		Rate:      c.rate,
+
+		Discover:      c.discover,
+		PingOnly:      c.pingOnly,
+		MinRTTTimeout: c.minRTT,
 	}
 	if c.retries == 0 {
 		sc.Retries = -1
@@ -281,6 +285,11 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	a := s.audit(st, complete)
 	info := s.info
 	info.end = time.Now()
+	info.noPing = !c.discover
+	info.hostsTotal, info.hostsUp = int(st.Hosts), int(st.HostsUp)
+	if !c.discover {
+		info.hostsUp = info.hostsTotal // nmap -Pn: every host is up, user-set
+	}
 	for _, k := range s.sinks {
 		if ferr := k.finish(info, a); ferr != nil && err == nil {
 			err = fmt.Errorf("writing output: %w", ferr)
