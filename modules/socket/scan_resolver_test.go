@@ -10,10 +10,10 @@ import (
 	"github.com/netstar/netstar/modules/socket/resolve"
 )
 
-// TestScanFollowsSetResolver: after socket.setresolver, socket.scan
+// TestScanFollowsSetresolver: after socket.setresolver, socket.scan
 // resolves names and reverse names with that DNS server. Regression
 // test: reverse names came from Go's default resolver.
-func TestScanFollowsSetResolver(t *testing.T) {
+func TestScanFollowsSetresolver(t *testing.T) {
 	dns := dnstest.NewServer()
 	defer dns.Close()
 	t.Cleanup(func() { resolve.SetServer("") })

@@ -11,10 +11,10 @@ import (
 	"github.com/netstar/netstar/modules/socket/scan"
 )
 
-// TestScanUsesResolverFor: with resolve.ForServer(fixture), a name only the
+// TestScanUsesServer: with resolve.ForServer(fixture), a name only the
 // fixture knows is scanned and a PTR only the fixture knows names the
 // result; nothing reaches the system's resolver.
-func TestScanUsesResolverFor(t *testing.T) {
+func TestScanUsesServer(t *testing.T) {
 	dns := dnstest.NewServer()
 	defer dns.Close()
 	const ip = "127.0.0.3"
