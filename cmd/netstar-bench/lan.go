@@ -117,7 +117,7 @@ func runLANBench(args []string) error {
 		nmap    []string
 		wantUp  int
 	}
-	scenarios := []scenario{{"default timing", nil, nil, 4}}
+	scenarios := []scenario{{"default timing", nil, nil, 5}} // the scanner itself is up too
 	if *pn {
 		scenarios = append(scenarios, scenario{"-Pn", []string{"-Pn"}, []string{"-Pn"}, -1})
 	}
@@ -146,6 +146,8 @@ func runLANBench(args []string) error {
 		rows = append(rows,
 			[]string{sc.name, "netstar scan", scanSecs(ours.wall), fmt.Sprint(upOurs), fmt.Sprint(len(wrongOurs)), fmt.Sprintf("%.2f", ours.wall.Seconds()/theirs.wall.Seconds())},
 			[]string{sc.name, "nmap -sT " + strings.Join(sc.nmap, " "), scanSecs(theirs.wall), fmt.Sprint(upTheirs), fmt.Sprint(len(wrongTheirs)), "1"})
+		fmt.Fprintf(stdout, "%s: netstar %s (%d up, %d wrong), nmap %s (%d up, %d wrong): ratio %.2f\n", sc.name,
+			scanSecs(ours.wall), upOurs, len(wrongOurs), scanSecs(theirs.wall), upTheirs, len(wrongTheirs), ours.wall.Seconds()/theirs.wall.Seconds())
 		for _, w := range wrongOurs {
 			fmt.Fprintf(stdout, "netstar, %s: %s\n", sc.name, w)
 		}
