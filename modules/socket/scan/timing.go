@@ -16,6 +16,9 @@ const (
 	// the host's token a tick short.
 	DefaultRateLimitWindow = time.Second + 50*time.Millisecond
 	// DefaultRateLimitRounds caps the slow retries of one port on a host
-	// that limits its answers.
-	DefaultRateLimitRounds = 100
+	// that limits its answers. Every round decides at least one port of
+	// the host, so the rounds end anyway; the port a host answers last
+	// needs about as many rounds as the host has closed ports, hence no
+	// lower cap by default.
+	DefaultRateLimitRounds = MaxPort
 )
