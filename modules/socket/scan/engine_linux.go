@@ -163,10 +163,10 @@ type loop struct {
 	e         *engine
 	epfd      int
 	slots     []slot
-	connQ     deadlineHeap // probes' timeouts differ by host
+	connQ     timeHeap[deadline] // probes' timeouts differ by host
 	bannerQ   fifo
 	retryQ    []probe
-	laterQ    delayHeap // probes that wait for a rate-limited host
+	laterQ    timeHeap[delayed] // probes that wait for a rate-limited host
 	inflight  int
 	window    int
 	maxWindow int

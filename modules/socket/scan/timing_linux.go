@@ -139,17 +139,17 @@ func (t *hostTable) get(h uint64) *hostTiming {
 	return &page[h%hostPage]
 }
 
-// deadlineHeap orders deadlines by time: probes to different hosts have
-// different timeouts, so they expire out of the order they were sent.
-type deadlineHeap []deadline
+// timeHeap is a min-heap of things ordered by when they are due: probes'
+// deadlines, which differ by host and so expire out of the order they
+// were sent in, and delayed probes.
+type timeHeap[T interface{ due() int64 }] []T
 
-func (q *deadlineHeap) push(d deadline) {
-	*q = append(*q, d)
+func (q *timeHeap[T]) push(x T) {
+	*q = append(*q, x)
 	h := *q
-	i := len(h) - 1
-	for i > 0 {
+	for i := len(h) - 1; i > 0; {
 		parent := (i - 1) / 2
-		if h[parent].at <= h[i].at {
+		if h[parent].due() <= h[i].due() {
 			break
 		}
 		h[parent], h[i] = h[i], h[parent]
@@ -157,72 +157,26 @@ func (q *deadlineHeap) push(d deadline) {
 	}
 }
 
-func (q deadlineHeap) front() (deadline, bool) {
+func (q timeHeap[T]) front() (T, bool) {
 	if len(q) == 0 {
-		return deadline{}, false
+		var zero T
+		return zero, false
 	}
 	return q[0], true
 }
 
-func (q *deadlineHeap) pop() {
-	h := *q
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h[l].at < h[m].at {
-			m = l
-		}
-		if r < n && h[r].at < h[m].at {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	*q = h
-}
-
-// delayed is a probe waiting for a time to be sent.
-type delayed struct {
-	at int64
-	pr probe
-}
-
-// delayHeap orders delayed probes by time.
-type delayHeap []delayed
-
-func (q *delayHeap) push(d delayed) {
-	*q = append(*q, d)
-	h := *q
-	i := len(h) - 1
-	for i > 0 {
-		parent := (i - 1) / 2
-		if h[parent].at <= h[i].at {
-			break
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-}
-
-func (q *delayHeap) pop() delayed {
+func (q *timeHeap[T]) pop() T {
 	h := *q
 	top := h[0]
 	n := len(h) - 1
 	h[0] = h[n]
 	h = h[:n]
-	i := 0
-	for {
+	for i := 0; ; {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h[l].at < h[m].at {
+		if l < n && h[l].due() < h[m].due() {
 			m = l
 		}
-		if r < n && h[r].at < h[m].at {
+		if r < n && h[r].due() < h[m].due() {
 			m = r
 		}
 		if m == i {
@@ -234,3 +188,12 @@ func (q *delayHeap) pop() delayed {
 	*q = h
 	return top
 }
+
+// delayed is a probe waiting for a time to be sent.
+type delayed struct {
+	at int64
+	pr probe
+}
+
+func (d delayed) due() int64  { return d.at }
+func (d deadline) due() int64 { return d.at }
