@@ -250,6 +250,12 @@ func (grepFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo)
 }
 
 func (grepFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
+	nmapDone(bw, info, a, scanned)
+}
+
+// nmapDone writes the closing lines grepable and normal output share:
+// nmap's "Nmap done" line, netstar's audit, a partial merge's warning.
+func nmapDone(bw *bufio.Writer, info runInfo, a audit, scanned int) {
 	elapsed := info.end.Sub(info.start).Seconds()
 	total, up := info.hostCounts(scanned)
 	fmt.Fprintf(bw, "# Nmap done at %s -- %s (%s up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC),
@@ -395,14 +401,7 @@ func (normalFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInf
 }
 
 func (normalFormat) footer(bw *bufio.Writer, info runInfo, a audit, scanned int) {
-	elapsed := info.end.Sub(info.start).Seconds()
-	total, up := info.hostCounts(scanned)
-	fmt.Fprintf(bw, "# Nmap done at %s -- %s (%s up) scanned in %.2f seconds\n", info.end.Format(time.ANSIC),
-		plural(total, "IP address", "IP addresses"), plural(up, "host", "hosts"), elapsed)
-	fmt.Fprintf(bw, "# %s\n", a)
-	if info.partial != "" {
-		fmt.Fprintf(bw, "# WARNING: %s\n", info.partial)
-	}
+	nmapDone(bw, info, a, scanned)
 }
 
 // writeNormal writes t as nmap's normal output.
