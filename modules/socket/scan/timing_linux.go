@@ -97,17 +97,18 @@ func lastSYN(sent, now int64) int64 {
 }
 
 // rateLimited reports whether the host's refusals look rate limited at
-// now: it refused some probes, but no more than a burst of 6 and two a
-// second since the first. A host that resets closed ports answers
-// hundreds a second, so its unanswered ports are filtered for real.
+// now: it refused some probes, but no more than a burst of 10 (Linux
+// allows 6) and two a second since the first. A host that resets closed
+// ports answers hundreds a second, so its unanswered ports are filtered
+// for real.
 func (h *hostTiming) rateLimited(now int64) bool {
-	n := int64(h.refused.Load())
+	n := float64(h.refused.Load())
 	first := h.firstRefusal.Load()
 	if n == 0 || first == 0 {
 		return false
 	}
-	secs := (now - (first - 1)) / int64(time.Second)
-	return n <= 6+2*secs
+	secs := float64(now-(first-1)) / float64(time.Second)
+	return n <= 10+2*secs
 }
 
 // hostPage is how many hosts' timings are allocated at once: a /8 scan
