@@ -109,7 +109,11 @@ func TestSelfConnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Workers: 4}
+	// One probe at a time: with two, a probe from local port A to B and
+	// one from B to A can open a connection to each other (TCP's
+	// simultaneous open), which the engine does not detect yet and
+	// reports as two open ports.
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Workers: 1}
 	retries := 0
 	for range 50 {
 		res, err := s.Scan(context.Background(), mustTargets(t, "127.0.0.1"), mustPorts(t, "40000-40007"))
