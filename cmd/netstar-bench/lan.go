@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/xml"
 	"flag"
 	"fmt"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,30 +16,6 @@ func init() {
 	register(command{name: "lan", summary: "netstar scan vs nmap -sT on a /24 with 4 live hosts × top 100 ports, with and without discovery (needs root, iproute2, iptables)", run: runLANBench})
 }
 
-// lanXML is the part of an nmap XML report (nmap's or netstar's) the
-// bench checks.
-type lanXML struct {
-	Hosts []struct {
-		Status struct {
-			State string `xml:"state,attr"`
-		} `xml:"status"`
-		Addresses []struct {
-			Addr string `xml:"addr,attr"`
-			Type string `xml:"addrtype,attr"`
-		} `xml:"address"`
-		Ports []struct {
-			ID    int `xml:"portid,attr"`
-			State struct {
-				State string `xml:"state,attr"`
-			} `xml:"state"`
-		} `xml:"ports>port"`
-		Extra []struct {
-			State string `xml:"state,attr"`
-			Count int    `xml:"count,attr"`
-		} `xml:"ports>extraports"`
-	} `xml:"host"`
-}
-
 // lanCheck counts the hosts a report found up and the listed ports whose
 // state differs from what the LAN defines.
 func lanCheck(lan *netnstest.LAN, path string) (up int, wrong []string, err error) {
@@ -49,24 +23,15 @@ func lanCheck(lan *netnstest.LAN, path string) (up int, wrong []string, err erro
 	if err != nil {
 		return 0, nil, err
 	}
-	var r lanXML
-	if err := xml.Unmarshal(data, &r); err != nil {
+	hosts, err := netnstest.UpHosts(data)
+	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	for _, h := range r.Hosts {
-		if h.Status.State != "up" {
-			continue
-		}
+	for ip, ports := range hosts {
 		up++
-		var ip netip.Addr
-		for _, a := range h.Addresses {
-			if a.Type == "ipv4" {
-				ip, _ = netip.ParseAddr(a.Addr)
-			}
-		}
-		for _, p := range h.Ports {
-			if want := lan.Want(ip, p.ID); want.State != "" && want.State != p.State.State {
-				wrong = append(wrong, fmt.Sprintf("%s:%d %s (want %s)", ip, p.ID, p.State.State, want.State))
+		for port, got := range ports {
+			if want := lan.Want(ip, port); want.State != "" && want.State != got.State {
+				wrong = append(wrong, fmt.Sprintf("%s:%d %s (want %s)", ip, port, got.State, want.State))
 			}
 		}
 	}

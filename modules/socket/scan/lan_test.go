@@ -2,9 +2,7 @@ package scan_test
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
-	"net/netip"
 	"os/exec"
 	"slices"
 	"testing"
@@ -13,27 +11,6 @@ import (
 	"github.com/netstar/netstar/modules/socket/netnstest"
 	"github.com/netstar/netstar/modules/socket/scan"
 )
-
-// nmapRun is the part of nmap's XML output the LAN test compares.
-type nmapRun struct {
-	Hosts []struct {
-		Status struct {
-			State  string `xml:"state,attr"`
-			Reason string `xml:"reason,attr"`
-		} `xml:"status"`
-		Addresses []struct {
-			Addr string `xml:"addr,attr"`
-			Type string `xml:"addrtype,attr"`
-		} `xml:"address"`
-		Ports []struct {
-			ID    int `xml:"portid,attr"`
-			State struct {
-				State  string `xml:"state,attr"`
-				Reason string `xml:"reason,attr"`
-			} `xml:"state"`
-		} `xml:"ports>port"`
-	} `xml:"host"`
-}
 
 // nmapReason maps the engine's reason of a port to nmap's words.
 func nmapReason(p scan.Port) string {
@@ -107,27 +84,10 @@ func TestLANAgainstNmap(t *testing.T) {
 			t.Fatalf("nmap: %v", err)
 		}
 		theirs := time.Since(start)
-		var run nmapRun
-		if err := xml.Unmarshal(out, &run); err != nil {
-			t.Fatalf("nmap's XML: %v", err)
+		nmapUp, err := netnstest.UpHosts(out)
+		if err != nil {
+			t.Fatal(err)
 		}
-		nmapUp := map[netip.Addr]map[int]string{}
-		for _, h := range run.Hosts {
-			if h.Status.State != "up" {
-				continue
-			}
-			var ip netip.Addr
-			for _, a := range h.Addresses {
-				if a.Type == "ipv4" {
-					ip = netip.MustParseAddr(a.Addr)
-				}
-			}
-			nmapUp[ip] = map[int]string{}
-			for _, p := range h.Ports {
-				nmapUp[ip][p.ID] = p.State.State + " " + p.State.Reason
-			}
-		}
-
 		up := 0
 		for _, r := range res {
 			nm, nmapSaysUp := nmapUp[r.IP]
@@ -147,7 +107,7 @@ func TestLANAgainstNmap(t *testing.T) {
 				// nmap lists only the ports it does not fold into "Not
 				// shown". The fixture is the truth: nmap too misses an
 				// answer the rate limit held back now and then.
-				if theirs, ok := nm[p.Port]; ok && theirs != got {
+				if theirs, ok := nm[p.Port]; ok && theirs.String() != got {
 					t.Logf("%s: %s:%d: nmap says %s; the fixture and netstar say %s", mode.name, r.IP, p.Port, theirs, got)
 				}
 			}
