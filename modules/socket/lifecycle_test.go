@@ -48,7 +48,7 @@ x.listen()
 y = socket.socket(socket.AF_UNIX)
 y.connect("`+dir+`/x.sock")
 z = x.accept()[0]
-z.send("over unix")
+z.send(b"over unix")
 assert.eq(y.recv(100), b"over unix")
 for i in range(50):
     socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

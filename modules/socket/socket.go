@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sort"
@@ -465,15 +466,61 @@ func parseTimeout(v starlark.Value) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
-// dataArg accepts bytes or str (encoded as UTF-8) for send and friends.
+// dataArg accepts what send and friends send: bytes, as Python's "y*"
+// format does. A str is refused as in Python 3 (TypeError: a bytes-like
+// object is required, not 'str'), so that course code runs unchanged
+// under python3: a student writes s.send(b"...") or s.send(msg.encode()).
 func dataArg(v starlark.Value) ([]byte, error) {
-	switch d := v.(type) {
-	case starlark.Bytes:
-		return []byte(d), nil
-	case starlark.String:
+	if d, ok := v.(starlark.Bytes); ok {
 		return []byte(d), nil
 	}
 	return nil, pyerr.Errorf("TypeError", "a bytes-like object is required, not '%s'", pyarg.TypeName(v))
+}
+
+// flagsArg reads the flags of send, sendall and sendto as CPython's "i"
+// format does: an int (or bool) that fits in a C int.
+func flagsArg(v starlark.Value) (int, error) {
+	if v == nil {
+		return 0, nil
+	}
+	var i starlark.Int
+	switch x := v.(type) {
+	case starlark.Int:
+		i = x
+	case starlark.Bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	default:
+		return 0, pyerr.Errorf("TypeError", "'%s' object cannot be interpreted as an integer", pyarg.TypeName(v))
+	}
+	n, ok := i.Int64()
+	switch {
+	case (!ok && i.Sign() > 0) || n > math.MaxInt32:
+		return 0, pyerr.New("OverflowError", "signed integer is greater than maximum")
+	case !ok || n < math.MinInt32:
+		return 0, pyerr.New("OverflowError", "signed integer is less than minimum")
+	}
+	return int(n), nil
+}
+
+// sendArgs unpacks (data, flags=0) in CPython's order: the data is
+// checked before the flags.
+func sendArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) ([]byte, int, error) {
+	var v, f starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v, &f); err != nil {
+		return nil, 0, err
+	}
+	data, err := dataArg(v)
+	if err != nil {
+		return nil, 0, err
+	}
+	flags, err := flagsArg(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return data, flags, nil
 }
 
 // blocking runs fn without the interpreter lock and wraps a
@@ -753,12 +800,7 @@ func (s *Socket) send(ctx context.Context, data []byte, flags int, to unix.Socka
 }
 
 func sockSend(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var v starlark.Value
-	var flags int
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v, &flags); err != nil {
-		return nil, err
-	}
-	data, err := dataArg(v)
+	data, flags, err := sendArgs(b, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -770,12 +812,7 @@ func sockSend(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args star
 }
 
 func sockSendall(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var v starlark.Value
-	var flags int
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v, &flags); err != nil {
-		return nil, err
-	}
-	data, err := dataArg(v)
+	data, flags, err := sendArgs(b, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -796,21 +833,24 @@ func sockSendall(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args s
 }
 
 func sockSendto(thread *starlark.Thread, b *starlark.Builtin, s *Socket, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var v, addr starlark.Value
-	flags := 0
+	var v, f, addr starlark.Value
 	switch len(args) {
 	case 2:
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &v, &addr); err != nil {
 			return nil, err
 		}
 	case 3:
-		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &flags, &addr); err != nil {
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &f, &addr); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, pyerr.Errorf("TypeError", "sendto() takes 2 or 3 arguments (%d given)", len(args))
 	}
 	data, err := dataArg(v)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := flagsArg(f)
 	if err != nil {
 		return nil, err
 	}
