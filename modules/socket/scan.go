@@ -1,6 +1,6 @@
 // socket.scan: the Starlark face of the scanner engine (package scan).
 //
-//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None)
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0)
 //
 // target is a host name, an IPv4 or IPv6 address, a CIDR block, a
 // last-octet range ("10.0.0.1-20"), a comma-separated string of these or
@@ -58,7 +58,7 @@ import (
 )
 
 // scanDoc is socket.scan's help text.
-const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None)
+const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0)
 Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
 target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
 ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs;
@@ -74,7 +74,10 @@ no-response) say what discovery found, and a host that is down is not port-scann
 host (nmap's -Pn); ping_only=True stops after discovery (-sn). timeout is the wait for a host that has not
 answered yet and the longest; once it answers, its probes wait its round-trip time (at least min_rtt_timeout,
 0.1 s by default). A host whose refusals come at a rate limit's pace (Linux: one ICMP error a second) gets its
-silent ports probed again slowly, so they come out closed, not filtered.`
+silent ports probed again slowly, so they come out closed, not filtered. As nmap's options of the same names:
+initial_rtt_timeout and max_rtt_timeout split timeout's two roles; host_timeout=S gives up on a host S seconds
+after its first probe (its undecided ports are filtered, reason "host-timeout"); min_rate=PPS keeps at least
+that many probes a second in flight (the window is not cut below it).`
 
 // PortSpec is a port-spec argument: a string spec, an int, or a list of
 // both. It implements starlark.Unpacker.
@@ -173,12 +176,17 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		discover                = true
 		pingOnly bool
 		minRTT   starlark.Value = starlark.None
+		initRTT  starlark.Value = starlark.None
+		maxRTT   starlark.Value = starlark.None
+		hostTime starlark.Value = starlark.None
+		minRateV starlark.Value = starlark.MakeInt(0)
 	)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
 		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
 		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse,
 		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV, "top_ports?", &topPorts,
-		"discover?", &discover, "ping_only?", &pingOnly, "min_rtt_timeout?", &minRTT); err != nil {
+		"discover?", &discover, "ping_only?", &pingOnly, "min_rtt_timeout?", &minRTT,
+		"initial_rtt_timeout?", &initRTT, "max_rtt_timeout?", &maxRTT, "host_timeout?", &hostTime, "min_rate?", &minRateV); err != nil {
 		return nil, err
 	}
 	walk, err := unpackWalk(b, seedV, shardV, rateV)
@@ -213,6 +221,25 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
+	var knobs [3]time.Duration
+	for i, k := range []struct {
+		name string
+		v    starlark.Value
+	}{{"initial_rtt_timeout", initRTT}, {"max_rtt_timeout", maxRTT}, {"host_timeout", hostTime}} {
+		if knobs[i], err = pyarg.Timeout(b.Name(), k.name, k.v, pyarg.TimeoutOptions{Max: 24 * time.Hour, None: true}); err != nil {
+			return nil, err
+		}
+	}
+	if knobs[0] > 0 && knobs[1] > 0 && knobs[0] > knobs[1] {
+		return nil, pyerr.Errorf("ValueError", "%s: initial_rtt_timeout %v is above max_rtt_timeout %v", b.Name(), knobs[0], knobs[1])
+	}
+	minRate, ok := starlark.AsFloat(minRateV)
+	if !ok {
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter min_rate: got %s, want a number of probes per second", b.Name(), minRateV.Type())
+	}
+	if math.IsNaN(minRate) || minRate < 0 || math.IsInf(minRate, 0) {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter min_rate: got %s, want probes per second >= 0", b.Name(), minRateV)
+	}
 	if workers < 1 {
 		return nil, pyerr.Errorf("ValueError", "%s: for parameter workers: got %d, want at least 1", b.Name(), workers)
 	}
@@ -243,6 +270,11 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		Discover:      discover,
 		PingOnly:      pingOnly,
 		MinRTTTimeout: minRTTTimeout,
+
+		InitialRTTTimeout: knobs[0],
+		MaxRTTTimeout:     knobs[1],
+		HostTimeout:       knobs[2],
+		MinRate:           minRate,
 	}
 	if retries == 0 {
 		s.Retries = -1

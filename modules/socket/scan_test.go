@@ -316,3 +316,36 @@ print(r)
 		t.Errorf("min_rtt_timeout=0: %v", err)
 	}
 }
+
+// TestScanTimingKeywords: nmap's timing knobs as socket.scan keywords:
+// they are checked as Python checks arguments, and a scan with them
+// still decides every port.
+func TestScanTimingKeywords(t *testing.T) {
+	for _, tt := range []struct{ call, want string }{
+		{`socket.scan("127.0.0.1", host_timeout=-1)`, "for parameter host_timeout"},
+		{`socket.scan("127.0.0.1", initial_rtt_timeout="x")`, "for parameter initial_rtt_timeout"},
+		{`socket.scan("127.0.0.1", initial_rtt_timeout=2, max_rtt_timeout=1)`, "above max_rtt_timeout"},
+		{`socket.scan("127.0.0.1", min_rate=-5)`, "for parameter min_rate"},
+		{`socket.scan("127.0.0.1", min_rate="fast")`, "for parameter min_rate"},
+	} {
+		if _, err := runScan(t, context.Background(), tt.call); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.call, err, tt.want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	open := ln.Addr().(*net.TCPAddr).Port
+	out, err := runScan(t, context.Background(), fmt.Sprintf(`
+r = socket.scan("127.0.0.1", ports=[%d, 1], reverse=False, initial_rtt_timeout=0.5, max_rtt_timeout=1, host_timeout=60, min_rate=100)
+print(r.open, r.closed)
+`, open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("[%d] [1]\n", open); out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}

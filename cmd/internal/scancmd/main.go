@@ -91,6 +91,10 @@ type config struct {
 	discover  bool          // host discovery before the port scan (not -Pn)
 	pingOnly  bool          // -sn
 	minRTT    time.Duration // --min-rtt-timeout; 0: the engine's default
+	initRTT   time.Duration // --initial-rtt-timeout; 0: --timeout
+	maxRTT    time.Duration // --max-rtt-timeout; 0: --timeout
+	hostTime  time.Duration // --host-timeout; 0: none
+	minRate   float64       // --min-rate; 0: none
 	rate      float64
 	workers   int
 	shard     scan.Shard
@@ -162,6 +166,13 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		pingOnly    = fs.Bool("sn", false, "host discovery only, as nmap's -sn: no port scan")
 		maxRetries  = fs.Int("max-retries", -1, "nmap's name for --retries")
 		minRTT      = fs.String("min-rtt-timeout", "", "the shortest probe timeout a host's round-trip time can give, as nmap's --min-rtt-timeout (`SECONDS` or a duration; default 100ms)")
+		initRTT     = fs.String("initial-rtt-timeout", "", "how long a probe of a host that has not answered yet waits, as nmap's --initial-rtt-timeout (`SECONDS` or a duration; default --timeout)")
+		maxRTT      = fs.String("max-rtt-timeout", "", "the longest any probe waits, as nmap's --max-rtt-timeout (`SECONDS` or a duration; default --timeout)")
+		hostTimeout = fs.String("host-timeout", "", "give up on a host this long after its first probe, as nmap's --host-timeout (`SECONDS` or a duration): its undecided ports are recorded filtered, reason host-timeout")
+		minRate     = fs.Float64("min-rate", 0, "keep at least this many probes a second in flight, as nmap's --min-rate (the window is not cut below it; --max-concurrency still caps it)")
+		maxRate     = fs.Float64("max-rate", 0, "nmap's name for --rate")
+		_           = fs.Int("min-hostgroup", 0, "accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing")
+		_           = fs.Int("max-hostgroup", 0, "accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing")
 		timing      [6]*bool
 	)
 	for i := range timing {
@@ -206,7 +217,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	if err := c.applyTiming(timing, given, timeout); err != nil {
+	if err := c.applyTiming(timing, given, initRTT, maxRTT, minRTT, hostTimeout); err != nil {
 		return nil, err
 	}
 
@@ -236,6 +247,12 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	if !c.shard.Whole() && !c.seedSet && c.resume == "" {
 		return nil, usagef("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
 	}
+	if given["max-rate"] {
+		if given["rate"] && *rate != *maxRate {
+			return nil, usagef("--max-rate %v and --rate %v: give one", *maxRate, *rate)
+		}
+		*rate, c.rate = *maxRate, *maxRate
+	}
 	if math.IsNaN(*rate) || math.IsInf(*rate, 0) || *rate < 0 {
 		return nil, usagef("--rate %v: want probes per second >= 0 (0: no cap)", *rate)
 	}
@@ -257,12 +274,39 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	if *noPing && *pingOnly {
 		return nil, usagef("-Pn and -sn: give one (-Pn skips discovery, -sn does only discovery)")
 	}
-	if given["min-rtt-timeout"] {
+	if *minRTT != "" {
 		d, err := parseSeconds(*minRTT)
 		if err != nil {
 			return nil, usagef("--min-rtt-timeout %q: %v", *minRTT, err)
 		}
 		c.minRTT = d
+	}
+	for _, d := range []struct {
+		name string
+		v    *string
+		dst  *time.Duration
+	}{{"initial-rtt-timeout", initRTT, &c.initRTT}, {"max-rtt-timeout", maxRTT, &c.maxRTT}, {"host-timeout", hostTimeout, &c.hostTime}} {
+		if !given[d.name] && *d.v == "" {
+			continue
+		}
+		v, err := parseSeconds(*d.v)
+		if err != nil {
+			return nil, usagef("--%s %q: %v", d.name, *d.v, err)
+		}
+		*d.dst = v
+	}
+	if c.initRTT > 0 && c.maxRTT > 0 && c.initRTT > c.maxRTT {
+		return nil, usagef("--initial-rtt-timeout %v is above --max-rtt-timeout %v", c.initRTT, c.maxRTT)
+	}
+	if math.IsNaN(*minRate) || math.IsInf(*minRate, 0) || *minRate < 0 {
+		return nil, usagef("--min-rate %v: want probes per second >= 0", *minRate)
+	}
+	c.minRate = *minRate
+	if c.rate > 0 && c.minRate > c.rate {
+		return nil, usagef("--min-rate %v is above --max-rate %v", c.minRate, c.rate)
+	}
+	if given["min-hostgroup"] || given["max-hostgroup"] {
+		fmt.Fprintln(stderr, "netstar scan: warning: --min-hostgroup/--max-hostgroup have no effect: every host is scanned at once, each with its own timing")
 	}
 	if *workers < 1 {
 		return nil, usagef("--max-concurrency %d: want at least 1", *workers)
@@ -383,13 +427,13 @@ var timingHelp = [6]string{
 	"nmap's sneaky timing: one probe at a time, one every 15 s (--max-concurrency 1 --rate 0.067)",
 	"nmap's polite timing: one probe at a time, one every 0.4 s (--max-concurrency 1 --rate 2.5)",
 	"nmap's normal timing: netstar scan's defaults",
-	"nmap's aggressive timing: netstar scan's defaults (a 1 s timeout is already below nmap's 1.25 s)",
-	"nmap's insane timing: --timeout 300ms --retries 2",
+	"nmap's aggressive timing: --initial-rtt-timeout 500ms --max-rtt-timeout 1250ms",
+	"nmap's insane timing: --initial-rtt-timeout 250ms --max-rtt-timeout 300ms --min-rtt-timeout 50ms --host-timeout 15m --retries 2",
 }
 
 // applyTiming applies a -T0..-T5 template; options given explicitly win
 // over it.
-func (c *config) applyTiming(timing [6]*bool, given map[string]bool, timeout *string) error {
+func (c *config) applyTiming(timing [6]*bool, given map[string]bool, initRTT, maxRTT, minRTT, hostTimeout *string) error {
 	t := -1
 	for i, on := range timing {
 		if *on {
@@ -409,8 +453,20 @@ func (c *config) applyTiming(timing [6]*bool, given map[string]bool, timeout *st
 		rates := [3]float64{1.0 / 300, 1.0 / 15, 2.5}
 		set("max-concurrency", func() { c.workers = 1 })
 		set("rate", func() { c.rate = rates[t] })
-	case 5:
-		set("timeout", func() { *timeout = "300ms" })
+	case 4, 5:
+		// An explicit --timeout sets both RTT timeouts: it wins too.
+		initial, most := "500ms", "1250ms"
+		if t == 5 {
+			initial, most = "250ms", "300ms"
+		}
+		if !given["timeout"] {
+			set("initial-rtt-timeout", func() { *initRTT = initial })
+			set("max-rtt-timeout", func() { *maxRTT = most })
+		}
+	}
+	if t == 5 {
+		set("min-rtt-timeout", func() { *minRTT = "50ms" })
+		set("host-timeout", func() { *hostTimeout = "15m" })
 		set("retries", func() { c.retries = 2 })
 	}
 	return nil

@@ -225,6 +225,11 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		Discover:      c.discover,
 		PingOnly:      c.pingOnly,
 		MinRTTTimeout: c.minRTT,
+
+		InitialRTTTimeout: c.initRTT,
+		MaxRTTTimeout:     c.maxRTT,
+		HostTimeout:       c.hostTime,
+		MinRate:           c.minRate,
 	}
 	if c.retries == 0 {
 		sc.Retries = -1

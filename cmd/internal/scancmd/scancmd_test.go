@@ -885,23 +885,38 @@ func TestTopPorts(t *testing.T) {
 	}
 }
 
-// TestTimingTemplates: nmap's -T0..-T5 set netstar scan's pacing, and
-// options given explicitly win.
+// TestTimingTemplates: nmap's -T0..-T5 and timing knobs set netstar
+// scan's pacing and timeouts, and options given explicitly win.
 func TestTimingTemplates(t *testing.T) {
+	ms := time.Millisecond
+	type timing struct {
+		workers                          int
+		rate, minRate                    float64
+		timeout, initRTT, maxRTT, minRTT time.Duration
+		hostTimeout                      time.Duration
+		retries                          int
+	}
+	def := timing{workers: 4096, timeout: time.Second, retries: 1}
+	with := func(f func(*timing)) timing { t := def; f(&t); return t }
 	tests := []struct {
-		args    []string
-		workers int
-		rate    float64
-		timeout time.Duration
-		retries int
+		args []string
+		want timing
 	}{
-		{[]string{"-T0"}, 1, 1.0 / 300, time.Second, 1},
-		{[]string{"-T2"}, 1, 2.5, time.Second, 1},
-		{[]string{"-T3"}, 4096, 0, time.Second, 1},
-		{[]string{"-T4"}, 4096, 0, time.Second, 1},
-		{[]string{"-T5"}, 4096, 0, 300 * time.Millisecond, 2},
-		{[]string{"-T5", "--timeout", "2", "--retries", "0"}, 4096, 0, 2 * time.Second, 0},
-		{[]string{"-T1", "--rate", "10"}, 1, 10, time.Second, 1},
+		{[]string{"-T0"}, with(func(t *timing) { t.workers, t.rate = 1, 1.0/300 })},
+		{[]string{"-T2"}, with(func(t *timing) { t.workers, t.rate = 1, 2.5 })},
+		{[]string{"-T3"}, def},
+		{[]string{"-T4"}, with(func(t *timing) { t.initRTT, t.maxRTT = 500*ms, 1250*ms })},
+		{[]string{"-T5"}, with(func(t *timing) {
+			t.initRTT, t.maxRTT, t.minRTT, t.hostTimeout, t.retries = 250*ms, 300*ms, 50*ms, 15*time.Minute, 2
+		})},
+		{[]string{"-T5", "--timeout", "2", "--retries", "0"}, with(func(t *timing) {
+			t.timeout, t.minRTT, t.hostTimeout, t.retries = 2*time.Second, 50*ms, 15*time.Minute, 0
+		})},
+		{[]string{"-T4", "--max-rtt-timeout", "2s"}, with(func(t *timing) { t.initRTT, t.maxRTT = 500*ms, 2*time.Second })},
+		{[]string{"-T1", "--rate", "10"}, with(func(t *timing) { t.workers, t.rate = 1, 10 })},
+		{[]string{"--max-rate", "50", "--min-rate", "20"}, with(func(t *timing) { t.rate, t.minRate = 50, 20 })},
+		{[]string{"--host-timeout", "30s", "--initial-rtt-timeout", "0.2"}, with(func(t *timing) { t.hostTimeout, t.initRTT = 30*time.Second, 200*ms })},
+		{[]string{"--max-hostgroup", "64"}, def},
 	}
 	for _, tt := range tests {
 		c, err := parseArgs(append([]string{"127.0.0.1"}, tt.args...), nil, noEnv, io.Discard)
@@ -909,8 +924,21 @@ func TestTimingTemplates(t *testing.T) {
 			t.Errorf("%q: %v", tt.args, err)
 			continue
 		}
-		if c.workers != tt.workers || c.rate != tt.rate || c.timeout != tt.timeout || c.retries != tt.retries {
-			t.Errorf("%q: workers %d rate %v timeout %v retries %d; want %d %v %v %d", tt.args, c.workers, c.rate, c.timeout, c.retries, tt.workers, tt.rate, tt.timeout, tt.retries)
+		got := timing{c.workers, c.rate, c.minRate, c.timeout, c.initRTT, c.maxRTT, c.minRTT, c.hostTime, c.retries}
+		if got != tt.want {
+			t.Errorf("%q:\n got %+v\nwant %+v", tt.args, got, tt.want)
+		}
+	}
+	for _, bad := range []struct{ args, want string }{
+		{"--rate 10 --max-rate 20", "give one"},
+		{"--min-rate 30 --max-rate 20", "above --max-rate"},
+		{"--min-rate -1", "--min-rate -1"},
+		{"--initial-rtt-timeout 2 --max-rtt-timeout 1", "above --max-rtt-timeout"},
+		{"--host-timeout soon", `--host-timeout "soon"`},
+	} {
+		_, err := parseArgs(append([]string{"127.0.0.1"}, strings.Fields(bad.args)...), nil, noEnv, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: err = %v, want %q", bad.args, err, bad.want)
 		}
 	}
 	if _, err := parseArgs([]string{"127.0.0.1", "-T4", "-T5"}, nil, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), "one timing template") {

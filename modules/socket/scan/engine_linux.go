@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"runtime"
 	"sync"
@@ -23,7 +24,9 @@ import (
 type engine struct {
 	p             *plan
 	ns            *netns // nil: the process's own namespace
-	timeout       int64  // ns: a probe's timeout until its host has answered, and its cap
+	timeout       int64  // ns: a probe's timeout until its host has answered
+	maxTimeout    int64  // ns: the cap of any probe's timeout
+	hostTimeout   int64  // ns: how long after its first probe a host is given up; 0: never
 	minRTT        int64  // ns: the shortest timeout a host's round-trip time gives
 	rateWindow    int64  // ns: how long a rate-limited host needs to answer again
 	rateRounds    int32  // slow retries of one port on a rate-limited host
@@ -45,8 +48,10 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	window = max(window, loops)
 	e := &engine{
 		p:             p,
-		timeout:       int64(s.timeout()),
-		minRTT:        int64(min(s.minRTTTimeout(), s.timeout())),
+		timeout:       int64(s.initialRTTTimeout()),
+		maxTimeout:    int64(s.maxRTTTimeout()),
+		hostTimeout:   int64(max(s.HostTimeout, 0)),
+		minRTT:        int64(min(s.minRTTTimeout(), s.maxRTTTimeout())),
 		rateWindow:    int64(DefaultRateLimitWindow),
 		rateRounds:    int32(s.rateLimitRounds()),
 		hosts:         newHostTable(p.space.total),
@@ -86,12 +91,18 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	stopProgress := startProgress(s.Progress, p.start, p.size(), &e.done)
 	errs := make([]error, loops)
 	var wg sync.WaitGroup
+	// --min-rate: enough probes in flight to send MinRate a second even
+	// if each waits out its timeout.
+	floor := min(window, int(math.Ceil(s.MinRate*float64(e.timeout)/float64(time.Second))))
 	for i := range loops {
-		share := window / loops
+		share, least := window/loops, floor/loops
 		if i < window%loops {
 			share++
 		}
-		wg.Go(func() { errs[i] = e.loop(epfds[i], share) })
+		if i < floor%loops {
+			least++
+		}
+		wg.Go(func() { errs[i] = e.loop(epfds[i], share, least) })
 	}
 	wg.Wait()
 	stopProgress()
@@ -170,6 +181,7 @@ type loop struct {
 	inflight  int
 	window    int
 	maxWindow int
+	minWindow int // --min-rate's floor: cuts stop there
 	backoff   time.Duration
 	// Congestion control, after nmap's timing engine (and TCP's): the
 	// window grows by one per answer below ssthresh (slow start), by
@@ -192,7 +204,7 @@ type loop struct {
 }
 
 // loop runs one event loop on epfd, which it closes.
-func (e *engine) loop(epfd, window int) (err error) {
+func (e *engine) loop(epfd, window, least int) (err error) {
 	if e.ns != nil {
 		restore, err := e.ns.enter()
 		if err != nil {
@@ -205,7 +217,7 @@ func (e *engine) loop(epfd, window int) (err error) {
 			}
 		}()
 	}
-	l := &loop{e: e, epfd: epfd, window: window, maxWindow: window, ssthresh: window, lastDrop: -e.timeout, spare: [2]int{-1, -1}}
+	l := &loop{e: e, epfd: epfd, window: window, maxWindow: window, minWindow: max(1, least), ssthresh: window, lastDrop: -e.timeout, spare: [2]int{-1, -1}}
 	defer l.close()
 	return l.run()
 }
@@ -352,6 +364,13 @@ func (l *loop) submit() error {
 			}
 			pr = l.e.p.probeOf(i)
 		}
+		if l.hostTimedOut(&pr) {
+			if l.e.pace != nil {
+				l.e.pace.refund()
+			}
+			l.decide(pr, vFiltered, ReasonHostTimeout, 0, "")
+			continue
+		}
 		ok, err := l.start(pr)
 		if err != nil {
 			return err
@@ -360,7 +379,7 @@ func (l *loop) submit() error {
 			l.retryQ = append(l.retryQ, pr)
 			l.e.p.countLocal(&pr)
 			l.ssthresh = max(2, l.window/2)
-			l.window = max(1, l.inflight)
+			l.window = max(1, l.inflight) // a local shortage: --min-rate cannot help
 			if l.inflight == 0 {
 				l.backoff = min(max(2*l.backoff, time.Millisecond), 64*time.Millisecond)
 			}
@@ -419,6 +438,9 @@ func (l *loop) start(pr probe) (bool, error) {
 	}
 	t0 := l.now()
 	pr.sent = t0
+	if l.e.hostTimeout > 0 {
+		l.e.hosts.get(pr.host).firstSent.CompareAndSwap(0, t0+1)
+	}
 	errno := dst.connect(fd)
 	if errno == unix.EINPROGRESS {
 		// The kernel has usually handled a local peer's answer already.
@@ -440,7 +462,7 @@ func (l *loop) start(pr probe) (bool, error) {
 			unix.Close(fd)
 			return false, fmt.Errorf("scan: epoll_ctl: %w", err)
 		}
-		timeout := l.e.hosts.get(pr.host).timeout(l.e.timeout, l.e.minRTT, l.e.timeout)
+		timeout := l.e.hosts.get(pr.host).timeout(l.e.timeout, l.e.minRTT, l.e.maxTimeout)
 		l.connQ.push(deadline{fd: int32(fd), gen: l.slots[fd].gen, at: t0 + timeout})
 	case vOpen:
 		_, sa, _ := l.e.sockaddr(&pr)
@@ -495,7 +517,7 @@ func (l *loop) answered(pr *probe, refused bool, rtt int64) {
 		if now-l.lastDrop >= l.e.timeout {
 			l.lastDrop = now
 			l.ssthresh = max(2, l.window/2)
-			l.window = l.ssthresh
+			l.window = max(l.ssthresh, l.minWindow)
 			l.credit = 0
 			return
 		}
@@ -631,6 +653,10 @@ func (l *loop) expire(now int64) {
 			// came after the socket closed, unseen.
 			l.e.hosts.get(pr.host).spent(at)
 		}
+		if l.hostTimedOut(&pr) {
+			l.decide(pr, vFiltered, ReasonHostTimeout, now-pr.sent, "")
+			continue
+		}
 		if int(pr.attempt) < l.e.retries {
 			pr.attempt++
 			l.e.p.countRetry(&pr)
@@ -660,6 +686,16 @@ func (l *loop) expire(now int64) {
 		closeRST(fd)
 		l.decide(pr, vOpen, ReasonSynAck, rtt, "")
 	}
+}
+
+// hostTimedOut reports whether the probe's host has run out of
+// Scanner.HostTimeout.
+func (l *loop) hostTimedOut(pr *probe) bool {
+	if l.e.hostTimeout == 0 {
+		return false
+	}
+	first := l.e.hosts.get(pr.host).firstSent.Load()
+	return first != 0 && l.now()-(first-1) >= l.e.hostTimeout
 }
 
 // slowRetry decides whether an unanswered probe, its retries spent, is

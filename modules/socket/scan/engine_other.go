@@ -66,7 +66,7 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 func (s *Scanner) probe(ctx context.Context, p *plan, pr *probe, pace *pacer) (port Port) {
 	addr := netip.AddrPortFrom(pr.ip, pr.port).String()
 	port.Port = int(pr.port)
-	d := net.Dialer{Timeout: s.timeout()}
+	d := net.Dialer{Timeout: s.initialRTTTimeout()}
 	for attempt, selfs := 0, 0; ctx.Err() == nil; {
 		for pace != nil {
 			w := pace.take(int64(time.Since(p.start)))
@@ -109,7 +109,7 @@ func (s *Scanner) probe(ctx context.Context, p *plan, pr *probe, pace *pacer) (p
 				p.countRetry(pr)
 				continue
 			}
-			port.State, port.Reason, port.RTT = Filtered, ReasonTimeout, s.timeout()
+			port.State, port.Reason, port.RTT = Filtered, ReasonTimeout, s.initialRTTTimeout()
 			return
 		}
 		v, reason := classify(err)

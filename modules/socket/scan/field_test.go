@@ -192,3 +192,66 @@ func TestDiscoveryStream(t *testing.T) {
 		t.Errorf("%d records + %d skipped != %d positions", len(recs), st.Skipped, st.Positions)
 	}
 }
+
+// dropSYNs makes ns drop every SYN it is sent: filtered, no answer.
+func dropSYNs(t *testing.T, ns *netnstest.Namespace) {
+	t.Helper()
+	out, err := ns.Command("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--syn", "-j", "DROP").CombinedOutput()
+	if err != nil {
+		t.Fatalf("iptables: %v: %s", err, out)
+	}
+}
+
+// TestTimingKnobs: nmap's --host-timeout gives up on a silent host
+// without probing the rest of its ports, and --initial-rtt-timeout sets
+// how long a probe of a host that never answered waits.
+func TestTimingKnobs(t *testing.T) {
+	n := netnstest.Start(t)
+	dropSYNs(t, n.Remote)
+	target := mustTargets(t, n.Remote.Addr.String())
+
+	t.Run("host-timeout", func(t *testing.T) {
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Workers: 4, Retries: -1,
+			Timeout: 300 * time.Millisecond, HostTimeout: 500 * time.Millisecond}
+		ps := mustPorts(t, "1-200")
+		res, err := s.Scan(context.Background(), target, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res[0]
+		var given int
+		for _, p := range r.Ports {
+			if p.State != scan.Filtered {
+				t.Errorf("port %d: %v, want filtered", p.Port, p.State)
+			}
+			if p.Reason == scan.ReasonHostTimeout {
+				given++
+			}
+		}
+		if len(r.Ports) != len(ps) {
+			t.Errorf("%d ports recorded, want %d: every probe has a record", len(r.Ports), len(ps))
+		}
+		// 4 at a time, 300 ms each: about 8 probes before 500 ms; the
+		// other ports are given up without a probe.
+		if given < 150 {
+			t.Errorf("%d ports given up for the host timeout, want most of the %d", given, len(ps))
+		}
+	})
+
+	t.Run("initial-rtt-timeout", func(t *testing.T) {
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Retries: -1, InitialRTTTimeout: 100 * time.Millisecond}
+		res, err := s.Scan(context.Background(), target, mustPorts(t, "1-5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res[0].Ports {
+			if p.State != scan.Filtered || p.Reason != scan.ReasonTimeout {
+				t.Errorf("port %d: %v (%s), want filtered (ETIMEDOUT)", p.Port, p.State, p.Reason)
+			}
+			// The default would be 1 s; the knob makes it 100 ms.
+			if p.RTT < 100*time.Millisecond || p.RTT >= time.Second {
+				t.Errorf("port %d waited %v, want 100 ms (well under the 1 s default)", p.Port, p.RTT)
+			}
+		}
+	})
+}

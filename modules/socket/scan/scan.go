@@ -99,6 +99,9 @@ const (
 	ReasonSelfConnect = "self-connect"
 	// ReasonTimeout is the reason of a port that never answered.
 	ReasonTimeout = "ETIMEDOUT"
+	// ReasonHostTimeout is the reason of a port left undecided when its
+	// host ran out of Scanner.HostTimeout.
+	ReasonHostTimeout = "host-timeout"
 )
 
 // Port is the outcome of probing one port of one host.
@@ -177,6 +180,20 @@ type Scanner struct {
 	// give its probes (nmap's --min-rtt-timeout); zero means
 	// DefaultMinRTTTimeout.
 	MinRTTTimeout time.Duration
+	// InitialRTTTimeout and MaxRTTTimeout, when set, replace Timeout in
+	// its two roles (nmap's --initial-rtt-timeout and --max-rtt-timeout):
+	// the timeout of a host that has not answered yet, and the cap of
+	// any probe's timeout.
+	InitialRTTTimeout, MaxRTTTimeout time.Duration
+	// HostTimeout, when positive, gives up on a host that long after its
+	// first probe, as nmap's --host-timeout: its ports not yet decided
+	// are recorded filtered with the reason ReasonHostTimeout, without
+	// another probe.
+	HostTimeout time.Duration
+	// MinRate keeps at least this many probes a second in flight, as
+	// nmap's --min-rate: the congestion window is never cut below
+	// MinRate × the probe timeout (Workers still caps it).
+	MinRate float64
 	// RateLimitRounds caps the slow retries of one unanswered port on a
 	// host that refuses other ports at the pace of a rate limit (see
 	// DefaultRateLimitWindow); zero means DefaultRateLimitRounds, negative
@@ -265,6 +282,24 @@ func (s *Scanner) workers() int {
 		return s.Workers
 	}
 	return DefaultWorkers
+}
+
+// initialRTTTimeout is a probe's timeout until its host answers.
+func (s *Scanner) initialRTTTimeout() time.Duration {
+	if s.InitialRTTTimeout > 0 {
+		return s.InitialRTTTimeout
+	}
+	return s.timeout()
+}
+
+// maxRTTTimeout caps every probe's timeout; it is never below the
+// initial one.
+func (s *Scanner) maxRTTTimeout() time.Duration {
+	t := s.timeout()
+	if s.MaxRTTTimeout > 0 {
+		t = s.MaxRTTTimeout
+	}
+	return max(t, s.initialRTTTimeout())
 }
 
 func (s *Scanner) minRTTTimeout() time.Duration {

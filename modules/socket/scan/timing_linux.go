@@ -22,6 +22,9 @@ type hostTiming struct {
 	// lastAnswer is when the host last answered a probe (open or
 	// refused), in ns since the scan started.
 	lastAnswer atomic.Int64
+	// firstSent is when the host's first probe went, + 1 (0: none yet),
+	// kept only with Scanner.HostTimeout.
+	firstSent atomic.Int64
 }
 
 // sample adds a round-trip time measurement.
