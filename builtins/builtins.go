@@ -170,7 +170,28 @@ func bytesBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if encoding != "" {
 		return nil, pyerr.New("TypeError", "bytes: encoding without a string argument")
 	}
-	return starlark.Call(thread, starlark.Universe["bytes"], starlark.Tuple{x}, nil)
+	switch v := x.(type) {
+	case starlark.Bytes:
+		return v, nil
+	case *Bytearray:
+		return starlark.Bytes(v.data), nil
+	case starlark.Int:
+		size, ok := v.Int64()
+		if !ok || size > maxBytearray {
+			return nil, pyerr.New("MemoryError", "")
+		}
+		if size < 0 {
+			return nil, pyerr.New("ValueError", "negative count")
+		}
+		return starlark.Bytes(make([]byte, size)), nil
+	case starlark.String:
+		return starlark.Call(thread, starlark.Universe["bytes"], starlark.Tuple{x}, nil)
+	}
+	data, err := bytesOf(x, "bytes")
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Bytes(data), nil
 }
 
 func strBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

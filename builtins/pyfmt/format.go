@@ -27,8 +27,11 @@ func Str(x starlark.Value) string {
 	switch x := x.(type) {
 	case starlark.String:
 		return string(x)
-	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict, starlark.Float:
+	case starlark.Bytes, *starlark.List, starlark.Tuple, *starlark.Dict, *starlark.Set, starlark.Float:
 		return Repr(x)
+	}
+	if r, ok := rangeRepr(x); ok {
+		return r
 	}
 	return x.String()
 }
@@ -443,6 +446,12 @@ func parseSpec(s string) (fmtSpec, error) {
 	}
 	return spec, nil
 }
+
+// FormatValue returns Python's format(v, spec): the format-spec
+// mini-language ([[fill]align][sign][#][0][width][grouping][.precision][type])
+// for ints, floats and strings, and str(v) for other values with an empty
+// spec (any other spec is Python's TypeError).
+func FormatValue(v starlark.Value, spec string) (string, error) { return formatValue(v, spec) }
 
 // formatValue is Python's format(v, spec) for the values Starlark has.
 func formatValue(v starlark.Value, specText string) (string, error) {

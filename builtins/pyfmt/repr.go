@@ -82,11 +82,44 @@ func writeRepr(sb *strings.Builder, v starlark.Value, depth int) {
 			writeRepr(sb, item[1], depth+1)
 		}
 		sb.WriteByte('}')
+	case *starlark.Set:
+		if x.Len() == 0 {
+			sb.WriteString("set()")
+			return
+		}
+		sb.WriteByte('{')
+		it := x.Iterate()
+		defer it.Done()
+		var e starlark.Value
+		for i := 0; it.Next(&e); i++ {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			writeRepr(sb, e, depth+1)
+		}
+		sb.WriteByte('}')
 	case PyReprer:
 		sb.WriteString(x.PyRepr())
 	default:
+		if r, ok := rangeRepr(v); ok {
+			sb.WriteString(r)
+			return
+		}
 		sb.WriteString(v.String())
 	}
+}
+
+// rangeRepr is Python's repr of a range, which always shows the start:
+// range(0, 5) where Starlark writes range(5).
+func rangeRepr(v starlark.Value) (string, bool) {
+	if v.Type() != "range" {
+		return "", false
+	}
+	s := v.String()
+	if strings.HasPrefix(s, "range(") && !strings.Contains(s, ",") {
+		return "range(0, " + s[len("range("):], true
+	}
+	return s, true
 }
 
 // floatRepr is Python's repr of a finite float: the shortest digits that
