@@ -47,6 +47,12 @@ var reprCases = []struct{ expr, want string }{
 	{`1.5`, `1.5`},
 	{`-7`, `-7`},
 	{`12345678901234567890`, `12345678901234567890`},
+	{`range(5)`, `range(0, 5)`},
+	{`range(2, 5)`, `range(2, 5)`},
+	{`range(0, 10, 2)`, `range(0, 10, 2)`},
+	{`[range(3), range(-1)]`, `[range(0, 3), range(0, -1)]`},
+	{`set([1, 2])`, `{1, 2}`},
+	{`set()`, `set()`},
 }
 
 func TestRepr(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package sys registers the sys module: argv, exit, version, platform,
-// path, stdout and stderr, as in Python.
+// path, stdin, stdout and stderr, as in Python.
 package sys
 
 import (
@@ -21,7 +21,9 @@ import (
 //	platform    "linux", "darwin"... (Go's GOOS)
 //	path        the directories load() searches (NETSTAR_PATH)
 //	stdout, stderr   file-like values with write(s) and flush()
-var Module = &module{newModule(nil, nil)}
+//	stdin       the program's input: readline(), read(), readlines(),
+//	            for line in sys.stdin, next(sys.stdin); lines keep their "\n"
+var Module = &module{newModule(nil, nil, &stdin{})}
 
 type module struct{ *starlarkstruct.Module }
 
@@ -29,10 +31,10 @@ var _ modules.PerSession = (*module)(nil)
 
 // ForSession returns the sys module of one program.
 func (m *module) ForSession(s modules.Session) starlark.Value {
-	return newModule(s.Argv(), s.Path())
+	return newModule(s.Argv(), s.Path(), newStdin(s))
 }
 
-func newModule(argv, path []string) *starlarkstruct.Module {
+func newModule(argv, path []string, in *stdin) *starlarkstruct.Module {
 	return &starlarkstruct.Module{
 		Name: "sys",
 		Members: starlark.StringDict{
@@ -43,6 +45,7 @@ func newModule(argv, path []string) *starlarkstruct.Module {
 			"platform": starlark.String(runtime.GOOS),
 			"stdout":   interp.Stdout,
 			"stderr":   interp.Stderr,
+			"stdin":    in,
 		},
 	}
 }

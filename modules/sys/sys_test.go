@@ -1,10 +1,15 @@
 package sys_test
 
 import (
+	"context"
+	"errors"
+	"io"
+	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
 
+	_ "github.com/netstar/netstar/builtins" // next()
 	"github.com/netstar/netstar/modules"
 	_ "github.com/netstar/netstar/modules/sys"
 	"github.com/netstar/netstar/repl/interp"
@@ -15,7 +20,7 @@ import (
 
 func TestSys(t *testing.T) {
 	res := interptest.Run(t, "prog.star", `
-assert.eq(dir(sys), ["argv", "exit", "path", "platform", "stderr", "stdout", "version"])
+assert.eq(dir(sys), ["argv", "exit", "path", "platform", "stderr", "stdin", "stdout", "version"])
 assert.eq(sys.argv, ["prog.star", "-v", "host"])
 assert.eq(sys.path, ["/lib/a", "/lib/b"])
 assert.eq(sys.platform, PLATFORM)
@@ -72,5 +77,72 @@ func TestSysPerSession(t *testing.T) {
 	}
 	if got := modules.Doc("sys.exit"); !strings.HasPrefix(got, "exit(code=0)") {
 		t.Errorf("Doc(sys.exit) = %q", got)
+	}
+}
+
+// stdinProgram reads sys.stdin every way Python offers; it runs in
+// python3 and in netstar alike.
+const stdinProgram = `import sys
+print(repr(sys.stdin.readline()))
+print(repr(next(sys.stdin)))
+for line in sys.stdin:
+    print(repr(line.strip()))
+    if line.startswith("stop"):
+        break
+print(repr(sys.stdin.readlines()))
+print(repr(sys.stdin.readline()))
+print(repr(sys.stdin.read()))
+print(next(sys.stdin, "end"))
+`
+
+// lineInput returns an input() that answers lines, then err.
+func lineInput(err error, lines ...string) func(string) (string, error) {
+	return func(string) (string, error) {
+		if len(lines) == 0 {
+			return "", err
+		}
+		l := lines[0]
+		lines = lines[1:]
+		return l, nil
+	}
+}
+
+// TestStdin compares sys.stdin's readline, next, for loop, readlines and
+// read with python3 reading the same lines.
+func TestStdin(t *testing.T) {
+	lines := []string{"a", "b", "c", "stop here", "d", "e"}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("needs python3 to compare sys.stdin against")
+	}
+	cmd := exec.Command(py, "-c", stdinProgram)
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	want, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("python3: %v\n%s", err, want)
+	}
+	res := interptest.Run(t, "stdin.py", stdinProgram, interp.Config{Input: lineInput(io.EOF, lines...)})
+	if res.Err != nil {
+		t.Fatal(interp.FormatError(res.Err))
+	}
+	if res.Stdout != string(want) {
+		t.Errorf("netstar:\n%s\npython3:\n%s", res.Stdout, want)
+	}
+}
+
+// TestStdinInterrupted: an input error (Ctrl-C in the REPL answers
+// context.Canceled) fails readline and next, and ends a for loop with
+// the error raised by the next read rather than lost.
+func TestStdinInterrupted(t *testing.T) {
+	for _, src := range []string{
+		"sys.stdin.readline()",
+		"next(sys.stdin)",
+		"sys.stdin.readlines()",
+		"for l in sys.stdin:\n    pass\nsys.stdin.readline()",
+	} {
+		res := interptest.Run(t, "int.star", src, interp.Config{Input: lineInput(context.Canceled)})
+		if !errors.Is(res.Err, context.Canceled) && (res.Err == nil || !strings.Contains(res.Err.Error(), "context canceled")) {
+			t.Errorf("%q: err = %v, want context.Canceled", src, res.Err)
+		}
 	}
 }
