@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 
@@ -55,7 +56,7 @@ func (s streams) prog() string {
 // usage is the command's usage text, with prog as the command's name.
 func usage(prog string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "usage: %s [-i] [FILE.star | -c CODE] [ARGS...]\n", prog)
+	fmt.Fprintf(&b, "usage: %s [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]\n", prog)
 	for _, l := range []string{
 		"translate FILE.py|FILE.ipynb [-o FILE.star]",
 		"step NOTEBOOK.ipynb|FILE.py [--all]",
@@ -72,6 +73,8 @@ func usage(prog string) string {
 		{prog, "start the interactive shell (REPL); if standard"},
 		{"", "input is not a terminal, run the program it holds"},
 		{prog + " FILE.star ARGS", "run a script (sys.argv = [FILE.star, ARGS...])"},
+		{prog + " FILE.py ARGS", "run a Python script as written (translated in memory)"},
+		{prog + " - ARGS", "run the program on standard input (Python or netstar)"},
 		{prog + " -c CODE ARGS", `run CODE (sys.argv = ["-c", ARGS...])`},
 		{prog + " -i FILE.star", "run a script, then stay interactive"},
 		{prog + " --version", "print the version"},
@@ -148,33 +151,101 @@ func run(args []string, stdio streams) int {
 	}
 	isTTY := stdio.Stdin != nil && term.IsTerminal(int(stdio.Stdin.Fd()))
 
+	// Ctrl-C and SIGTERM work while the source is read and translated.
+	loadCtx, loadSignal, stopLoadSignals := watchSignals()
+	defer stopLoadSignals()
+	interrupted := func() int {
+		if <-loadSignal == syscall.SIGTERM {
+			return 143
+		}
+		fmt.Fprintln(stdio.Stderr, "KeyboardInterrupt")
+		return 130
+	}
+
 	var filename string
 	var src []byte
 	var argv []string
+	lang := langStarlark
 	switch {
 	case codeSet:
 		filename, src, argv = "<string>", []byte(*code), append([]string{"-c"}, rest...)
-	case len(rest) > 0:
-		filename, argv = rest[0], rest
-		b, err := os.ReadFile(filename)
+	case len(rest) > 0 && rest[0] == "-":
+		// As in Python, `-` is the program on standard input.
+		filename, argv, lang = "<stdin>", rest, langSniff
+		if stdio.Stdin == nil {
+			src = []byte{}
+			break
+		}
+		b, err := readSource(loadCtx, stdio.Stdin, maxSource)
 		if err != nil {
-			fmt.Fprintf(stdio.Stderr, "netstar: can't open file '%s': %v\n", filename, unwrapPathError(err))
-			return 2
+			if loadCtx.Err() != nil {
+				return interrupted()
+			}
+			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
+			return 1
+		}
+		src = b
+	case len(rest) > 0:
+		filename, argv, lang = rest[0], rest, languageOf(rest[0])
+		b, status, err := readFile(loadCtx, filename)
+		if err != nil {
+			if loadCtx.Err() != nil {
+				return interrupted()
+			}
+			fmt.Fprintf(stdio.Stderr, "netstar: %v\n", err)
+			return status
 		}
 		src = b
 	case *interactive:
 		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage(stdio.prog()))
 		return 2
 	case !isTTY && stdio.Stdin != nil:
-		b, err := io.ReadAll(stdio.Stdin)
+		b, err := readSource(loadCtx, stdio.Stdin, maxSource)
 		if err != nil {
+			if loadCtx.Err() != nil {
+				return interrupted()
+			}
 			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
 			return 1
 		}
-		filename, src, argv = "<stdin>", b, []string{""}
+		filename, src, argv, lang = "<stdin>", b, []string{""}, langSniff
 	default:
 		argv = []string{""}
 	}
+
+	python := false
+	if src != nil {
+		if err := nulError(filename, src); err != nil {
+			fmt.Fprintln(stdio.Stderr, err)
+			return 1
+		}
+		var res translate.Result
+		var terr error
+		switch lang {
+		case langPython:
+			python = true
+			res, terr = translatePython(loadCtx, filename, src)
+		case langSniff:
+			if !parsesAsStarlark(filename, src) {
+				res, terr = translatePython(loadCtx, filename, src)
+				// Neither Starlark nor Python: report it as netstar.
+				python = terr == nil
+			}
+		}
+		switch {
+		case loadCtx.Err() != nil:
+			return interrupted()
+		case lang == langPython && terr != nil:
+			formatPythonError(stdio.Stderr, terr)
+			return 1
+		case python && len(res.TODOs) > 0:
+			reportTODOs(stdio.Stderr, filename, src, res.TODOs)
+			return 1
+		case python:
+			src = []byte(dropHeader(res.Code))
+		}
+	}
+	stopLoadSignals()
 
 	s := interp.New(interp.Config{
 		Stdout:   stdio.Stdout,
@@ -188,7 +259,7 @@ func run(args []string, stdio streams) int {
 	if src == nil {
 		return repl.Run(repl.Config{Session: s, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
 	}
-	globals, status := runProgram(s, filename, src, stdio.Stderr, stdio.prog())
+	globals, status := runProgram(s, filename, src, stdio.Stderr, stdio.prog(), !python)
 	if *interactive && status == 0 && isTTY {
 		return repl.Run(repl.Config{Session: s, Globals: globals, Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr})
 	}
@@ -216,8 +287,9 @@ func splitAtCode(args []string) (opts, progArgs []string) {
 
 // runProgram runs src as the main module, then waits for the threads it
 // started, as Python does. Ctrl-C and SIGTERM cancel it. prog names the
-// command in hints.
-func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer, prog string) (starlark.StringDict, int) {
+// command in hints; hint enables the "this is Python" hint on a syntax
+// error (src was not translated from Python already).
+func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer, prog string, hint bool) (starlark.StringDict, int) {
 	thread := s.NewThread("main")
 	ctx, cancel := context.WithCancel(s.Context())
 	defer cancel()
@@ -271,8 +343,11 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		return globals, status
 	}
 	fmt.Fprintln(stderr, strings.TrimRight(interp.FormatError(err), "\n"))
-	if hint := pythonHint(err, filename, src, prog); hint != "" {
-		fmt.Fprint(stderr, hint)
+	if !hint {
+		return globals, 1
+	}
+	if h := pythonHint(err, filename, src, prog); h != "" {
+		fmt.Fprint(stderr, h)
 	}
 	return globals, 1
 }
@@ -297,6 +372,55 @@ func pythonHint(err error, filename string, src []byte, prog string) string {
 		return "hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n" + code
 	}
 	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `%s translate %s` shows the netstar version\n", prog, filename)
+}
+
+// readFile reads the program in filename with readSource. Its error
+// reads "can't open file 'NAME': why", as Python's does, with status 2
+// when the file cannot be opened and 1 when it is not a program.
+func readFile(ctx context.Context, filename string) ([]byte, int, error) {
+	f, err := os.Open(filename)
+	if err != nil {
+		return nil, 2, fmt.Errorf("can't open file '%s': %w", filename, unwrapPathError(err))
+	}
+	defer f.Close()
+	b, err := readSource(ctx, f, maxSource)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, 1, fmt.Errorf("%s: %w", filename, err)
+	case err != nil:
+		return nil, 2, fmt.Errorf("can't open file '%s': %w", filename, unwrapPathError(err))
+	}
+	return b, 0, nil
+}
+
+// watchSignals returns a context that Ctrl-C (SIGINT) or SIGTERM
+// cancels, a channel that then holds the signal, and a stop function
+// (safe to call twice) that restores the default handling.
+func watchSignals() (context.Context, <-chan os.Signal, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	got := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		select {
+		case sig := <-sigs:
+			got <- sig
+			cancel()
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, got, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(done)
+			<-exited
+			cancel()
+		})
+	}
 }
 
 func unwrapPathError(err error) error {

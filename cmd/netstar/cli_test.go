@@ -45,7 +45,7 @@ func TestRun(t *testing.T) {
 	stepScript := write("s.py", "import sys\nprint(sys.argv[1:])\n")
 	missing := filepath.Join(dir, "missing.star")
 
-	const usageRE = `usage: netstar \[-i\] \[FILE\.star \| -c CODE\] \[ARGS\.\.\.\]\n.*\nExit status: .*\n`
+	const usageRE = `usage: netstar \[-i\] \[FILE\.star \| FILE\.py \| - \| -c CODE\] \[ARGS\.\.\.\]\n.*\nExit status: .*\n`
 	for _, tc := range []struct {
 		name   string
 		args   []string

@@ -6,6 +6,8 @@
 //
 //	netstar                     start the REPL (or run the program on stdin when it is not a terminal)
 //	netstar FILE.star [ARGS]    run a script; sys.argv is [FILE, ARGS...]
+//	netstar FILE.py [ARGS]      run a Python script as written: translated in memory, then run
+//	netstar - [ARGS]            run the program on stdin (Python when it parses only as Python)
 //	netstar -c CODE [ARGS]      run CODE; sys.argv is ["-c", ARGS...]
 //	netstar -i FILE [ARGS]      run a script, then stay in the REPL with its globals
 //	netstar -h | --version

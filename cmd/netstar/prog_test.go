@@ -84,7 +84,7 @@ func TestRunNamesTheCommand(t *testing.T) {
 		want   []string // lines the output (stdout and stderr) holds
 	}{
 		{"usage", []string{"-h"}, prog, 0, []string{
-			"usage: go run ./cmd/netstar [-i] [FILE.star | -c CODE] [ARGS...]",
+			"usage: go run ./cmd/netstar [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]",
 			"       go run ./cmd/netstar translate FILE.py|FILE.ipynb [-o FILE.star]",
 			"  go run ./cmd/netstar                  start the interactive shell (REPL); if standard",
 			"                                        input is not a terminal, run the program it holds",
@@ -92,10 +92,10 @@ func TestRunNamesTheCommand(t *testing.T) {
 		}},
 		{"usage error", []string{"--bogus"}, prog, 2, []string{
 			"netstar: flag provided but not defined: -bogus",
-			"usage: go run ./cmd/netstar [-i] [FILE.star | -c CODE] [ARGS...]",
+			"usage: go run ./cmd/netstar [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]",
 		}},
 		{"default name", []string{"-h"}, "", 0, []string{
-			"usage: netstar [-i] [FILE.star | -c CODE] [ARGS...]",
+			"usage: netstar [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]",
 			"  netstar                  start the interactive shell (REPL); if standard",
 		}},
 		{"translate usage", []string{"translate", "-h"}, prog, 0, []string{
