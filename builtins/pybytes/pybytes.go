@@ -77,23 +77,28 @@ func Index(x, i starlark.Value) (starlark.Value, error) {
 	if !ok {
 		return nil, pyerr.Errorf("TypeError", "'%s' object is not subscriptable", typeName(x))
 	}
-	n, err := starlark.AsInt32(i)
-	if _, isInt := i.(starlark.Int); !isInt || err != nil {
-		if _, isBool := i.(starlark.Bool); !isBool || err != nil {
-			return nil, pyerr.Errorf("TypeError", "%s indices must be integers or slices, not %s", seqName(x), typeName(i))
-		}
-	}
-	if b, ok := i.(starlark.Bool); ok {
-		n = 0
-		if b {
+	var n int
+	switch v := i.(type) {
+	case starlark.Bool:
+		if v {
 			n = 1
 		}
+	case starlark.Int:
+		var err error
+		if n, err = starlark.AsInt32(v); err != nil {
+			return nil, pyerr.New("IndexError", "cannot fit 'int' into an index-sized integer")
+		}
+	default:
+		return nil, pyerr.Errorf("TypeError", "%s indices must be integers or slices, not %s", seqName(x), typeName(i))
 	}
 	l := seq.Len()
 	if n < 0 {
 		n += l
 	}
 	if n < 0 || n >= l {
+		if _, ok := x.(starlark.Bytes); ok {
+			return nil, pyerr.New("IndexError", "index out of range")
+		}
 		return nil, pyerr.Errorf("IndexError", "%s index out of range", seqName(x))
 	}
 	if b, ok := x.(starlark.Bytes); ok {
@@ -103,8 +108,11 @@ func Index(x, i starlark.Value) (starlark.Value, error) {
 }
 
 func seqName(x starlark.Value) string {
-	if _, ok := x.(starlark.String); ok {
+	switch x.(type) {
+	case starlark.String:
 		return "string"
+	case starlark.Bytes:
+		return "byte"
 	}
 	return typeName(x)
 }
@@ -242,8 +250,8 @@ func span(n int, start, end starlark.Value) (int, int, error) {
 				x = 0
 			}
 		}
-		if x > n {
-			x = n
+		if x > n && i == 1 {
+			x = n // a start past the end stays there: find gives -1, count 0
 		}
 		if i == 0 {
 			lo = x
