@@ -1,6 +1,9 @@
 // Package builtins registers the global functions every netstar program
 // sees: print (to stdout, Python's signature), help, input, catch, exit,
-// quit, table, modules, and Python's two-argument bytes and str.
+// quit, table, modules, Python's two-argument bytes and str, and the
+// Python builtins Starlark lacks (sum, round, map, filter, hex, oct, bin,
+// pow, divmod, format, setattr, delattr, getattr, iter, next, callable,
+// id, bytearray) or keeps stricter (int and float read strings as Python).
 //
 // Import it for its side effect (modules/standard does).
 package builtins
