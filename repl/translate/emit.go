@@ -5,6 +5,7 @@
 package translate
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -46,6 +47,11 @@ type unit struct {
 
 // shared is the state of one translation that spans notebook cells.
 type shared struct {
+	// ctx stops the translation (Ctrl-C in the REPL); steps counts the
+	// statements written, to check it every few of them.
+	ctx   context.Context
+	steps int
+	binds bindMemo
 	// missing maps names bound only by untranslated code to the reason;
 	// code that uses them is untranslatable too.
 	missing map[string]string
@@ -60,15 +66,50 @@ type shared struct {
 	todoBound map[string]string
 }
 
-// writer accumulates indented output lines.
+// writer accumulates indented output lines. Every statement writes
+// straight into the translation's one buffer, from its own base offset,
+// so nested statements are never copied level by level (that made deep
+// nesting quadratic); a statement that turns into a TODO is cut off the
+// buffer again.
 type writer struct {
-	b      strings.Builder
+	out    *[]byte
+	base   int // where this writer's text starts in *out
 	indent int
 	code   int // code (non-comment, non-blank) lines written
 	blanks int // pending blank lines
+	// note is a source comment to append to the next line written.
+	note string
 }
 
-func (w *writer) pad() string { return strings.Repeat("    ", w.indent) }
+func newWriter(size int) *writer {
+	b := make([]byte, 0, size)
+	return &writer{out: &b}
+}
+
+// sub returns a writer for one statement, writing after w's text.
+func (w *writer) sub() *writer {
+	return &writer{out: w.out, base: len(*w.out), indent: w.indent}
+}
+
+func (w *writer) String() string { return string((*w.out)[w.base:]) }
+
+var spaces = strings.Repeat(" ", 4*64)
+
+// pad indents by four spaces a level, and by one beyond level 16: any
+// deeper indentation is consistent for netstar's parser, and it keeps
+// the output of deeply nested code (each try is a local function, so
+// nesting doubles) linear in the input rather than in its depth squared.
+func (w *writer) pad() {
+	n := 4 * w.indent
+	if w.indent > 16 {
+		n = 64 + w.indent - 16
+	}
+	for n > len(spaces) {
+		*w.out = append(*w.out, spaces...)
+		n -= len(spaces)
+	}
+	*w.out = append(*w.out, spaces[:n]...)
+}
 
 func (w *writer) flushBlanks() {
 	max := 1
@@ -78,23 +119,28 @@ func (w *writer) flushBlanks() {
 	if w.blanks > max {
 		w.blanks = max
 	}
-	if w.b.Len() > 0 {
+	if len(*w.out) > w.base {
 		for ; w.blanks > 0; w.blanks-- {
-			w.b.WriteString("\n")
+			*w.out = append(*w.out, '\n')
 		}
 	}
 	w.blanks = 0
 }
 
 func (w *writer) line(s string) {
-	w.flushBlanks()
-	w.b.WriteString(w.pad() + s + "\n")
+	w.comment(s)
 	w.code++
 }
 
 func (w *writer) comment(s string) {
 	w.flushBlanks()
-	w.b.WriteString(w.pad() + s + "\n")
+	w.pad()
+	*w.out = append(*w.out, s...)
+	if w.note != "" {
+		*w.out = append(*w.out, "  "+w.note...)
+		w.note = ""
+	}
+	*w.out = append(*w.out, '\n')
 }
 
 // final is code that must run before control leaves a region: the
@@ -119,11 +165,11 @@ type translator struct {
 	errVars  []string // err variables of the enclosing except handlers
 	exprErr  *todoErr
 	seen     map[string]bool // TODOs already reported (inline copies)
-	live     map[string]int  // err/res names of the try statements being written
+	tryDepth int             // try statements being written around this point
 }
 
 func newTranslator(filename string, u *unit, sh *shared) *translator {
-	return &translator{filename: filename, u: u, sh: sh, w: &writer{}, sc: sh.module, seen: map[string]bool{}, live: map[string]int{}}
+	return &translator{filename: filename, u: u, sh: sh, w: newWriter(2 * len(u.lines) * 16), sc: sh.module, seen: map[string]bool{}}
 }
 
 // translateUnits translates parsed units (one file, or notebook cells in
@@ -131,7 +177,30 @@ func newTranslator(filename string, u *unit, sh *shared) *translator {
 // translated code (Starlark rejects a program that names an undefined
 // variable, so such code must be commented out too).
 func translateUnits(filename string, units []*unit) ([]string, []TODO) {
-	sh := &shared{missing: map[string]string{}, fileBound: map[string]bool{}, idents: map[string]bool{}}
+	codes, todos, _ := translateUnitsContext(context.Background(), filename, units)
+	return codes, todos
+}
+
+// cancelled carries the context's error out of the translation, which
+// checks it between statements.
+type cancelled struct{ err error }
+
+// translateUnitsContext is translateUnits that stops, returning ctx's
+// error, once ctx is done.
+func translateUnitsContext(ctx context.Context, filename string, units []*unit) (codes []string, todos []TODO, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(cancelled)
+			if !ok {
+				panic(r)
+			}
+			codes, todos, err = nil, nil, fmt.Errorf("translating %s: %w", filename, c.err)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("translating %s: %w", filename, err)
+	}
+	sh := &shared{ctx: ctx, binds: bindMemo{}, missing: map[string]string{}, fileBound: map[string]bool{}, idents: map[string]bool{}}
 	for _, u := range units {
 		if u.mod != nil {
 			collectBound(u.mod.Body, sh.fileBound)
@@ -154,7 +223,7 @@ func translateUnits(filename string, units []*unit) ([]string, []TODO) {
 			t := newTranslator(filename, u, sh)
 			t.stmts(u.mod.Body)
 			t.flushTo(len(u.lines))
-			codes = append(codes, t.w.b.String())
+			codes = append(codes, t.w.String())
 			todos = append(todos, t.todos...)
 		}
 		grew := false
@@ -165,7 +234,7 @@ func translateUnits(filename string, units []*unit) ([]string, []TODO) {
 			}
 		}
 		if !grew || pass >= 8 {
-			return codes, todos
+			return codes, todos, nil
 		}
 	}
 }
@@ -219,6 +288,14 @@ func (t *translator) endLine(s ast.Stmt) int {
 func (t *translator) computeEndLine(s ast.Stmt) int {
 	end := s.GetLineno()
 	ast.Walk(s, func(n ast.Ast) bool {
+		if c, ok := n.(ast.Stmt); ok && c != s {
+			// A nested statement's end is memoized: walking each
+			// subtree again per level was quadratic in the depth.
+			if l := t.endLine(c); l > end {
+				end = l
+			}
+			return false
+		}
 		if l := n.GetLineno(); l > end && l < len(t.u.info) {
 			end = l
 		}
@@ -252,6 +329,11 @@ func (t *translator) block(list []ast.Stmt) {
 // stmt writes one statement, or a TODO comment holding its source when
 // it cannot be translated.
 func (t *translator) stmt(s ast.Stmt) {
+	if t.sh.steps++; t.sh.steps%64 == 0 {
+		if err := t.sh.ctx.Err(); err != nil {
+			panic(cancelled{err})
+		}
+	}
 	line := s.GetLineno()
 	if line > 0 {
 		t.flushTo(line)
@@ -261,7 +343,13 @@ func (t *translator) stmt(s ast.Stmt) {
 		end = t.endLine(s)
 	}
 	saved := t.w
-	t.w = &writer{indent: saved.indent}
+	saved.flushBlanks()
+	t.w = saved.sub()
+	if t.inline == 0 && line > 0 && line < len(t.u.info) {
+		if inf := t.u.info[line]; inf.comment != "" && !inf.commentOnly {
+			t.w.note = inf.comment
+		}
+	}
 	ntodos := len(t.todos)
 	t.exprErr = nil
 	err := t.emitStmt(s)
@@ -271,12 +359,13 @@ func (t *translator) stmt(s ast.Stmt) {
 	t.exprErr = nil
 	sub := t.w
 	t.w = saved
-	binds := ownBinds(s)
+	binds := t.sh.binds.ownBinds(s)
 	if err != nil {
 		te, ok := err.(*todoErr)
 		if !ok {
 			te = todof(secOther, "%v", err)
 		}
+		*saved.out = (*saved.out)[:sub.base]
 		t.todos = t.todos[:ntodos]
 		t.todo(line, end, te)
 		for _, n := range binds {
@@ -285,16 +374,6 @@ func (t *translator) stmt(s ast.Stmt) {
 			}
 		}
 	} else {
-		out := sub.b.String()
-		if t.inline == 0 && line > 0 && line < len(t.u.info) {
-			if inf := t.u.info[line]; inf.comment != "" && !inf.commentOnly {
-				if i := strings.IndexByte(out, '\n'); i >= 0 {
-					out = out[:i] + "  " + inf.comment + out[i:]
-				}
-			}
-		}
-		t.w.flushBlanks()
-		t.w.b.WriteString(out)
 		t.w.code += sub.code
 		for _, n := range binds {
 			t.sh.defined[n] = true
@@ -661,10 +740,11 @@ func (t *translator) escape(kind string, value ast.Expr) error {
 	t.runFinals(run)
 	switch {
 	case t.try != nil && (kind == "return" || t.loop == 0):
+		vars := strings.Join(prefixEach(t.try.returned, ", "), "")
 		if kind == "return" {
-			t.w.line(`return ("return", ` + val + ")")
+			t.w.line(`return ("return", ` + val + vars + ")")
 		} else {
-			t.w.line(`return ("` + kind + `",)`)
+			t.w.line(`return ("` + kind + `", None` + vars + ")")
 		}
 	case kind == "return" && value == nil:
 		t.w.line("return")
@@ -806,6 +886,9 @@ func (t *translator) raise(s *ast.Raise) error {
 	switch {
 	case len(args) == 0:
 		t.w.line("fail(" + quoteStr(cls, '"') + ")")
+	case len(args) == 1 && cls == "KeyError":
+		// str(KeyError(k)) is repr(k).
+		t.w.line("fail(" + quoteStr(cls+":", '"') + ", repr(" + t.expr(args[0], precLambda) + "))")
 	case len(args) == 1:
 		if str, ok := args[0].(*ast.Str); ok {
 			t.w.line("fail(" + quoteStr(cls+": "+string(str.S), '"') + ")")

@@ -31,10 +31,10 @@ def resolve(host):
 	// import socket
 	//
 	// def resolve(host):
-	//     def _try_4():
+	//     def __ns_try_4():
 	//         ip = socket.gethostbyname(host)
 	//         return ip
-	//     ip, e = catch(_try_4)
+	//     ip, e = catch(__ns_try_4)
 	//     if e and e.is_a("gaierror"):
 	//         print("{}: {}".format(host, e))
 	//         return None

@@ -58,7 +58,7 @@ func TestCourseNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"# --- celda 3 ---\nimport socket\n\ndir(socket)", "# ## 3. Recopilación de información con sockets", "def _try_5():"} {
+	for _, w := range []string{"# --- celda 3 ---\nimport socket\n\ndir(socket)", "# ## 3. Recopilación de información con sockets", "def __ns_try_5():"} {
 		if !strings.Contains(r.Code, w) {
 			t.Errorf("notebook translation lacks %q", w)
 		}

@@ -35,22 +35,33 @@ func addIdents(line string, set map[string]bool) {
 	}
 }
 
-// uniqueLive is unique, also avoiding the err and res variables of the
-// try statements being written around this point.
+// uniqueLive is unique for the names of a try statement (its local
+// function, error, result and state variables): they must differ from
+// those of the try statements being written around it, so they carry
+// the nesting depth (err, err_2, err_3...), and sibling try statements
+// reuse them.
 func (t *translator) uniqueLive(base string) string {
-	if !t.sh.idents[base] && t.live[base] == 0 {
-		return base
+	base = Reserved + base
+	n := base
+	if t.tryDepth > 1 {
+		n = fmt.Sprintf("%s_%d", base, t.tryDepth)
 	}
-	for i := 2; ; i++ {
-		n := fmt.Sprintf("%s_%d", base, i)
-		if !t.sh.idents[n] && t.live[n] == 0 {
-			return n
-		}
+	for t.sh.idents[n] {
+		n += "_"
 	}
+	return n
 }
+
+// Reserved starts every name the translation invents (the try blocks'
+// local functions, their state dicts and results, temporaries). No Python
+// program uses it, so the translation never clobbers a user's variable,
+// and repl/interp removes the names it leaves in a session's globals
+// after each chunk (interp.HideReserved).
+const Reserved = "__ns_"
 
 // unique returns a name based on base that the source does not use.
 func (t *translator) unique(base string) string {
+	base = Reserved + strings.TrimPrefix(base, "_")
 	if !t.sh.idents[base] {
 		return base
 	}
@@ -240,19 +251,46 @@ func ownBinds(s ast.Stmt) []string {
 	return out
 }
 
+// directBinds is ownBinds without a try statement's block, which
+// assignedNames visits itself (calling ownBinds there would walk every
+// nested try twice per level: exponential in the nesting depth).
+func directBinds(s ast.Stmt) []string {
+	if _, ok := s.(*ast.Try); ok {
+		return nil
+	}
+	return ownBinds(s)
+}
+
 // assignedNames lists, in order of first appearance, the names the
 // statements bind (not inside nested functions or classes).
-func assignedNames(list []ast.Stmt) []string {
+func assignedNames(list []ast.Stmt) []string { return bindMemo(nil).assigned(list) }
+
+// bindMemo remembers what each try statement binds and how it can be
+// left, so that the analyses of nested try statements, each of which
+// looks at the whole of its block, stay linear in the nesting depth. A
+// nil bindMemo remembers nothing.
+type bindMemo map[any]any
+
+type escapeKey struct {
+	s      *ast.Try
+	inLoop bool
+}
+
+// assigned is assignedNames using the memo.
+func (m bindMemo) assigned(list []ast.Stmt) []string {
 	seen := map[string]bool{}
 	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
 	var visit func([]ast.Stmt)
 	visit = func(list []ast.Stmt) {
 		for _, s := range list {
-			for _, n := range ownBinds(s) {
-				if !seen[n] {
-					seen[n] = true
-					out = append(out, n)
-				}
+			for _, n := range directBinds(s) {
+				add(n)
 			}
 			switch s := s.(type) {
 			case *ast.If:
@@ -267,21 +305,48 @@ func assignedNames(list []ast.Stmt) []string {
 			case *ast.With:
 				visit(s.Body)
 			case *ast.Try:
-				visit(s.Body)
-				for _, h := range s.Handlers {
-					if h.Name != "" && !seen[string(h.Name)] {
-						seen[string(h.Name)] = true
-						out = append(out, string(h.Name))
+				if m == nil {
+					for _, part := range tryParts(s) {
+						visit(part)
 					}
-					visit(h.Body)
+					continue
 				}
-				visit(s.Orelse)
-				visit(s.Finalbody)
+				names, ok := m[s].([]string)
+				if !ok {
+					var all []ast.Stmt
+					for _, part := range tryParts(s) {
+						all = append(all, part...)
+					}
+					names = m.assigned(all)
+					m[s] = names
+				}
+				for _, n := range names {
+					add(n)
+				}
 			}
 		}
 	}
 	visit(list)
 	return out
+}
+
+// tryParts returns a try statement's blocks in source order. Python
+// deletes the name after "as" when its clause ends: it is not bound
+// after the try.
+func tryParts(s *ast.Try) [][]ast.Stmt {
+	parts := [][]ast.Stmt{s.Body}
+	for _, h := range s.Handlers {
+		parts = append(parts, h.Body)
+	}
+	return append(parts, s.Orelse, s.Finalbody)
+}
+
+// ownBinds is the package's ownBinds using the memo.
+func (m bindMemo) ownBinds(s ast.Stmt) []string {
+	if t, ok := s.(*ast.Try); ok {
+		return m.assigned(t.Body)
+	}
+	return ownBinds(s)
 }
 
 // collectBound adds every name bound anywhere in list (also in nested
@@ -291,7 +356,7 @@ func collectBound(list []ast.Stmt, out map[string]bool) {
 		ast.Walk(s, func(n ast.Ast) bool {
 			switch n := n.(type) {
 			case ast.Stmt:
-				for _, b := range ownBinds(n) {
+				for _, b := range directBinds(n) {
 					out[b] = true
 				}
 				if f, ok := n.(*ast.FunctionDef); ok {
@@ -336,7 +401,10 @@ func loadedNames(list []ast.Stmt) map[string]int {
 
 // escapesOf reports which of return, break and continue leave the
 // statements (break and continue only when not inside a loop of theirs).
-func escapesOf(list []ast.Stmt) map[string]bool {
+func escapesOf(list []ast.Stmt) map[string]bool { return bindMemo(nil).escapes(list) }
+
+// escapes is escapesOf using the memo.
+func (m bindMemo) escapes(list []ast.Stmt) map[string]bool {
 	out := map[string]bool{}
 	var visit func(list []ast.Stmt, inLoop bool)
 	visit = func(list []ast.Stmt, inLoop bool) {
@@ -364,16 +432,43 @@ func escapesOf(list []ast.Stmt) map[string]bool {
 			case *ast.With:
 				visit(s.Body, inLoop)
 			case *ast.Try:
-				visit(s.Body, inLoop)
-				for _, h := range s.Handlers {
-					visit(h.Body, inLoop)
+				if m == nil {
+					for _, part := range tryParts(s) {
+						visit(part, inLoop)
+					}
+					continue
 				}
-				visit(s.Orelse, inLoop)
-				visit(s.Finalbody, inLoop)
+				key := escapeKey{s, inLoop}
+				kinds, ok := m[key].(map[string]bool)
+				if !ok {
+					kinds = map[string]bool{}
+					for _, part := range tryParts(s) {
+						for k := range m.escapesIn(part, inLoop) {
+							kinds[k] = true
+						}
+					}
+					m[key] = kinds
+				}
+				for k := range kinds {
+					out[k] = true
+				}
 			}
 		}
 	}
 	visit(list, false)
+	return out
+}
+
+// escapesIn is escapes for a block inside a loop or not.
+func (m bindMemo) escapesIn(list []ast.Stmt, inLoop bool) map[string]bool {
+	if !inLoop {
+		return m.escapes(list)
+	}
+	// Inside a loop only return leaves.
+	out := map[string]bool{}
+	if m.escapes(list)["return"] {
+		out["return"] = true
+	}
 	return out
 }
 

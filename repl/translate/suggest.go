@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"strings"
 
 	"github.com/netstar/netstar/repl/interp"
@@ -12,6 +13,12 @@ import (
 // and ask whether to run it; a script runner can add it to the syntax
 // error as a hint. It never fails: anything else returns ("", false).
 func Suggest(src string) (string, bool) {
+	return SuggestContext(context.Background(), src)
+}
+
+// SuggestContext is Suggest that gives up, returning ("", false), when
+// ctx is done.
+func SuggestContext(ctx context.Context, src string) (string, bool) {
 	if strings.TrimSpace(src) == "" {
 		return "", false
 	}
@@ -22,8 +29,8 @@ func Suggest(src string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	codes, todos := translateUnits("<stdin>", []*unit{{lines: splitLines(src), info: info, mod: mod}})
-	if len(todos) > 0 {
+	codes, todos, err := translateUnitsContext(ctx, "<stdin>", []*unit{{lines: splitLines(src), info: info, mod: mod}})
+	if err != nil || len(todos) > 0 {
 		return "", false
 	}
 	code := strings.TrimLeft(codes[0], "\n")

@@ -10,7 +10,7 @@ func TestSuggest(t *testing.T) {
 		src, want string
 		ok        bool
 	}{
-		{"try:\n    x = 1\nexcept:\n    pass\n", "x, err = catch(_try_1)", true},
+		{"try:\n    x = 1\nexcept:\n    pass\n", "x, __ns_err = catch(__ns_try_1)", true},
 		{`print(f"{1 + 1}")`, `print("{}".format(1 + 1))`, true},
 		{"x = 1", "", false},                // already netstar: nothing to suggest
 		{"class A:\n    pass\n", "", false}, // untranslatable

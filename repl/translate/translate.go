@@ -28,6 +28,7 @@
 package translate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,12 +105,22 @@ func (e *SyntaxError) Error() string {
 // with errors.Join); anything else that cannot be translated is kept as
 // a commented TODO.
 func Python(filename string, src []byte) (Result, error) {
+	return PythonContext(context.Background(), filename, src)
+}
+
+// PythonContext is Python that stops when ctx is done (the REPL passes a
+// context that Ctrl-C cancels): it then returns an error wrapping
+// ctx.Err(). Translation time is linear in the source's size.
+func PythonContext(ctx context.Context, filename string, src []byte) (Result, error) {
 	mod, info, err := parsePython(filename, string(src))
 	if err != nil {
 		return Result{}, err
 	}
 	u := &unit{lines: splitLines(string(src)), info: info, mod: mod}
-	codes, todos := translateUnits(filename, []*unit{u})
+	codes, todos, err := translateUnitsContext(ctx, filename, []*unit{u})
+	if err != nil {
+		return Result{}, err
+	}
 	header := fmt.Sprintf("# Traducido de %s por netstar translate · translated from %s by netstar translate.\n\n", baseName(filename), baseName(filename))
 	return Result{Code: header + codes[0], TODOs: todos}, nil
 }

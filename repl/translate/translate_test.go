@@ -46,7 +46,7 @@ except socket.error as e:
     print("error:", e, e.errno)
 s.close()
 `,
-		want: []string{"def _try_3():", "_, e = catch(_try_3)", `if e and e.is_a("OSError"):`, "elif e:\n    fail(e.message)"},
+		want: []string{"def __ns_try_3():", "__ns__, e = catch(__ns_try_3)", `if e and e.is_a("OSError"):`, "elif e:\n    fail(e.message)"},
 		out:  "error: [Errno 111] Connection refused 111\n",
 	},
 	{
@@ -77,7 +77,7 @@ try:
 except Exception as err:
     print("Exception", err.__class__.__name__ if False else "")
 `,
-		want: []string{`if e and e.is_a("ValueError"):`, `elif e and e.is_a("TypeError", "KeyError"):`, "if err_2:\n    print(\"bare\")"},
+		want: []string{`if e and e.is_a("ValueError"):`, `elif e and e.is_a("TypeError", "KeyError"):`, "if __ns_err:\n    print(\"bare\")"},
 		out:  "ok 12\nfinally\nValueError\nfinally\n12 -1\nbare\nException \n",
 	},
 	{
@@ -93,7 +93,7 @@ except Exception as err:
 
 print(first_open([1, 2, 3, 4]))
 `,
-		want: []string{`return ("return", p)`, `if res[0] == "return":`, "return res[1]"},
+		want: []string{`return ("return", p)`, `if __ns_res[0] == "return":`, "return __ns_res[1]"},
 		out:  "3\n",
 	},
 	{
@@ -109,7 +109,7 @@ print(first_open([1, 2, 3, 4]))
         print("never")
 print("end")
 `,
-		want: []string{`return ("continue",)`, `return ("break",)`, "        continue", "        break"},
+		want: []string{`return ("continue", None)`, `return ("break", None)`, "        continue", "        break"},
 		out:  "0\n2\nend\n",
 	},
 	{
@@ -124,7 +124,7 @@ print("end")
     return "not reached"
 print(f())
 `,
-		want: []string{"print(\"cleanup\")\n        return \"handled\""},
+		want: []string{`return ("return", "handled")`, `print("cleanup")`},
 		out:  "cleanup\nhandled\n",
 	},
 	{
@@ -139,7 +139,7 @@ print(f())
 except KeyError:
     print("outer KeyError")
 `,
-		want: []string{"fail(err.message)"},
+		want: []string{"fail(__ns_err.message)"},
 		// fail() re-raises with netstar's message; KeyError is kept.
 		out: "inner finally\nouter KeyError\n",
 	},
@@ -158,7 +158,7 @@ def scan(port):
         print("closed socket")
 scan(CLOSED)
 `,
-		want: []string{`state["s"] = s`, `s = state.get("s")`},
+		want: []string{`state["s"] = s`, `s = __ns_state.get("s")`},
 		out:  "closed: [Errno 111] Connection refused\nclosed socket\n",
 	},
 	{
@@ -171,7 +171,7 @@ except ValueError:
     sys.exit(1)
 print(n, m)
 `,
-		want: []string{"res, err = catch(_try_2)", "n, m = res"},
+		want: []string{"__ns_res, __ns_err = catch(__ns_try_2)", "n, m = __ns_res"},
 		out:  "42 43\n",
 	},
 	{
@@ -417,7 +417,7 @@ def safe():
         return "ValueError"
 print(outer(False), safe())
 `,
-		want: []string{`return ("ok",)`, "err_2 = catch("},
+		want: []string{`return ("ok", None)`, "err_2 = catch("},
 		out:  "cleanup\ncleanup\n1 ValueError\n",
 	},
 	{

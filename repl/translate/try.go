@@ -19,6 +19,9 @@ type tryCtx struct {
 	// the block bound before it failed; record lists them.
 	state  string
 	record map[string]bool
+	// returned are the variables the block hands back; an escape
+	// returns them too, after its kind and value.
+	returned []string
 }
 
 // tryHandler is one except clause.
@@ -62,25 +65,43 @@ type tryPlan struct {
 //	    ...                  # else:
 //	...                      # finally:
 func (t *translator) tryStmt(s *ast.Try) error {
+	// Until the try statement is written, a nested try (in the block, a
+	// handler or a copy of finally) must not reuse its names: they are
+	// numbered by nesting depth (see uniqueLive).
+	t.tryDepth++
+	defer func() { t.tryDepth-- }()
+	if len(s.Finalbody) > 0 && (len(s.Handlers) > 0 || len(s.Orelse) > 0) {
+		// A handler or the else clause may fail too, and finally must
+		// still run: write try/except/else inside a try/finally, whose
+		// block is a local function run by catch() as well.
+		inner := &ast.Try{StmtBase: s.StmtBase, Body: s.Body, Handlers: s.Handlers, Orelse: s.Orelse}
+		if t.u.ends != nil {
+			t.u.ends[inner] = t.endLine(s)
+		}
+		s = &ast.Try{StmtBase: s.StmtBase, Body: []ast.Stmt{inner}, Finalbody: s.Finalbody}
+	}
 	p, err := t.planTry(s)
 	if err != nil {
 		return err
 	}
 	if len(p.kept) > 0 {
-		p.state = t.unique("state")
+		// Nested try statements each need their own dict: the names of
+		// those being written are live.
+		p.state = t.uniqueLive("state")
 		t.w.line(p.state + " = {}")
 	}
 	fname, pnames := t.tryFunc(s, p)
 	resVar, unpack := t.tryCatch(p, fname, pnames)
-	// Until the try statement is written, a nested try (in a handler or
-	// a copy of finally) must not reuse these names.
-	t.live[p.errVar]++
-	t.live[resVar]++
-	defer func() { t.live[p.errVar]--; t.live[resVar]-- }()
 	t.tryRestore(p)
+	// An enclosing try block that fails later must still see them.
+	t.recordState(p.kept)
 
 	if len(s.Finalbody) > 0 {
+		n := len(t.finals)
 		t.finals = append(t.finals, final{stmts: s.Finalbody, loopDepth: t.loop})
+		// Whatever happens below (an escape that cannot be written
+		// fails the whole statement), the finally leaves the stack.
+		defer func() { t.finals = t.finals[:n] }()
 	}
 	t.tryExcept(s, p)
 	if err := t.tryElse(s, p, resVar, unpack); err != nil {
@@ -136,10 +157,13 @@ func (t *translator) planHandlers(p *tryPlan, handlers []*ast.ExceptHandler) err
 // enclosing scope needs is returned, or kept in the state dict when a
 // failure may leave it bound and something reads it after the failure.
 func (t *translator) planVariables(p *tryPlan, s *ast.Try) error {
-	reads := loadedNames(s.Body)
-	p.escapes = escapesOf(s.Body)
+	var reads map[string]int
+	if t.sc.loads != nil { // only a function's scope needs them
+		reads = loadedNames(s.Body)
+	}
+	p.escapes = t.sh.binds.escapes(s.Body)
 	p.isParam = map[string]bool{}
-	for _, n := range assignedNames(s.Body) {
+	for _, n := range t.sh.binds.assigned(s.Body) {
 		if t.sc.isGlobal(n) {
 			return todof(secGlobal, "assigns the global %s from a function: Starlark functions cannot rebind globals (keep the value in a dict or list)", n)
 		}
@@ -152,9 +176,11 @@ func (t *translator) planVariables(p *tryPlan, s *ast.Try) error {
 		}
 	}
 	loads, fallsThrough := readsAfterFailure(s)
-	partial := boundBeforeFailure(s.Body)
+	partial := t.sh.binds.boundBeforeFailure(s.Body)
 	for _, v := range p.outer {
-		if partial[v] && (loads[v] > 0 || fallsThrough) {
+		// An enclosing try block that keeps v needs it after a failure too.
+		enclosing := t.try != nil && t.try.record[v]
+		if partial[v] && (loads[v] > 0 || fallsThrough || enclosing) {
 			p.kept = append(p.kept, v)
 		} else {
 			p.returned = append(p.returned, v)
@@ -183,17 +209,17 @@ func readsAfterFailure(s *ast.Try) (loads map[string]int, fallsThrough bool) {
 // boundBeforeFailure lists the variables a block may have bound when it
 // fails. A variable bound only by the block's last statement, when that
 // statement is simple, is never bound when the block fails.
-func boundBeforeFailure(body []ast.Stmt) map[string]bool {
+func (m bindMemo) boundBeforeFailure(body []ast.Stmt) map[string]bool {
 	out := map[string]bool{}
 	n := len(body)
 	if n == 0 {
 		return out
 	}
-	for _, v := range assignedNames(body[:n-1]) {
+	for _, v := range m.assigned(body[:n-1]) {
 		out[v] = true
 	}
 	if isCompound(body[n-1]) {
-		for _, v := range assignedNames(body[n-1:]) {
+		for _, v := range m.assigned(body[n-1:]) {
 			out[v] = true
 		}
 	}
@@ -204,7 +230,7 @@ func boundBeforeFailure(body []ast.Stmt) map[string]bool {
 // and parameters. The function returns p.returned, tagged with "ok" when
 // the block can also leave by return, break or continue.
 func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []string) {
-	fname = t.unique(fmt.Sprintf("_try_%d", s.Lineno))
+	fname = t.uniqueLive(fmt.Sprintf("try_%d", s.Lineno))
 	pnames = idents(p.params)
 	t.w.line("def " + fname + "(" + strings.Join(pnames, ", ") + "):")
 	saved := struct {
@@ -214,7 +240,7 @@ func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []str
 		loop   int
 	}{t.sc, t.try, t.finals, t.loop}
 	t.sc = newTryScope(t.sc, p.params)
-	t.try = &tryCtx{state: p.state, record: map[string]bool{}}
+	t.try = &tryCtx{state: p.state, record: map[string]bool{}, returned: idents(p.returned)}
 	for _, v := range p.kept {
 		t.try.record[v] = true
 	}
@@ -224,12 +250,14 @@ func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []str
 	// final return cannot fail when that block did not run.
 	direct := map[string]bool{}
 	for _, st := range s.Body {
-		for _, n := range ownBinds(st) {
+		for _, n := range t.sh.binds.ownBinds(st) {
 			direct[n] = true
 		}
 	}
 	for _, v := range p.returned {
-		if !p.isParam[v] && !direct[v] {
+		// An escape returns the variables wherever it is: all must be
+		// bound from the start.
+		if !p.isParam[v] && (!direct[v] || len(p.escapes) > 0) {
 			t.w.line(ident(v) + " = None")
 		}
 	}
@@ -237,10 +265,8 @@ func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []str
 	t.stmts(s.Body)
 	vlist := idents(p.returned)
 	switch {
-	case len(p.escapes) > 0 && len(vlist) == 0:
-		t.w.line(`return ("ok",)`)
 	case len(p.escapes) > 0:
-		t.w.line(`return ("ok"` + strings.Join(prefixEach(vlist, ", "), "") + ")")
+		t.w.line(`return ("ok", None` + strings.Join(prefixEach(vlist, ", "), "") + ")")
 	case len(vlist) == 1:
 		t.w.line("return " + vlist[0])
 	case len(vlist) > 1:
@@ -259,14 +285,14 @@ func (t *translator) tryFunc(s *ast.Try, p *tryPlan) (fname string, pnames []str
 // the block succeeded ("" when there is nothing to unpack).
 func (t *translator) tryCatch(p *tryPlan, fname string, pnames []string) (resVar, unpack string) {
 	vlist := idents(p.returned)
-	resVar = "_"
+	resVar = t.uniqueLive("_")
 	switch {
 	case len(p.escapes) > 0:
 		resVar = t.uniqueLive("res")
 		if len(vlist) > 0 {
 			var idx []string
 			for i := range vlist {
-				idx = append(idx, fmt.Sprintf("%s[%d]", resVar, i+1))
+				idx = append(idx, fmt.Sprintf("%s[%d]", resVar, i+2))
 			}
 			unpack = strings.Join(vlist, ", ") + " = " + strings.Join(idx, ", ")
 		}
@@ -347,6 +373,11 @@ func (t *translator) tryElse(s *ast.Try, p *tryPlan, resVar, unpack string) erro
 	t.w.line("else:")
 	t.w.indent++
 	before := t.w.code
+	if len(p.escapes) > 0 && unpack != "" {
+		// The block's variables first: an escape may read them.
+		t.w.line(unpack)
+		unpack = ""
+	}
 	for _, kind := range []string{"return", "break", "continue"} {
 		if !p.escapes[kind] {
 			continue
