@@ -61,18 +61,20 @@ func Run(cfg Config) (status int) {
 	if saved, err := term.GetState(fd); err == nil {
 		defer term.Restore(fd, saved)
 	}
-	return run(cfg, cfg.Stdin, nil)
+	return run(cfg, cfg.Stdin, nil, styleFor(term.IsTerminal(fd), os.Getenv))
 }
 
 // run is Run reading from stdin, which need not be a terminal. editor,
 // if set, adjusts the line editor's configuration: tests use it to run
-// the loop on a pipe, away from the process's terminal.
-func run(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) int {
+// the loop on a pipe, away from the process's terminal. style is how
+// notes are shown.
+func run(cfg Config, stdin io.ReadCloser, editor func(*readline.Config), style noteStyle) int {
 	r, err := newREPL(cfg, stdin, editor)
 	if err != nil {
 		fmt.Fprintf(cfg.Stderr, "netstar: %v\n", err)
 		return 1
 	}
+	r.style = style
 	defer r.close()
 	return r.loop()
 }
@@ -85,6 +87,8 @@ type repl struct {
 	thread  *starlark.Thread
 	globals starlark.StringDict
 	history *history
+
+	style noteStyle
 
 	mu      sync.Mutex
 	running context.CancelFunc // cancels the current evaluation, nil at the prompt
@@ -222,36 +226,44 @@ func (r *repl) loop() int {
 func (r *repl) run(in input) (int, bool) {
 	r.rl.SaveHistory(in.entry)
 	r.history.add(in.entry)
-	return r.eval(in.src, in.pasting)
+	return r.eval(in.src)
 }
 
-// offerTranslation shows the netstar version of Python input and asks
-// whether to run it. It returns the parsed translation, or nil when the
-// user declines.
-func (r *repl) offerTranslation(code string, pasting bool) (*syntax.File, error) {
-	out := r.rl.Stdout()
-	fmt.Fprintf(out, "Esto es Python; en netstar se escribe así · This is Python; in netstar it reads:\n\n%s\n\n", strings.TrimRight(code, "\n"))
-	if pasting {
-		fmt.Fprintln(out, "(pegado: se ejecuta la traducción · pasted: running the translation)")
-		r.rl.SaveHistory(strings.TrimRight(code, "\n"))
-		r.history.add(strings.TrimRight(code, "\n"))
-		return interp.Parse("<stdin>", []byte(code))
+// noteStyle is how the REPL shows its one-line notes (a Python input
+// it translated and ran).
+type noteStyle int
+
+const (
+	noteNone  noteStyle = iota // standard input is not a terminal: say nothing extra
+	notePlain                  // a terminal with NO_COLOR set
+	noteDim                    // a terminal: dim text
+)
+
+// styleFor returns the note style for a REPL reading from a terminal or
+// not, under the environment's NO_COLOR (https://no-color.org: set and
+// not empty turns colour off).
+func styleFor(terminal bool, getenv func(string) string) noteStyle {
+	switch {
+	case !terminal:
+		return noteNone
+	case getenv("NO_COLOR") != "":
+		return notePlain
 	}
-	r.rl.SetPrompt("¿Ejecutarlo? · Run it? [Y/n] ")
-	answer, err := r.rl.Readline()
-	r.paste.next()
-	r.rl.SetPrompt(prompt1)
-	if err != nil {
-		return nil, nil
+	return noteDim
+}
+
+// translatedNote is the note shown before running a translated Python
+// input.
+const translatedNote = "(Python traducido a netstar y ejecutado · Python translated to netstar and run)"
+
+// note writes a one-line note in the REPL's note style.
+func (r *repl) note(text string) {
+	switch r.style {
+	case notePlain:
+		fmt.Fprintln(r.rl.Stdout(), text)
+	case noteDim:
+		fmt.Fprintf(r.rl.Stdout(), "\x1b[2m%s\x1b[0m\n", text)
 	}
-	switch strings.ToLower(strings.TrimSpace(answer)) {
-	case "", "y", "yes", "s", "si", "sí":
-	default:
-		return nil, nil
-	}
-	r.rl.SaveHistory(strings.TrimRight(code, "\n"))
-	r.history.add(strings.TrimRight(code, "\n"))
-	return interp.Parse("<stdin>", []byte(code))
 }
 
 func (r *repl) terminated() bool {
@@ -273,8 +285,10 @@ func (r *repl) interrupt() {
 	}
 }
 
-// eval runs one complete input. It reports exit() as (status, true).
-func (r *repl) eval(src string, pasting bool) (int, bool) {
+// eval runs one complete input; Python that netstar does not run as it
+// is is translated and run, with a note. It reports exit() as (status,
+// true).
+func (r *repl) eval(src string) (int, bool) {
 	f, err := interp.Parse("<stdin>", []byte(src))
 	if err != nil {
 		code, ok := translate.Suggest(src)
@@ -282,12 +296,13 @@ func (r *repl) eval(src string, pasting bool) (int, bool) {
 			r.printErr(err)
 			return 0, false
 		}
-		if f, err = r.offerTranslation(code, pasting); err != nil || f == nil {
-			if err != nil {
-				r.printErr(err)
-			}
+		// Python input runs without a question: a question would read
+		// the next typed or pasted line as its answer.
+		if f, err = interp.Parse("<stdin>", []byte(code)); err != nil {
+			r.printErr(err)
 			return 0, false
 		}
+		r.note(translatedNote)
 	}
 	ctx, cancel := context.WithCancel(r.s.Context())
 	defer cancel()

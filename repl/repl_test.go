@@ -51,6 +51,12 @@ func notTerminal(c *readline.Config) {
 // the last write is Ctrl-D.
 func runLoop(t *testing.T, history string, writes ...string) (status int, out string) {
 	t.Helper()
+	return runLoopStyle(t, noteNone, history, writes...)
+}
+
+// runLoopStyle is runLoop with notes shown in style, as on a terminal.
+func runLoopStyle(t *testing.T, style noteStyle, history string, writes ...string) (status int, out string) {
+	t.Helper()
 	var buf syncBuffer
 	s := interp.New(interp.Config{Stdout: &buf, Stderr: &buf, Input: func(string) (string, error) { return "", io.EOF }})
 	defer s.Close()
@@ -67,7 +73,7 @@ func runLoop(t *testing.T, history string, writes ...string) (status int, out st
 	}()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(Config{Session: s, HistoryFile: history, Stdout: &buf, Stderr: &buf}, pr, notTerminal)
+		done <- run(Config{Session: s, HistoryFile: history, Stdout: &buf, Stderr: &buf}, pr, notTerminal, style)
 	}()
 	select {
 	case status = <-done:
@@ -179,5 +185,91 @@ func TestLoopHistoryRecall(t *testing.T) {
 	_, out := runLoop(t, hist, "\x1b[A\x1b[A\r", "h()\r")
 	if !strings.Contains(out, "'from history'") {
 		t.Errorf("the recalled definition did not run; output:\n%s", out)
+	}
+}
+
+// TestLoopRunsPython types and pastes Python that netstar does not run
+// as it is: it is translated and run without a question, with a note in
+// the REPL's note style, and the line typed next is never taken as an
+// answer.
+func TestLoopRunsPython(t *testing.T) {
+	typedTry := []string{
+		"try:\r", "    y = 1 // 0\r", "except ZeroDivisionError as e:\r", "    print('cazado')\r", "\r",
+		"z = 5\r", // typed at once after the block: a question would eat it
+		"z + 1\r",
+	}
+	pasted := []string{
+		"\x1b[200~n = 7\rprint(f\"n vale {n}\")\rprint('y luego', n)\r\x1b[201~", "\r",
+		"n * 2\r",
+	}
+	for _, tc := range []struct {
+		name   string
+		style  noteStyle
+		writes []string
+		output []string // in this order
+		absent []string
+	}{
+		{name: "typed try on a terminal", style: noteDim, writes: typedTry,
+			output: []string{"\x1b[2m" + translatedNote + "\x1b[0m\n", "cazado\n", "6\n"},
+			absent: []string{"[Y/n]", "undefined: z"}},
+		{name: "typed try with NO_COLOR", style: notePlain, writes: typedTry,
+			output: []string{translatedNote + "\n", "cazado\n", "6\n"},
+			absent: []string{"\x1b[2m", "[Y/n]", "undefined: z"}},
+		{name: "typed try without a terminal", style: noteNone, writes: typedTry,
+			output: []string{"cazado\n", "6\n"},
+			absent: []string{"traducido", "translated", "[Y/n]", "undefined: z"}},
+		{name: "pasted f-string and the line after it", style: notePlain, writes: pasted,
+			output: []string{translatedNote + "\n", "n vale 7\n", "y luego 7\n", "14\n"},
+			absent: []string{"[Y/n]"}},
+		{name: "a typed f-string expression echoes its value", style: notePlain,
+			writes: []string{"x = 3\r", "f\"x={x}\"\r", "x\r"},
+			output: []string{translatedNote + "\n", "'x=3'\n", "3\n"}},
+		{name: "Python with a syntax error is reported, not run", style: notePlain,
+			writes: []string{"print 'hola'\r", "'sigue'\r"},
+			output: []string{"syntax error", "'sigue'\n"},
+			absent: []string{translatedNote}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, out := runLoopStyle(t, tc.style, filepath.Join(t.TempDir(), "history"), tc.writes...)
+			rest := out
+			for _, w := range tc.output {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Errorf("output lacks %q (in order); output:\n%q", w, out)
+					break
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("output holds %q; output:\n%q", a, out)
+				}
+			}
+		})
+	}
+}
+
+func TestStyleFor(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "NO_COLOR" {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		terminal bool
+		noColor  string
+		want     noteStyle
+	}{
+		{true, "", noteDim},
+		{true, "1", notePlain},
+		{false, "", noteNone},
+		{false, "1", noteNone},
+	} {
+		if got := styleFor(tc.terminal, env(tc.noColor)); got != tc.want {
+			t.Errorf("styleFor(%v, NO_COLOR=%q) = %v, want %v", tc.terminal, tc.noColor, got, tc.want)
+		}
 	}
 }
