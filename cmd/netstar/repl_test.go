@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -316,39 +318,102 @@ func TestREPLBackgroundOutputAbovePrompt(t *testing.T) {
 	tm.expect(`(^|[^0-9])2\r?\n`)
 }
 
-// TestREPLOffersTranslation types Python that netstar does not run as it
-// is: the REPL shows the translation and runs it when accepted.
-func TestREPLOffersTranslation(t *testing.T) {
+// translatedNote matches the REPL's note that it translated and ran
+// Python input.
+const translatedNote = `\(Python traducido a netstar y ejecutado · Python translated to netstar and run\)`
+
+// TestREPLRunsPython types Python that netstar does not run as it is: it
+// runs without a question, after a dim one-line note, and the line typed
+// next is never taken as an answer.
+func TestREPLRunsPython(t *testing.T) {
 	tm := startREPL(t, history(t))
 	tm.send("x = 7\r")
 	tm.send("x * 3\r")
 	tm.expect(`21`)
 	tm.send("print(f\"x vale {x}\")\r")
-	tm.expect(`print\("x vale \{\}"\.format\(x\)\)`)
-	tm.expect(`Run it\? \[Y/n\] `)
-	tm.send("\r")
+	tm.expect("\x1b\\[2m" + translatedNote + "\x1b\\[0m")
 	tm.expect(`x vale 7`)
+	// A typed try: block, and the next line typed at once after it.
 	tm.send("try:\r")
 	tm.expect(`\.\.\. `)
 	tm.send("    y = 1 // 0\r")
 	tm.send("except ZeroDivisionError as e:\r")
-	tm.send("    print('cazado', e.type)\r")
-	tm.send("\r")
-	tm.expect(`catch\(`)
-	tm.expect(`Run it\? \[Y/n\] `)
-	tm.send("\r")
-	tm.expect(`cazado ZeroDivisionError`)
-	// Declining runs nothing.
-	tm.send("print(f\"no {x}\")\r")
-	tm.expect(`Run it\? \[Y/n\] `)
-	tm.send("n\r")
-	tm.send("'after'\r")
-	tm.expect(`'after'`)
+	tm.send("    print('cazado')\r")
+	tm.send("\r" + "z = 'no me comas'\r")
+	tm.expect(translatedNote)
+	tm.expect(`cazado`)
+	tm.send("z\r")
+	tm.expect(`'no me comas'`)
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
-	if strings.Contains(tm.out.String(), "no 7") {
-		t.Error("a declined translation ran")
+	if out := tm.out.String(); strings.Contains(out, "[Y/n]") || strings.Contains(out, "undefined: z") {
+		t.Errorf("the REPL asked a question or lost the next line:\n%s", strings.ReplaceAll(out, "\r", ""))
 	}
+}
+
+// TestREPLRunsPythonNoColor: with NO_COLOR the note has no colour.
+func TestREPLRunsPythonNoColor(t *testing.T) {
+	tm := startREPL(t, history(t), "NO_COLOR=1")
+	tm.send("print(f\"{6 * 7}\")\r")
+	tm.expect(translatedNote)
+	tm.expect(`42`)
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	if strings.Contains(tm.out.String(), "\x1b[2m") {
+		t.Error("NO_COLOR is set, but the note is dim")
+	}
+}
+
+// TestREPLSpacesContinueBlock types the course's interactive scanner
+// line by line, its lines of spaces included: as in Python 3.11's REPL
+// they continue the for block instead of ending it.
+func TestREPLSpacesContinueBlock(t *testing.T) {
+	port := openBetweenClosed(t)
+	src, err := os.ReadFile(filepath.Join(courseDir, "05_escaner_interactivo.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "\n    \n") {
+		t.Fatal("the course's scanner has no line of spaces inside its loop any more")
+	}
+	answers := []string{"127.0.0.1", strconv.Itoa(port - 1), strconv.Itoa(port + 1)}
+	tm := startREPL(t, history(t))
+	for _, line := range strings.Split(string(src), "\n") {
+		tm.send(line + "\r")
+		if strings.Contains(line, "input(") {
+			tm.expect(`Introduce [^\n]*: `)
+			tm.send(answers[0] + "\r")
+			answers = answers[1:]
+		}
+	}
+	tm.send("\r")
+	tm.expect(fmt.Sprintf(`Probando puerto %d \.\.\.`, port+1))
+	tm.expect(`Escaneo finalizado!`)
+	tm.send("'fin'\r")
+	tm.expect(`'fin'`)
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	out := tm.out.String()
+	if !strings.Contains(out, fmt.Sprintf("El puerto  %d está abierto", port)) {
+		t.Errorf("the open port was not found:\n%s", strings.ReplaceAll(out, "\r", ""))
+	}
+	if strings.Contains(out, "syntax error") || strings.Contains(out, "undefined") {
+		t.Errorf("typing the scanner failed:\n%s", strings.ReplaceAll(out, "\r", ""))
+	}
+}
+
+// TestREPLSpacesInsideDef: a line of spaces inside a def, typed, does
+// not end it; the def's last line still belongs to it.
+func TestREPLSpacesInsideDef(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("def f(a):\r")
+	tm.send("    b = a + 1\r")
+	tm.send("    \r")
+	tm.expect(`\.\.\. `)
+	tm.send("    return b * 2\r")
+	tm.send("\r")
+	tm.send("f(20)\r")
+	tm.expect(`42`)
 }
 
 // TestREPLServerLogAbovePrompt runs serve_http in the background and
@@ -438,7 +503,7 @@ func TestREPLNestedBlocks(t *testing.T) {
 func TestREPLPastedPythonBlock(t *testing.T) {
 	tm := startREPL(t, history(t))
 	tm.send("\x1b[200~def h2(x):\r    y = f\"v={x}\"\r\r    return y + \"!\"\r\rprint(h2(1))\r\x1b[201~")
-	tm.expect(`running the translation`)
+	tm.expect(translatedNote)
 	tm.expect(`v=1!`)
 	// Typed, a try: inside a def is read to the end of the block.
 	tm.send("def k():\r")
@@ -448,8 +513,7 @@ func TestREPLPastedPythonBlock(t *testing.T) {
 	tm.send("    except ZeroDivisionError:\r")
 	tm.send("        return 'cero'\r")
 	tm.send("\r")
-	tm.expect(`Run it\? \[Y/n\] `)
-	tm.send("\r")
+	tm.expect(translatedNote)
 	tm.send("k()\r")
 	tm.expect(`'cero'`)
 }
