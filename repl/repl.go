@@ -289,21 +289,7 @@ func (r *repl) interrupt() {
 // is is translated and run, with a note. It reports exit() as (status,
 // true).
 func (r *repl) eval(src string) (int, bool) {
-	f, err := interp.Parse("<stdin>", []byte(src))
-	if err != nil {
-		code, ok := translate.Suggest(src)
-		if !ok {
-			r.printErr(err)
-			return 0, false
-		}
-		// Python input runs without a question: a question would read
-		// the next typed or pasted line as its answer.
-		if f, err = interp.Parse("<stdin>", []byte(code)); err != nil {
-			r.printErr(err)
-			return 0, false
-		}
-		r.note(translatedNote)
-	}
+	// Ctrl-C stops the translation as well as the run.
 	ctx, cancel := context.WithCancel(r.s.Context())
 	defer cancel()
 	interp.SetContext(r.thread, ctx)
@@ -317,6 +303,26 @@ func (r *repl) eval(src string) (int, bool) {
 		r.mu.Unlock()
 		r.thread.Uncancel()
 	}()
+
+	f, err := interp.Parse("<stdin>", []byte(src))
+	if err != nil {
+		code, ok := translate.SuggestContext(ctx, src)
+		if ctx.Err() != nil {
+			fmt.Fprintln(r.rl.Stderr(), "KeyboardInterrupt")
+			return 0, false
+		}
+		if !ok {
+			r.printErr(err)
+			return 0, false
+		}
+		// Python input runs without a question: a question would read
+		// the next typed or pasted line as its answer.
+		if f, err = interp.Parse("<stdin>", []byte(code)); err != nil {
+			r.printErr(err)
+			return 0, false
+		}
+		r.note(translatedNote)
+	}
 
 	echoExprs(f)
 	r.globals[echoFunc] = r.echo

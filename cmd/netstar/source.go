@@ -103,25 +103,14 @@ func parsesAsStarlark(filename string, src []byte) bool {
 	return err == nil
 }
 
-// translatePython translates Python source in memory. It returns ctx's
-// error as soon as ctx is done (Ctrl-C), even if the translator is still
-// working: the command then exits, taking the translation with it.
+// translatePython translates Python source in memory; it stops with
+// ctx's error when ctx is done (Ctrl-C).
 func translatePython(ctx context.Context, filename string, src []byte) (translate.Result, error) {
-	type result struct {
-		res translate.Result
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := translate.Python(filename, src)
-		done <- result{res, err}
-	}()
-	select {
-	case r := <-done:
-		return r.res, r.err
-	case <-ctx.Done():
+	res, err := translate.PythonContext(ctx, filename, src)
+	if ctx.Err() != nil {
 		return translate.Result{}, ctx.Err()
 	}
+	return res, err
 }
 
 // nulError reports a NUL byte in src as Python does (a file holding one
