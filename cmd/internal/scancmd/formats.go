@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/netstar/netstar/modules/socket/scan"
 )
 
 func xmlEscape(s string) string {
@@ -100,16 +98,8 @@ func (xmlFormat) header(bw *bufio.Writer, info runInfo, streaming bool) {
 
 func (xmlFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) {
 	listed, extras := t.grouped(h, info)
-	reason := "conn-refused"
-	for _, p := range h.ports {
-		if p.state == scan.Open {
-			reason = "syn-ack"
-			break
-		}
-	}
-	if info.noPing {
-		reason = scan.ReasonUserSet // nmap -Pn: up because the user said so
-	}
+	reason := info.hostReason(h)
+	up, _ := info.up.get(h.ip)
 	// Appended by hand, not with fmt: a streamed scan writes a report
 	// per host about every second.
 	b := bw.AvailableBuffer()
@@ -123,7 +113,19 @@ func (xmlFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInfo) 
 	b = h.ip.AppendTo(b)
 	b = append(b, `" addrtype="`...)
 	b = append(b, addrType(h.ip)...)
-	b = append(b, "\"/>\n<hostnames>\n"...)
+	b = append(b, "\"/>\n"...)
+	if up.MAC != nil {
+		b = append(b, `<address addr="`...)
+		b = append(b, strings.ToUpper(up.MAC.String())...)
+		b = append(b, `" addrtype="mac"`...)
+		if v := macVendor(up.MAC); v != "" {
+			b = append(b, ` vendor="`...)
+			b = appendEscaped(b, v)
+			b = append(b, '"')
+		}
+		b = append(b, "/>\n"...)
+	}
+	b = append(b, "<hostnames>\n"...)
 	if h.name != "" {
 		b = append(b, `<hostname name="`...)
 		b = appendEscaped(b, h.name)
@@ -302,7 +304,8 @@ func (normalFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInf
 	titleEnd := len(b)
 	b = append(b, "\nHost is up"...)
 	if info.reason {
-		b = append(b, ", received user-set"...)
+		b = append(b, ", received "...)
+		b = append(b, info.hostReason(h)...)
 	}
 	if lat := h.latency(); lat > 0 {
 		b = append(b, " ("...)
@@ -395,6 +398,13 @@ func (normalFormat) host(bw *bufio.Writer, t *hostTable, h *hostAgg, info runInf
 			b = append(b, nmapEscape(banner)...)
 			b = append(b, '\n')
 		}
+	}
+	if up, _ := info.up.get(h.ip); up.MAC != nil {
+		b = append(b, "MAC Address: "...)
+		b = append(b, strings.ToUpper(up.MAC.String())...)
+		b = append(b, " ("...)
+		b = append(b, cmpOr(macVendor(up.MAC), "Unknown")...)
+		b = append(b, ")\n"...)
 	}
 	b = append(b, '\n')
 	bw.Write(b)

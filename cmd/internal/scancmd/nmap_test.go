@@ -82,7 +82,7 @@ func TestLikeNmap(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("nmap: %v\n%s", err, out)
 		}
-		ours := child("scan", append(append([]string{"127.0.0.1", "--retries", "1", "--timeout", "300ms", "--seed", "1", "--netns", n.Local.Path}, variant...),
+		ours := child("scan", append(append([]string{"127.0.0.1", "-Pn", "--retries", "1", "--timeout", "300ms", "--seed", "1", "--netns", n.Local.Path}, variant...),
 			"-oN", base+".n", "-oG", base+".g", "-oX", base+".x")...)
 		if out, err := ours.CombinedOutput(); err != nil {
 			t.Fatalf("netstar scan: %v\n%s", err, out)

@@ -107,6 +107,26 @@ type runInfo struct {
 	hostsTotal, hostsUp int
 	// noPing: discovery was off (-Pn), so every host is up, "user-set".
 	noPing bool
+	// up says why discovery found each host up, and its MAC address;
+	// nil in a merge.
+	up *upHosts
+}
+
+// hostReason returns nmap's <status reason> of a listed host: discovery's
+// when it ran, "user-set" with -Pn, else guessed from its ports.
+func (info runInfo) hostReason(h *hostAgg) string {
+	if info.noPing {
+		return scan.ReasonUserSet // nmap -Pn: up because the user said so
+	}
+	if u, ok := info.up.get(h.ip); ok {
+		return u.Reason
+	}
+	for _, p := range h.ports {
+		if p.state == scan.Open {
+			return scan.ReasonSynAck
+		}
+	}
+	return scan.ReasonConnRefused
 }
 
 // hostCounts returns how many hosts were targeted and found up.
@@ -336,7 +356,7 @@ func serviceName(port int) string {
 	if v, ok := serviceNames.Load(port); ok {
 		return v.(string)
 	}
-	name, _ := services.ByPort(port, "tcp")
+	name, _ := services.ScanTable().ByPort(port, "tcp")
 	serviceNames.Store(port, name)
 	return name
 }

@@ -170,12 +170,12 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 
 	// Outputs, before any probe: an unwritable path is a usage error.
 	s.info = runInfo{command: "netstar scan", args: c.args, start: start, ports: c.ports, openOnly: c.openOnly, reason: c.reason,
-		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed, noPing: !c.discover}
+		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed, noPing: !c.discover, up: newUpHosts()}
 	if err := s.openOutputs(); err != nil {
 		return ExitUsage, err
 	}
 	s.tracker.above = map[uint64]struct{}{}
-	opt := scan.StreamOptions{Exclude: c.exclude, Counters: &s.live}
+	opt := scan.StreamOptions{Exclude: c.exclude, Counters: &s.live, Up: s.info.up.add}
 	if ckpt != nil {
 		// Replay what the checkpoint holds into the new outputs.
 		f, err := os.Open(c.resume)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -145,10 +146,11 @@ func (s *Scanner) arpDiscover(ctx context.Context, space *hostSpace, st *hostSta
 			if err != nil {
 				continue // EAGAIN at the timeout, EINTR
 			}
-			if spa, ok := arpReply(buf[:n]); ok {
+			if spa, sha, ok := arpReply(buf[:n]); ok {
 				if h, ok := byIP[spa]; ok && !answered[h] {
 					answered[h] = true
 					st.mark(h, hostARP)
+					st.macs.Store(h, sha)
 				}
 			}
 		}
@@ -179,11 +181,12 @@ func arpRequest(sha net.HardwareAddr, spa, tpa netip.Addr) []byte {
 	return p
 }
 
-// arpReply returns the sender address of an ARP reply.
-func arpReply(p []byte) (netip.Addr, bool) {
+// arpReply returns the sender's addresses of an ARP reply: IPv4 and
+// Ethernet.
+func arpReply(p []byte) (netip.Addr, net.HardwareAddr, bool) {
 	if len(p) < 28 || binary.BigEndian.Uint16(p[0:]) != 1 || binary.BigEndian.Uint16(p[2:]) != 0x0800 ||
 		p[4] != 6 || p[5] != 4 || binary.BigEndian.Uint16(p[6:]) != 2 {
-		return netip.Addr{}, false
+		return netip.Addr{}, nil, false
 	}
-	return netip.AddrFrom4([4]byte(p[14:18])), true
+	return netip.AddrFrom4([4]byte(p[14:18])), net.HardwareAddr(slices.Clone(p[8:14])), true
 }

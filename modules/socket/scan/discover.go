@@ -2,6 +2,9 @@ package scan
 
 import (
 	"context"
+	"net"
+	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -23,6 +26,26 @@ const (
 type hostStatus struct {
 	words []atomic.Uint32
 	up    atomic.Int64
+	// macs holds the Ethernet address of each host that answered ARP
+	// (host index → net.HardwareAddr).
+	macs sync.Map
+}
+
+// HostUp is a host discovery found up (see StreamOptions.Up).
+type HostUp struct {
+	IP netip.Addr
+	// Reason is nmap's: ReasonARP, ReasonSynAck or ReasonConnRefused.
+	Reason string
+	// MAC is the host's Ethernet address when it answered ARP, else nil.
+	MAC net.HardwareAddr
+}
+
+// mac returns host h's Ethernet address, if it answered ARP.
+func (hs *hostStatus) mac(h uint64) net.HardwareAddr {
+	if v, ok := hs.macs.Load(h); ok {
+		return v.(net.HardwareAddr)
+	}
+	return nil
 }
 
 const (

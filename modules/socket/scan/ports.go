@@ -69,7 +69,7 @@ func parsePortItem(item string) (lo, hi int, err error) {
 		p, err := parsePortNumber(item)
 		return p, p, err
 	}
-	p, ok := services.ByName(item, "tcp")
+	p, ok := services.ScanTable().ByName(item, "tcp")
 	if !ok {
 		return 0, 0, fmt.Errorf("unknown service name %q", item)
 	}

@@ -111,7 +111,8 @@ type Port struct {
 	// Reason is the errno name behind the state ("ECONNREFUSED",
 	// "ETIMEDOUT", "EHOSTUNREACH"...) or "syn-ack" for an open port.
 	Reason string `json:"reason"`
-	// Service is the name services.ByPort gives the port ("" if none).
+	// Service is the port's name in services.ScanTable: nmap's
+	// nmap-services when installed ("" if none).
 	Service string `json:"service"`
 	// Banner is what an open port sent first, when Scanner.Banner is set.
 	Banner string `json:"banner,omitempty"`
@@ -145,6 +146,9 @@ type Result struct {
 	// Reason is why, as nmap's <status reason> says it: syn-ack or
 	// conn-refused (a ping, or a port without discovery), no-response.
 	Reason string `json:"reason"`
+	// MAC is the host's Ethernet address when discovery found it by
+	// ARP ("1a:c7:26:e2:ce:1f"), else "".
+	MAC string `json:"mac,omitempty"`
 }
 
 // Open returns the open ports, sorted.
@@ -400,6 +404,9 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 		p.status, _, err = s.discover(ctx, space, start)
 		for i := range results {
 			results[i].Up, results[i].Reason = p.status.reason(uint64(i))
+			if mac := p.status.mac(uint64(i)); mac != nil {
+				results[i].MAC = mac.String()
+			}
 			if !results[i].Up || s.PingOnly {
 				results[i].Ports = nil
 			}
@@ -466,7 +473,7 @@ func serviceName(port int) string {
 	if v, ok := serviceCache.Load(port); ok {
 		return v.(string)
 	}
-	name, _ := services.ByPort(port, "tcp")
+	name, _ := services.ScanTable().ByPort(port, "tcp")
 	serviceCache.Store(port, name)
 	return name
 }

@@ -39,6 +39,11 @@ type StreamOptions struct {
 	// to 256, and at the latest before they wait for the network or
 	// stop. An error from Sink stops the scan, and Stream returns it.
 	Sink func(Record) error
+	// Up, when not nil, is called once for every host discovery finds
+	// up, before any of its ports is probed, with nmap's reason and, for
+	// a host that answered ARP, its Ethernet address. It is not called
+	// without Scanner.Discover or PingOnly.
+	Up func(HostUp)
 	// Counters, when not nil, receives the scan's counters as it runs,
 	// so that a checkpoint written during the scan can hold them. It
 	// must be new (zero) for each call.
@@ -156,6 +161,14 @@ func (s *Scanner) Stream(ctx context.Context, targets []Target, ports []int, opt
 		}
 		if p.down != nil {
 			st.HostsUp = uint64(p.down.up.Load())
+			if opt.Up != nil && err == nil {
+				for h := range space.total {
+					if up, reason := p.down.reason(h); up {
+						_, ip, _ := space.host(h)
+						opt.Up(HostUp{IP: ip, Reason: reason, MAC: p.down.mac(h)})
+					}
+				}
+			}
 		}
 	}
 	if err == nil && !s.PingOnly {

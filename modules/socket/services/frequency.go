@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // NmapServices lists where TopPorts looks for nmap's nmap-services file,
@@ -114,4 +115,62 @@ func topPorts(n int, proto string, paths []string) ([]int, error) {
 		return ports, nil
 	}
 	return nil, ErrNoFrequencies
+}
+
+var (
+	scanOnce  sync.Once
+	scanTable *Table
+)
+
+// ScanTable is the table a port scanner names ports by, as nmap does:
+// nmap's nmap-services when it is installed (the first file of
+// NmapServices that reads), else the machine's services table. The two
+// differ: port 113 is "ident" to nmap and "auth" in /etc/services, 8080
+// "http-proxy" and "http-alt", and nmap names ports such as 24
+// (priv-mail) that /etc/services leaves out. It is read once.
+func ScanTable() *Table {
+	scanOnce.Do(func() {
+		for _, path := range NmapServices() {
+			if t, err := readNmapServices(path); err == nil && len(t.Entries) > 0 {
+				scanTable = t
+				return
+			}
+		}
+		scanTable = load()
+	})
+	return scanTable
+}
+
+// readNmapServices reads an nmap-services file as a Table, in file
+// order: "name port/proto ratio # comment".
+func readNmapServices(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseNmapServices(f)
+}
+
+// ParseNmapServices reads nmap's nmap-services format into a Table.
+// Malformed lines are errors, as for ParseFrequencies.
+func ParseNmapServices(r io.Reader) (*Table, error) {
+	t := &Table{}
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		text, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(text)
+		if len(f) == 0 {
+			continue
+		}
+		num, proto, ok := strings.Cut(f[1%len(f)], "/")
+		port, err := strconv.Atoi(num)
+		if len(f) < 2 || !ok || err != nil || port < 0 || port > 65535 {
+			return nil, fmt.Errorf("nmap-services line %d: want name and port/proto", line)
+		}
+		t.Entries = append(t.Entries, Entry{Name: f[0], Port: port, Proto: proto})
+	}
+	return t, sc.Err()
 }

@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -59,4 +60,41 @@ https	443/tcp	0.20
 	// 80 0.48
 	// 443 0.2
 	// 22 0.18
+}
+
+// TestParseNmapServices: nmap's names, in file order, and bad lines
+// refused with their number.
+func TestParseNmapServices(t *testing.T) {
+	tab, err := services.ParseNmapServices(strings.NewReader("# comment\nident\t113/tcp\t0.01\t# Authentication\nhttp-proxy 8080/tcp 0.04\nident 113/udp 0.001\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		port  int
+		proto string
+		want  string
+	}{{113, "tcp", "ident"}, {8080, "tcp", "http-proxy"}, {113, "udp", "ident"}, {22, "tcp", ""}} {
+		if got, _ := tab.ByPort(tt.port, tt.proto); got != tt.want {
+			t.Errorf("ByPort(%d, %s) = %q, want %q", tt.port, tt.proto, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"ident\n", "ident 113\n", "ident x/tcp 0.1\n", "ident 70000/tcp 0.1\n"} {
+		if _, err := services.ParseNmapServices(strings.NewReader("ok 1/tcp 0.1\n" + bad)); err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("%q: err = %v, want line 2", bad, err)
+		}
+	}
+}
+
+// TestScanTableIsNmaps: with nmap installed, the scanner's names are
+// nmap's, which /etc/services does not have.
+func TestScanTableIsNmaps(t *testing.T) {
+	if _, err := os.Stat("/usr/share/nmap/nmap-services"); err != nil {
+		t.Skip("needs nmap's nmap-services (apt-get install nmap)")
+	}
+	if got, _ := services.ScanTable().ByPort(24, "tcp"); got != "priv-mail" {
+		t.Errorf("port 24 is %q, want nmap's priv-mail", got)
+	}
+	if got, _ := services.ScanTable().ByPort(113, "tcp"); got != "ident" {
+		t.Errorf("port 113 is %q, want nmap's ident", got)
+	}
 }
