@@ -44,21 +44,27 @@ func readSource(ctx context.Context, f *os.File, limit int64) ([]byte, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		var buf bytes.Buffer
-		chunk := make([]byte, 64<<10)
+		// Chunks are kept apart and joined once at the end, so an
+		// endless source costs limit bytes before it is refused, not
+		// the doubling of one growing buffer.
+		var chunks [][]byte
+		var total int64
 		for {
 			if err := ctx.Err(); err != nil {
 				done <- result{nil, err}
 				return
 			}
-			n, err := f.Read(chunk)
-			if int64(buf.Len()+n) > limit {
+			chunk := make([]byte, 1<<20)
+			n, err := io.ReadFull(f, chunk)
+			total += int64(n)
+			if total > limit {
 				done <- result{nil, errTooLarge}
 				return
 			}
-			buf.Write(chunk[:n])
-			if err == io.EOF {
-				done <- result{buf.Bytes(), nil}
+			chunks = append(chunks, chunk[:n])
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				// Never nil: an empty program is still a program.
+				done <- result{append([]byte{}, bytes.Join(chunks, nil)...), nil}
 				return
 			}
 			if err != nil {

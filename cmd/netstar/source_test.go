@@ -41,12 +41,16 @@ func TestReadSource(t *testing.T) {
 		{name: "an endless device", open: openPath("/dev/zero"), ctx: context.Background(), limit: 1 << 20, err: errTooLarge},
 		{name: "a pipe over the limit", open: pipeOf(strings.Repeat("x", 5000)), ctx: context.Background(), limit: 1000, err: errTooLarge},
 		{name: "a pipe", open: pipeOf("x = 1\n"), ctx: context.Background(), limit: 1000, want: "x = 1\n"},
+		{name: "an empty pipe", open: pipeOf(""), ctx: context.Background(), limit: 1000, want: ""},
 		{name: "canceled", open: openPath(small), ctx: canceled, limit: 1000, err: context.Canceled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := readSource(tc.ctx, tc.open(t), tc.limit)
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("error %v, want %v", err, tc.err)
+			}
+			if err == nil && got == nil {
+				t.Error("nil source: the command would take it for no program")
 			}
 			if string(got) != tc.want {
 				t.Errorf("read %d bytes, want %d", len(got), len(tc.want))
