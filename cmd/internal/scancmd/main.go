@@ -70,6 +70,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const scanUsage = `usage: netstar scan TARGETS... [-p PORTS|-F|--top-ports N] [--exclude-ports PORTS] [-iL FILE|-]
        [--exclude TARGETS] [--exclude-file FILE] [-6] [--timeout S] [--retries N] [--rate PPS]
        [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE] [-T0..5]
+       [-Pn|-sn] [--unprivileged] [--disable-arp-ping] [--min-rtt-timeout S] [--initial-rtt-timeout S]
+       [--max-rtt-timeout S] [--host-timeout S] [--min-rate PPS] [--max-rate PPS]
        [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--reason] [--banner] [-v|-vv]
 
 TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
@@ -90,6 +92,8 @@ type config struct {
 	retries   int
 	discover  bool          // host discovery before the port scan (not -Pn)
 	pingOnly  bool          // -sn
+	noARP     bool          // --disable-arp-ping, --unprivileged
+	noICMP    bool          // --unprivileged
 	minRTT    time.Duration // --min-rtt-timeout; 0: the engine's default
 	initRTT   time.Duration // --initial-rtt-timeout; 0: --timeout
 	maxRTT    time.Duration // --max-rtt-timeout; 0: --timeout
@@ -162,8 +166,10 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		ipv6        = fs.Bool("6", false, "IPv6 scan, as nmap's -6: names resolve to their IPv6 addresses; IPv4 targets are refused")
 		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
 		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
-		noPing      = fs.Bool("Pn", false, "skip host discovery and scan every target, as nmap's -Pn (by default hosts are first asked by ARP on an attached segment when root, else pinged by TCP connect to 80 and 443, and hosts found down are not scanned)")
+		noPing      = fs.Bool("Pn", false, "skip host discovery and scan every target, as nmap's -Pn (by default hosts are first asked by ARP on an attached segment when root, else pinged by TCP connect to 80 and 443 and, as root, by ICMP echo; hosts found down are not scanned)")
 		pingOnly    = fs.Bool("sn", false, "host discovery only, as nmap's -sn: no port scan")
+		noARP       = fs.Bool("disable-arp-ping", false, "discovery asks no host by ARP (as nmap's option): hosts on the segment get ICMP echo (as root) and TCP pings too")
+		unpriv      = fs.Bool("unprivileged", false, "discover as nmap does without root, even as root: TCP connect pings to 80 and 443 only, no ARP, no ICMP echo")
 		maxRetries  = fs.Int("max-retries", -1, "nmap's name for --retries")
 		minRTT      = fs.String("min-rtt-timeout", "", "the shortest probe timeout a host's round-trip time can give, as nmap's --min-rtt-timeout (`SECONDS` or a duration; default 100ms)")
 		initRTT     = fs.String("initial-rtt-timeout", "", "how long a probe of a host that has not answered yet waits, as nmap's --initial-rtt-timeout (`SECONDS` or a duration; default --timeout)")
@@ -271,6 +277,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		return nil, usagef("--retries %d: want 0-100", *retries)
 	}
 	c.discover, c.pingOnly = !*noPing, *pingOnly
+	c.noARP, c.noICMP = *noARP || *unpriv, *unpriv
 	if *noPing && *pingOnly {
 		return nil, usagef("-Pn and -sn: give one (-Pn skips discovery, -sn does only discovery)")
 	}

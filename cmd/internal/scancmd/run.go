@@ -224,6 +224,8 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 
 		Discover:      c.discover,
 		PingOnly:      c.pingOnly,
+		NoARP:         c.noARP,
+		NoICMP:        c.noICMP,
 		MinRTTTimeout: c.minRTT,
 
 		InitialRTTTimeout: c.initRTT,

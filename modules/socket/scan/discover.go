@@ -19,6 +19,7 @@ const (
 	ReasonNoResponse  = "no-response"  // down: no ping port answered
 	ReasonUserSet     = "user-set"     // up because discovery was off (-Pn)
 	ReasonARP         = "arp-response" // up: it answered ARP (needs CAP_NET_RAW)
+	ReasonEchoReply   = "echo-reply"   // up: it answered an ICMP echo (needs CAP_NET_RAW)
 )
 
 // hostStatus is what discovery learned of each host: four bits a host,
@@ -52,6 +53,7 @@ const (
 	hostRefused   = 1 // a ping port refused
 	hostConnected = 2 // a ping port accepted
 	hostARP       = 4 // the host answered ARP
+	hostEcho      = 8 // the host answered an ICMP echo request
 )
 
 func newHostStatus(hosts uint64) *hostStatus {
@@ -94,6 +96,8 @@ func (hs *hostStatus) reason(h uint64) (up bool, reason string) {
 	switch b := hs.get(h); {
 	case b&hostARP != 0:
 		return true, ReasonARP
+	case b&hostEcho != 0:
+		return true, ReasonEchoReply
 	case b&hostConnected != 0:
 		return true, ReasonSynAck
 	case b&hostRefused != 0:
@@ -104,7 +108,8 @@ func (hs *hostStatus) reason(h uint64) (up bool, reason string) {
 
 // discover finds which hosts of space are up: with CAP_NET_RAW, hosts on
 // an attached Ethernet segment by ARP (see arpDiscover); the others by
-// TCP connect pings to PingPorts. The pings are a scan of their own,
+// TCP connect pings to PingPorts and, with CAP_NET_RAW, an ICMP echo
+// request at the same time (see echoDiscover). The pings are a scan of their own,
 // host by host in order and never sharded: every shard of a split scan
 // pings every host, so each knows which hosts to skip.
 func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Time) (*hostStatus, *Counters, error) {
@@ -130,11 +135,21 @@ func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Tim
 		return nil, nil, err
 	}
 	p.status = status
+	if decided != nil && decided.up.Load() == int64(space.total) {
+		return status, p.Counters, nil // ARP decided every host
+	}
+	// The hosts ARP did not decide are also sent ICMP echo requests
+	// (as root), alongside their TCP pings.
+	echoDone := make(chan error, 1)
+	if s.NoICMP {
+		echoDone <- nil
+	} else {
+		go func() {
+			echoDone <- s.echoDiscover(ctx, space, status, func(h uint64) bool { return decided == nil || decided.get(h) == 0 })
+		}()
+	}
 	if decided != nil {
 		// ARP decided these hosts: ping only the others.
-		if decided.up.Load() == int64(space.total) {
-			return status, p.Counters, nil
-		}
 		p.down = &hostStatus{words: make([]atomic.Uint32, len(decided.words))}
 		for h := uint64(0); h < space.total; h++ {
 			if decided.get(h) == 0 {
@@ -143,5 +158,8 @@ func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Tim
 		}
 	}
 	err = ping.run(ctx, p)
+	if eerr := <-echoDone; err == nil {
+		err = eerr
+	}
 	return status, p.Counters, err
 }

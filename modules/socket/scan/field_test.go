@@ -120,12 +120,15 @@ func TestDiscovery(t *testing.T) {
 	}
 	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
 	targets := mustTargets(t, prefix+".2-254")
-	for _, mode := range []struct{ pingOnly, noARP bool }{{false, false}, {true, false}, {false, true}} {
+	for _, mode := range []struct{ pingOnly, noARP, noICMP bool }{{false, false, false}, {true, false, false}, {false, true, false}, {false, true, true}} {
 		pingOnly := mode.pingOnly
-		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, PingOnly: pingOnly, NoARP: mode.noARP}
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, PingOnly: pingOnly, NoARP: mode.noARP, NoICMP: mode.noICMP}
 		wantReason := scan.ReasonARP // as root, the segment is asked by ARP
-		if mode.noARP {
+		switch {
+		case mode.noICMP:
 			wantReason = scan.ReasonConnRefused // 80 and 443 are closed
+		case mode.noARP:
+			wantReason = scan.ReasonEchoReply // as root, an ICMP echo too
 		}
 		start := time.Now()
 		res, err := s.Scan(context.Background(), targets, mustPorts(t, "1-100"))

@@ -49,6 +49,8 @@ func TestLANAgainstNmap(t *testing.T) {
 		{Default: netnstest.Dropped, Ports: map[int]netnstest.Behavior{21: netnstest.Open}},
 		{Ports: map[int]netnstest.Behavior{23: netnstest.AdminProhibited, 25: netnstest.HostUnreachable, 26: netnstest.Dropped, 443: netnstest.Open}},
 		{Down: true},
+		// Drops the TCP pings' SYNs but answers ICMP echo.
+		{Ports: map[int]netnstest.Behavior{22: netnstest.Open, 80: netnstest.Dropped, 443: netnstest.Dropped}},
 	}})
 	first := lan.Subnet().Addr().Next().Next() // .2: .1 is the scanner
 	last := first
@@ -58,18 +60,23 @@ func TestLANAgainstNmap(t *testing.T) {
 	spec := fmt.Sprintf("%s-%d", first, last.As4()[3])
 	const ports = "1-12,21-26,80,443"
 	for _, mode := range []struct {
-		name   string
-		noARP  bool
-		nmap   []string
-		wantUp int
+		name          string
+		noARP, noICMP bool
+		nmap          []string
+		wantUp        int
 	}{
 		// As root both ask the segment by ARP, which no firewall
 		// stops: the host that drops everything but FTP is up.
-		{"ARP", false, nil, 4},
-		// Without ARP both ping 80 and 443 over TCP: that host is down.
-		{"TCP pings", true, []string{"--unprivileged"}, 3},
+		{"ARP", false, false, nil, 5},
+		// Without ARP, as root, both send ICMP echo requests (nmap adds
+		// TCP SYN to 443, ACK to 80 and an ICMP timestamp request): the
+		// host that drops the pings' SYNs answers the echo and is up;
+		// the one that drops everything is down.
+		{"ICMP echo", true, false, []string{"--disable-arp-ping"}, 4},
+		// Unprivileged, both ping 80 and 443 over TCP: that host is down.
+		{"TCP pings", true, true, []string{"--unprivileged"}, 3},
 	} {
-		s := &scan.Scanner{Namespace: lan.Scanner.Path, NoReverse: true, Discover: true, NoARP: mode.noARP}
+		s := &scan.Scanner{Namespace: lan.Scanner.Path, NoReverse: true, Discover: true, NoARP: mode.noARP, NoICMP: mode.noICMP}
 		start := time.Now()
 		res, err := s.Scan(context.Background(), mustTargets(t, spec), mustPorts(t, ports))
 		if err != nil {
@@ -96,6 +103,9 @@ func TestLANAgainstNmap(t *testing.T) {
 			}
 			if !r.Up {
 				continue
+			}
+			if mode.name == "ICMP echo" && r.IP == lan.Hosts()[len(lan.Hosts())-1] && r.Reason != scan.ReasonEchoReply {
+				t.Errorf("%s: %s (drops the TCP pings) is up for %s, want %s", mode.name, r.IP, r.Reason, scan.ReasonEchoReply)
 			}
 			up++
 			for _, p := range r.Ports {

@@ -236,6 +236,12 @@ type Scanner struct {
 	// over TCP too, instead of asking ARP (which needs CAP_NET_RAW and is
 	// used only where it works).
 	NoARP bool
+	// NoICMP leaves ICMP echo out of discovery: only TCP pings (and ARP
+	// unless NoARP), as nmap's --unprivileged. By default, where raw
+	// sockets are allowed (CAP_NET_RAW), the hosts ARP does not decide
+	// are also sent an ICMP echo request; a reply makes them up
+	// (ReasonEchoReply).
+	NoICMP bool
 	// Progress, when not nil, receives a one-line progress bar redrawn
 	// with carriage returns while a scan runs longer than half a second.
 	// Pass a terminal only (socket.scan passes stderr when it is one).
