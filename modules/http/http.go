@@ -40,6 +40,9 @@ import (
 // Redirects are followed (at most 10); HTTP proxies from the
 // environment are not used; bodies over 64 MiB are an error.
 // timeout=None waits as long as the server takes (Ctrl-C still stops it).
+// The client sends "User-Agent: netstar" unless headers names another,
+// and the URL's host as Host unless headers has "Host" (as curl's -A and
+// -H "Host: ..." do; a redirect gets its own URL's host).
 //
 // response builds the answer of a socket.serve_http handler.
 var Module = &starlarkstruct.Module{
@@ -138,6 +141,7 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 		return nil, pyerr.Errorf("TypeError", "%s: for parameter body: got %s, want str or bytes (use json.encode for JSON)", fn, body.Type())
 	}
 	hdr := gohttp.Header{}
+	var host string // a Host override: net/http sends req.Host, not a Host header
 	if headers != starlark.None {
 		d, ok := headers.(starlark.IterableMapping)
 		if !ok {
@@ -149,8 +153,19 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 			if !ok1 || !ok2 || k == "" || strings.ContainsAny(k, " :\r\n") || strings.ContainsAny(v, "\r\n") {
 				return nil, pyerr.Errorf("ValueError", "%s: for parameter headers: invalid header %s: %s", fn, kv[0], kv[1])
 			}
+			if strings.EqualFold(k, "Host") {
+				if !validHost(v) {
+					return nil, pyerr.Errorf("ValueError", "%s: for parameter headers: invalid Host %q", fn, v)
+				}
+				host = v
+				continue
+			}
 			hdr.Add(k, v)
 		}
+	}
+	if len(hdr.Values("User-Agent")) == 0 {
+		// The caller's User-Agent wins, as curl's -A does.
+		hdr.Set("User-Agent", "netstar")
 	}
 	limit, err := pyarg.Timeout(fn, "timeout", timeout, pyarg.TimeoutOptions{None: true})
 	if err != nil {
@@ -178,7 +193,9 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 			return result{}, pyerr.Errorf("ValueError", "%v", err)
 		}
 		req.Header = hdr
-		req.Header.Set("User-Agent", "netstar")
+		if host != "" {
+			req.Host = host // as curl -H "Host: ..." (redirects get their URL's host)
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			return result{}, clientError(ctx, err)
@@ -204,6 +221,20 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 }
 
 var errTimedOut = errors.New("timed out")
+
+// validHost reports whether v can be sent as a Host header: a host or
+// host:port, without spaces, controls or path characters.
+func validHost(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c == 0x7f || c == '/' || c == '\\' || c == '?' || c == '#' || c == '@' {
+			return false
+		}
+	}
+	return true
+}
 
 // clientError turns a transport failure into Python's exception.
 func clientError(ctx context.Context, err error) error {

@@ -198,3 +198,73 @@ func TestCtrlC(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestHeaderOverrides: User-Agent and Host in headers={...} reach the
+// server as given, as curl's -A and -H "Host: ..." do; without them the
+// client says "netstar" and the URL's host:port. The server records the
+// raw header lines it reads (a plain TCP server, not net/http, so that
+// nothing is normalized on the way).
+func TestHeaderOverrides(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	seen := make(chan string, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			var head bytes.Buffer
+			buf := make([]byte, 4096)
+			for !bytes.Contains(head.Bytes(), []byte("\r\n\r\n")) {
+				n, err := c.Read(buf)
+				head.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			var got []string
+			for _, line := range strings.Split(head.String(), "\r\n") {
+				k, v, ok := strings.Cut(line, ": ")
+				if ok && (strings.EqualFold(k, "Host") || strings.EqualFold(k, "User-Agent")) {
+					got = append(got, strings.ToLower(k)+"="+v)
+				}
+			}
+			slices.Sort(got)
+			seen <- strings.Join(got, " ")
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			c.Close()
+		}
+	}()
+	defer func() { ln.Close(); <-done }()
+	addr := ln.Addr().String()
+	cases := []struct{ name, headers, want string }{
+		{"defaults", `{}`, "host=" + addr + " user-agent=netstar"},
+		{"user-agent", `{"User-Agent": "curl/8.5.0"}`, "host=" + addr + " user-agent=curl/8.5.0"},
+		{"host", `{"Host": "intranet.example"}`, "host=intranet.example user-agent=netstar"},
+		{"both, lower case", `{"host": "vhost.local:8080", "user-agent": "Mozilla/5.0 (X11)"}`, "host=vhost.local:8080 user-agent=Mozilla/5.0 (X11)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, fn := range []string{"http.get(URL, headers=H)", "http.post(URL, body='x', headers=H)", "http.request('PUT', URL, headers=H)"} {
+				out, err := run(t, nil, fmt.Sprintf("import http\nURL = %q\nH = %s\nprint(%s.status)\n", "http://"+addr+"/p", c.headers, fn))
+				if err != nil || strings.TrimSpace(out) != "200" {
+					t.Fatalf("%s: %q %v", fn, out, err)
+				}
+				if got := <-seen; got != c.want {
+					t.Errorf("%s: server saw %q, want %q", fn, got, c.want)
+				}
+			}
+		})
+	}
+	_, err = run(t, nil, fmt.Sprintf("import http\nhttp.get(%q, headers={'Host': 'a b'})\n", "http://"+addr+"/"))
+	if err == nil || !strings.Contains(err.Error(), "ValueError: http.get: for parameter headers: invalid Host") {
+		t.Errorf("bad Host: %v", err)
+	}
+}
