@@ -67,6 +67,9 @@ func TestCtrlC(t *testing.T) {
 		{"recv-timeout", "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind(('127.0.0.1', 0))\nu.settimeout(3600)\nu.recvfrom(10)\n"},
 		// A listener whose accept queue is full drops SYNs: connect waits.
 		{"connect", "l = socket.socket()\nl.bind(('127.0.0.1', 0))\nl.listen(0)\nfill = [socket.socket() for i in range(8)]\nfor f in fill:\n    f.setblocking(False)\n    f.connect_ex(l.getsockname())\ns = socket.socket()\ns.connect_ex(l.getsockname())\n"},
+		// A blocking connect on a socket still connecting waits for the
+		// handshake, as the kernel's does for CPython (no EALREADY).
+		{"connect-again", "l = socket.socket()\nl.bind(('127.0.0.1', 0))\nl.listen(0)\nfill = [socket.socket() for i in range(8)]\nfor f in fill:\n    f.setblocking(False)\n    f.connect_ex(l.getsockname())\ns = socket.socket()\ns.setblocking(False)\nif s.connect_ex(l.getsockname()) != 115:\n    fail(\"want EINPROGRESS\")\ns.setblocking(True)\ns.connect_ex(l.getsockname())\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer

@@ -287,42 +287,92 @@ func (s *Socket) wait(ctx context.Context, write, dontwait bool, op func(fd int)
 	return pyerr.OSError(opErr)
 }
 
-// connect connects to sa with Python's semantics for the socket's
-// timeout: it waits for the handshake (up to the timeout), or fails with
-// EINPROGRESS on a non-blocking socket.
+// connect connects to sa as CPython's sock_connect does on a descriptor
+// that CPython would make blocking (timeout None), non-blocking with a
+// timeout, or non-blocking (timeout 0). The kernel's answers on the same
+// descriptor are what the script sees, so a socket reused after a failed
+// connect gets what it gets in Python on this kernel:
+//
+//   - timeout 0: one connect(2), its errno as it is (EINPROGRESS ...).
+//   - timeout > 0: connect(2); on EINPROGRESS (or EINTR), poll for
+//     POLLOUT|POLLERR up to the timeout and read SO_ERROR (CPython's
+//     sock_connect_impl). SO_ERROR leaves the socket layer in its
+//     "connecting" state, so a later connect on it answers ECONNABORTED
+//     after a refusal, or 0 once more after a success: Linux's
+//     [111, 103, 0] for refused, open, open.
+//   - timeout None: the blocking connect(2) CPython makes, emulated on the
+//     non-blocking descriptor by calling connect(2) again whenever it is
+//     writable: that second call runs the kernel's ending of a blocking
+//     connect (the refusal as its errno, the socket back to unconnected),
+//     hence [111, 0, 106]. EALREADY waits too, as a blocking connect on a
+//     socket still connecting does.
 func (s *Socket) connect(ctx context.Context, sa unix.Sockaddr) error {
 	var first error
 	if err := s.control(func(fd int) error { first = unix.Connect(fd, sa); return nil }); err != nil {
 		return err
 	}
-	if first == nil || !errors.Is(first, unix.EINPROGRESS) {
+	timeout := s.getTimeout()
+	switch {
+	case first == nil:
+		return nil
+	case timeout == 0:
+		return pyerr.OSError(first)
+	case timeout > 0:
+		if !errors.Is(first, unix.EINPROGRESS) && !errors.Is(first, unix.EINTR) {
+			return pyerr.OSError(first)
+		}
+		return s.wait(ctx, true, false, connectOutcome)
+	}
+	if !isInProgress(first) {
 		return pyerr.OSError(first)
 	}
-	if s.getTimeout() == 0 {
-		return pyerr.OSError(first)
-	}
-	// RawConn.Write forgets readiness seen before it starts, so check
-	// the state first and only then wait for the next change. The check
-	// is connect(2) again, not SO_ERROR: it reports the outcome the way a
-	// blocking connect does and resets the kernel's socket state, so a
-	// later connect on the same socket behaves as in Python (111 again,
-	// not ECONNABORTED).
-	return s.wait(ctx, true, false, func(fd int) error {
-		err := unix.Connect(fd, sa)
-		switch {
-		case err == nil || errors.Is(err, unix.EISCONN):
-			return nil
-		case isInProgress(err):
-			// Some kernels (gVisor) keep answering EALREADY after an
-			// ICMP error has failed the handshake; the error waits in
-			// SO_ERROR, which is where Python's connect reads it.
-			if soerr, gerr := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); gerr == nil && soerr != 0 {
-				return unix.Errno(soerr)
-			}
+	return s.wait(ctx, true, false, func(fd int) error { return connectAgain(fd, sa) })
+}
+
+// connectOutcome is CPython's wait for a connect with a timeout: poll
+// says whether the handshake has ended, SO_ERROR how. Go's poller is
+// edge-triggered and forgets readiness seen before the wait starts, so
+// the level-triggered poll(2) with no timeout checks first; EAGAIN asks
+// the poller to wait for the next change.
+func connectOutcome(fd int) error {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT | unix.POLLERR}}
+	n, err := unix.Poll(pfd, 0)
+	if err != nil {
+		if errors.Is(err, unix.EINTR) {
 			return unix.EAGAIN
 		}
 		return err
-	})
+	}
+	if n == 0 || pfd[0].Revents == 0 {
+		return unix.EAGAIN
+	}
+	soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	switch {
+	case err != nil:
+		return err
+	case soerr == 0 || unix.Errno(soerr) == unix.EISCONN:
+		return nil
+	}
+	return unix.Errno(soerr)
+}
+
+// connectAgain is one step of an emulated blocking connect: connect(2)
+// again, which answers EALREADY while the handshake runs and its outcome
+// once it has ended.
+func connectAgain(fd int, sa unix.Sockaddr) error {
+	err := unix.Connect(fd, sa)
+	switch {
+	case err == nil || errors.Is(err, unix.EISCONN):
+		return nil
+	case isInProgress(err):
+		// Some kernels (gVisor) keep answering EALREADY after an ICMP
+		// error has failed the handshake; the error waits in SO_ERROR.
+		if soerr, gerr := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); gerr == nil && soerr != 0 {
+			return unix.Errno(soerr)
+		}
+		return unix.EAGAIN
+	}
+	return err
 }
 
 // Type returns "socket".
