@@ -237,6 +237,25 @@ var parityCases = []string{
 	`c.send("x")`,
 	`c.sendall("x")`,
 	`c.sendto("x", ("127.0.0.1", 9))`,
+	// AF_* and SOCK_* are plain ints (see TestEnumCannotEqualInt): every
+	// int use of Python's IntEnum members works, their repr is 2, not
+	// <AddressFamily.AF_INET: 2>.
+	`socket.AF_INET == 2`,
+	`2 == socket.AF_INET`,
+	`socket.SOCK_STREAM != 1`,
+	`{2: "v4"}[socket.AF_INET]`,
+	`{socket.AF_INET6: "v6"}[10]`,
+	`socket.AF_INET in (2, 10)`,
+	`socket.AF_INET6 + 1`,
+	`socket.SOCK_STREAM | socket.SOCK_NONBLOCK`,
+	`int(socket.AF_INET6)`,
+	`str(socket.AF_INET)`,
+	`"%d" % socket.SOCK_DGRAM`,
+	`[0, 1, 2, 3][socket.SOCK_DGRAM]`,
+	`sorted([socket.AF_INET6, socket.AF_INET, 1])`,
+	`socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).family == 10`,
+	`socket.socket(2, 2).type == socket.SOCK_DGRAM`,
+	`socket.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM)[0][:2] == (2, 1)`,
 	// getsockopt with a buffer: the kernel's bytes, NULs included.
 	`u.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4)`,
 	`u.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)`,
