@@ -69,8 +69,8 @@ r.host, r.ip, r.name (reverse name), r.elapsed (s). print(r) draws a table; json
 banner=True reads what open ports send first. reverse=False skips reverse DNS. Ctrl-C stops the scan.
 seed=S walks host × port in a seeded random order; shard="I/N" (0-based, needs seed) probes only that shard of the walk
 (N calls with one seed are disjoint and complete); rate=PPS caps probes per second.
-Hosts are pinged first, as nmap does (TCP connect to 80 and 443): r.up and r.reason (syn-ack, conn-refused,
-no-response) say what discovery found, and a host that is down is not port-scanned. discover=False scans every
+Hosts are pinged first, as nmap does (TCP connect to 80 and 443): r.up and r.reason (arp-response, echo-reply,
+syn-ack, conn-refused, no-response) and r.mac (an ARP host's MAC address, else None) say what discovery found, and a host that is down is not port-scanned. discover=False scans every
 host (nmap's -Pn); ping_only=True stops after discovery (-sn). timeout is the wait for a host that has not
 answered yet and the longest; once it answers, its probes wait its round-trip time (at least min_rtt_timeout,
 0.1 s by default). A host whose refusals come at a rate limit's pace (Linux: one ICMP error a second) gets its
@@ -415,7 +415,7 @@ var (
 // NewScanResult wraps a scan.Result; banner adds the BANNER column to its table.
 func NewScanResult(r scan.Result, banner bool) *ScanResult { return &ScanResult{r: r, banner: banner} }
 
-var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "name", "open", "ports", "reason", "retries", "up"}
+var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "mac", "name", "open", "ports", "reason", "retries", "up"}
 
 func intList(xs []int) *starlark.List {
 	vs := make([]starlark.Value, len(xs))
@@ -470,6 +470,11 @@ func (r *ScanResult) Attr(name string) (starlark.Value, error) {
 		return starlark.Bool(r.r.Up), nil
 	case "reason":
 		return starlark.String(r.r.Reason), nil
+	case "mac":
+		if r.r.MAC == "" {
+			return starlark.None, nil
+		}
+		return starlark.String(r.r.MAC), nil
 	case "local_errors":
 		return starlark.MakeInt(r.r.LocalErrors), nil
 	}

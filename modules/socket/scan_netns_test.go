@@ -2,6 +2,7 @@ package socket_test
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,12 +29,16 @@ func TestScanNamespaces(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
+	// As root, discovery asks the segment by ARP and keeps the MAC.
+	if !regexp.MustCompile(`discovery: True arp-response [0-9a-f]{2}(:[0-9a-f]{2}){5}\n`).Match(out) {
+		t.Errorf("child output lacks the ARP discovery line:\n%s", out)
+	}
 	for _, want := range []string{
 		"[22, 80] [50, 51, 52, 53, 54, 55, 56, 57, 58, 59] 88\n",
 		"['SSH-2.0-netnstest\\r\\n', '']\n",
 		"[('filtered', 'ETIMEDOUT'), ('closed', 'ECONNREFUSED')]\n",
 		"Not shown: 88 closed ports\n",
-		"│ 22/tcp │ open     │ ssh     │ SSH-2.0-netnstest │",
+		"│ 22/tcp │ open     │ ssh ", "│ SSH-2.0-netnstest │", /* the column's width follows the longest service name */
 		"│ 50/tcp │ filtered │ ", /* service names vary with /etc/services */
 		"100 ports scanned in",
 	} {
@@ -51,6 +56,7 @@ func TestScanChild(t *testing.T) {
 	out, err := runScan(t, nil, `import socket
 r = socket.scan("`+addr+`", ports="1-100", timeout=0.3, banner=True, reverse=False)
 print(r.open, r.filtered, len(r.closed))
+print("discovery:", r.up, r.reason, r.mac)
 print([p.banner for p in r.ports if p.state == "open"])
 print([(p.state, p.reason) for p in r.ports if p.port in (50, 60)])
 print(r)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -72,8 +73,8 @@ func (s *Scanner) echoDiscover(ctx context.Context, space *hostSpace, st *hostSt
 				return err
 			}
 			to := &unix.SockaddrInet4{Addr: ip.As4()}
-			if err := unix.Sendto(fd, pkt, 0, to); err != nil && !errors.Is(err, unix.ENOBUFS) && !errors.Is(err, unix.EHOSTUNREACH) && !errors.Is(err, unix.ENETUNREACH) && !errors.Is(err, unix.EPERM) {
-				return err
+			if err := unix.Sendto(fd, pkt, 0, to); err != nil && !echoSendIgnored(err) {
+				return fmt.Errorf("scan: ICMP echo to %s: %w", ip, err)
 			}
 		}
 		deadline := time.Now().Add(echoTimeout)
@@ -97,6 +98,18 @@ func (s *Scanner) echoDiscover(ctx context.Context, space *hostSpace, st *hostSt
 		}
 	}
 	return ctx.Err()
+}
+
+// echoSendIgnored reports whether a failed echo request only means no
+// answer: no buffer, no route, a firewall (EPERM), or a broadcast
+// address (EACCES without SO_BROADCAST, as ping says).
+func echoSendIgnored(err error) bool {
+	for _, e := range []unix.Errno{unix.ENOBUFS, unix.EHOSTUNREACH, unix.ENETUNREACH, unix.EPERM, unix.EACCES, unix.EADDRNOTAVAIL, unix.EINVAL} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // rawICMP opens a raw ICMP socket in the scan's namespace (a socket
