@@ -237,6 +237,9 @@ var parityCases = []string{
 	`c.send("x")`,
 	`c.sendall("x")`,
 	`c.sendto("x", ("127.0.0.1", 9))`,
+	`u.sendto(bytearray(b"xy"), ("127.0.0.1", CLOSED))`,
+	`u.sendto(bytearray(b"xy"), 0, ("127.0.0.1", CLOSED))`,
+	`s.send(bytearray(b"x"), "y")`,
 	// AF_* and SOCK_* are plain ints (see TestEnumCannotEqualInt): every
 	// int use of Python's IntEnum members works, their repr is 2, not
 	// <AddressFamily.AF_INET: 2>.

@@ -1,6 +1,7 @@
 package socket
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/netstar/netstar/builtins/pyarg"
+	"github.com/netstar/netstar/builtins/pybytes"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
@@ -516,13 +518,18 @@ func parseTimeout(v starlark.Value) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
-// dataArg accepts what send and friends send: bytes, as Python's "y*"
-// format does. A str is refused as in Python 3 (TypeError: a bytes-like
-// object is required, not 'str'), so that course code runs unchanged
-// under python3: a student writes s.send(b"...") or s.send(msg.encode()).
+// dataArg accepts what send and friends send: a bytes-like object, as
+// Python's "y*" format does (bytes, or netstar's bytearray, copied since
+// another thread may change it while the call waits). A str is refused
+// as in Python 3 (TypeError: a bytes-like object is required, not
+// 'str'), so that course code runs unchanged under python3: a student
+// writes s.send(b"...") or s.send(msg.encode()).
 func dataArg(v starlark.Value) ([]byte, error) {
-	if d, ok := v.(starlark.Bytes); ok {
+	switch d := v.(type) {
+	case starlark.Bytes:
 		return []byte(d), nil
+	case pybytes.BytesLike:
+		return bytes.Clone(d.PyBytes()), nil
 	}
 	return nil, pyerr.Errorf("TypeError", "a bytes-like object is required, not '%s'", pyarg.TypeName(v))
 }
