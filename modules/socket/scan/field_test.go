@@ -258,3 +258,23 @@ func TestTimingKnobs(t *testing.T) {
 		}
 	})
 }
+
+// TestDiscoveryBroadcast: a /24's network and broadcast addresses are
+// targets too; an ICMP echo to them fails locally (EACCES without
+// SO_BROADCAST), which means no answer, not a failed scan.
+func TestDiscoveryBroadcast(t *testing.T) {
+	n := netnstest.Start(t)
+	prefix := n.Remote.Addr.String()[:strings.LastIndexByte(n.Remote.Addr.String(), '.')]
+	for _, noARP := range []bool{false, true} {
+		s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true, Discover: true, NoARP: noARP, Timeout: 200 * time.Millisecond}
+		res, err := s.Scan(context.Background(), mustTargets(t, prefix+".0,255"), mustPorts(t, "22"))
+		if err != nil {
+			t.Fatalf("noARP %v: %v", noARP, err)
+		}
+		for _, r := range res {
+			if r.Up {
+				t.Errorf("noARP %v: %s is up (%s)", noARP, r.IP, r.Reason)
+			}
+		}
+	}
+}
