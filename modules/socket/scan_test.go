@@ -94,7 +94,7 @@ print(type(socket.scan("127.0.0.1/32", ports=%[1]d, reverse=False)), type(socket
 	for _, want := range []string{
 		fmt.Sprintf("scan_result 127.0.0.1 127.0.0.1 [%d] [%d] [] 2\n", open, closed),
 		fmt.Sprintf("[(%d, %s), (%d, %s)]\n", lo, states[lo], hi, states[hi]),
-		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'name', 'open', 'ports', 'reason', 'retries', 'up']`,
+		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'mac', 'name', 'open', 'ports', 'reason', 'retries', 'up']`,
 		`['banner', 'port', 'reason', 'rtt', 'service', 'state']`,
 		fmt.Sprintf("[%d] %s", open, map[bool]string{true: "open", false: "closed"}[lo == open]),
 		"scan report for 127.0.0.1\nNot shown: 1 closed ports\n",
