@@ -1,0 +1,243 @@
+package i18n
+
+// catalog is every message netstar itself says, by key: its English
+// text, then its Spanish one.
+//
+// For translators: each text is a format of Go's fmt package. %s, %v,
+// %q and %d stand for a value netstar fills in (a file name, an error, a
+// number); %[1]s is the first value again, wherever it is used; %% is a
+// literal percent sign; \n ends a line and \t separates the columns of a
+// table. Keep every verb of the English text, in any order (%[2]s names
+// the second value). Python's own error messages (ValueError: ...,
+// SyntaxError: ...) are not here on purpose: they stay as Python prints
+// them. A new language is one more column here and one more Lang.
+var catalog = map[string][2]string{
+	// The REPL.
+	"repl.banner": {
+		"netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n",
+		"netstar %s — Starlark con la API de sockets de Python. help() para ayuda, Ctrl-D para salir.\n",
+	},
+	"repl.translated": {
+		"(Python translated to netstar and run)",
+		"(Python traducido a netstar y ejecutado)",
+	},
+
+	// netstar's usage (netstar -h). %[1]s is how the user runs netstar.
+	"cli.synopsis": {
+		"usage: %[1]s [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]\n" +
+			"       %[1]s translate FILE.py|FILE.ipynb [-o FILE.star]\n" +
+			"       %[1]s step NOTEBOOK.ipynb|FILE.py [--all]\n" +
+			"       %[1]s scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...\n" +
+			"       %[1]s merge FILES... [-oJ|-oX|-oG FILE]\n",
+		"uso: %[1]s [-i] [ARCHIVO.star | ARCHIVO.py | - | -c CÓDIGO] [ARGS...]\n" +
+			"     %[1]s translate ARCHIVO.py|ARCHIVO.ipynb [-o ARCHIVO.star]\n" +
+			"     %[1]s step CUADERNO.ipynb|ARCHIVO.py [--all]\n" +
+			"     %[1]s scan OBJETIVOS... [-p PUERTOS] [--shard I/N --seed S] [-oJ|-oX|-oG ARCHIVO] ...\n" +
+			"     %[1]s merge ARCHIVOS... [-oJ|-oX|-oG ARCHIVO]\n",
+	},
+	// A table: the command, \t, what it does. A line that starts with
+	// \t continues the description above it.
+	"cli.commands": {
+		"%[1]s\tstart the interactive shell (REPL); if standard\n" +
+			"\tinput is not a terminal, run the program it holds\n" +
+			"%[1]s FILE.star ARGS\trun a script (sys.argv = [FILE.star, ARGS...])\n" +
+			"%[1]s FILE.py ARGS\trun a Python script as written (translated in memory)\n" +
+			"%[1]s - ARGS\trun the program on standard input (Python or netstar)\n" +
+			"%[1]s -c CODE ARGS\trun CODE (sys.argv = [\"-c\", ARGS...])\n" +
+			"%[1]s -i FILE.star\trun a script, then stay interactive\n" +
+			"%[1]s --version\tprint the version\n" +
+			"%[1]s translate FILE\tprint the netstar version of a Python script or notebook\n" +
+			"%[1]s step NOTEBOOK\trun a notebook cell by cell (Enter runs, s skips,\n" +
+			"\tr reruns, q quits; --all runs straight through)\n" +
+			"%[1]s scan -h\tthe non-interactive scanner: shards, resume, rate\n" +
+			"\tlimits, JSON Lines and nmap-compatible XML output\n" +
+			"%[1]s merge -h\tjoin shard outputs into one",
+		"%[1]s\tinicia el intérprete interactivo (REPL); si la entrada\n" +
+			"\testándar no es un terminal, ejecuta el programa que contiene\n" +
+			"%[1]s ARCHIVO.star ARGS\tejecuta un script (sys.argv = [ARCHIVO.star, ARGS...])\n" +
+			"%[1]s ARCHIVO.py ARGS\tejecuta un script de Python tal cual (traducido en memoria)\n" +
+			"%[1]s - ARGS\tejecuta el programa de la entrada estándar (Python o netstar)\n" +
+			"%[1]s -c CÓDIGO ARGS\tejecuta CÓDIGO (sys.argv = [\"-c\", ARGS...])\n" +
+			"%[1]s -i ARCHIVO.star\tejecuta un script y después sigue en modo interactivo\n" +
+			"%[1]s --version\tmuestra la versión\n" +
+			"%[1]s translate ARCHIVO\tmuestra la versión netstar de un script o cuaderno de Python\n" +
+			"%[1]s step CUADERNO\tejecuta un cuaderno celda a celda (Enter ejecuta, s salta,\n" +
+			"\tr repite, q sale; --all lo ejecuta todo seguido)\n" +
+			"%[1]s scan -h\tel escáner no interactivo: fragmentos, reanudación, límites\n" +
+			"\tde velocidad, JSON Lines y XML compatible con nmap\n" +
+			"%[1]s merge -h\tune en una sola las salidas de los fragmentos",
+	},
+	"cli.environment": {
+		"\nEnvironment:\n" +
+			"  NETSTAR_PATH      directories (separated by ':') where load() looks for .star files\n" +
+			"  NETSTAR_HISTORY   the REPL's history file (default ~/.netstar_history)\n" +
+			"  NETSTAR_RESOLVER  a DNS server (host:port) for every lookup, for labs and tests\n" +
+			"  LANG              es_ES.UTF-8 (any es*) shows netstar's messages in Spanish\n" +
+			"                    (LC_ALL, then LC_MESSAGES, take precedence over LANG)\n" +
+			"\nExit status: 0 ok, 1 uncaught error, 2 usage error, n for exit(n),\n" +
+			"130 after Ctrl-C, 143 after SIGTERM.\n",
+		"\nEntorno:\n" +
+			"  NETSTAR_PATH      directorios (separados por ':') donde load() busca archivos .star\n" +
+			"  NETSTAR_HISTORY   el archivo de historial del REPL (por omisión ~/.netstar_history)\n" +
+			"  NETSTAR_RESOLVER  un servidor DNS (host:puerto) para todas las consultas, para laboratorios y pruebas\n" +
+			"  LANG              es_ES.UTF-8 (cualquier es*) muestra los mensajes de netstar en español\n" +
+			"                    (LC_ALL, y después LC_MESSAGES, mandan sobre LANG)\n" +
+			"\nEstado de salida: 0 bien, 1 error no capturado, 2 error de uso, n con exit(n),\n" +
+			"130 tras Ctrl-C, 143 tras SIGTERM.\n",
+	},
+
+	// netstar's own errors on the command line.
+	"cli.flag.undefined":   {"flag provided but not defined: %s", "opción no definida: %s"},
+	"cli.flag.needsArg":    {"flag needs an argument: %s", "a la opción %s le falta un argumento"},
+	"cli.flag.unknown":     {"unknown flag %s", "opción desconocida %s"},
+	"cli.interactiveNeeds": {"-i needs a FILE or -c CODE", "-i necesita un ARCHIVO o -c CÓDIGO"},
+	"cli.readingStdin":     {"reading standard input: %v", "al leer la entrada estándar: %v"},
+	"cli.cantOpen":         {"can't open file '%s': %v", "no se puede abrir el archivo '%s': %v"},
+	"cli.tooLarge":         {"larger than %d MiB: not a program", "ocupa más de %d MiB: no es un programa"},
+	// The system's reasons for a failed open, as the C library words
+	// them.
+	"errno.ENOENT":  {"no such file or directory", "no existe el archivo o el directorio"},
+	"errno.EACCES":  {"permission denied", "permiso denegado"},
+	"errno.EISDIR":  {"is a directory", "es un directorio"},
+	"errno.ENOTDIR": {"not a directory", "no es un directorio"},
+
+	// What follows a syntax error in a netstar program that is Python.
+	// %s is the netstar version of the program.
+	"hint.python.inline": {
+		"hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n%s",
+		"pista: esto es Python que netstar no ejecuta tal cual; en netstar se escribe así:\n\n%s",
+	},
+	// %[1]s is how the user runs netstar, %[2]s the file.
+	"hint.python.file": {
+		"hint: this is Python that netstar does not run as it is; `%[1]s translate %[2]s` shows the netstar version\n",
+		"pista: esto es Python que netstar no ejecuta tal cual; `%[1]s translate %[2]s` muestra la versión netstar\n",
+	},
+
+	// A .py file with constructs netstar cannot translate.
+	"todo.header": {
+		"netstar: %s is Python that netstar cannot run as it is; nothing was run:\n",
+		"netstar: %s es Python que netstar no puede ejecutar tal cual; no se ha ejecutado nada:\n",
+	},
+	"todo.instead": {"    instead: %s\n", "    en su lugar: %s\n"},
+	"todo.see":     {"    see %s#%s\n", "    véase %s#%s\n"},
+	"todo.advice.try": {
+		"write the try block as a function and run it with res, err = catch(f, args...)",
+		"escribe el bloque try como una función y ejecútala con res, err = catch(f, args...)",
+	},
+	"todo.advice.classes": {
+		"keep the object's values in a dict and write its methods as functions that take it",
+		"guarda los valores del objeto en un dict y escribe sus métodos como funciones que lo reciben",
+	},
+	"todo.advice.modules": {
+		"use one of netstar's modules (modules() lists them)",
+		"usa uno de los módulos de netstar (modules() los lista)",
+	},
+	"todo.advice.global": {
+		"keep the value in a dict or a list and change it in place",
+		"guarda el valor en un dict o una lista y cámbialo ahí mismo",
+	},
+	"todo.advice.builtins": {
+		"help() lists netstar's builtins",
+		"help() lista las funciones integradas de netstar",
+	},
+	"todo.advice.formatting": {
+		`use "{}".format(x) or the %% operator`,
+		`usa "{}".format(x) o el operador %%`,
+	},
+	"todo.advice.with": {
+		"assign the value, use it, and call close() yourself",
+		"asigna el valor, úsalo y llama tú a close()",
+	},
+
+	// netstar translate. %s is how the user runs netstar.
+	"translate.usage": {
+		"usage: %s translate FILE.py|FILE.ipynb [-o FILE.star]\n" + `
+Prints the netstar version of a Python script or Jupyter notebook (or
+writes it to -o FILE). What netstar cannot run is kept as a comment under
+a "# TODO(netstar)" line; their count goes to stderr.
+
+Exit status: 0 translated (even with TODOs); 1 the input is not Python
+or not a notebook (the other cells of a notebook are still translated);
+2 usage error.
+`,
+		"uso: %s translate ARCHIVO.py|ARCHIVO.ipynb [-o ARCHIVO.star]\n" + `
+Muestra la versión netstar de un script o un cuaderno Jupyter de Python
+(o la escribe en -o ARCHIVO). Lo que netstar no puede ejecutar queda como
+comentario bajo una línea "# TODO(netstar)"; cuántos hay sale por stderr.
+
+Estado de salida: 0 traducido (aunque haya TODO); 1 la entrada no es
+Python o no es un cuaderno (las demás celdas de un cuaderno se traducen
+igualmente); 2 error de uso.
+`,
+	},
+	"translate.needsOutput": {"-o needs a file name", "-o necesita un nombre de archivo"},
+	"translate.oneFile":     {"one file at a time (got %s and %s)", "un archivo cada vez (se recibieron %s y %s)"},
+	"translate.missing":     {"missing FILE.py or FILE.ipynb", "falta ARCHIVO.py o ARCHIVO.ipynb"},
+
+	// netstar step. %s is how the user runs netstar.
+	"step.usage": {
+		"usage: %s step NOTEBOOK.ipynb|SCRIPT.py [--all] [ARGS...]\n" + `
+(--all may come anywhere; the other words after the file are sys.argv[1:].)
+
+Runs a notebook cell by cell (a script paragraph by paragraph) the way a
+student works through it: each cell is shown in Python beside its netstar
+translation; Enter runs it, s skips it, r runs the previous cell again,
+q quits. Globals carry from one cell to the next. With --all every cell
+runs without asking (for CI and tests).
+
+Exit status: 0 done; 1 the file could not be read or translated, or a
+cell failed (with --all); n from exit(n); 2 usage error.
+`,
+		"uso: %s step CUADERNO.ipynb|SCRIPT.py [--all] [ARGS...]\n" + `
+(--all puede ir en cualquier sitio; las demás palabras tras el archivo son sys.argv[1:].)
+
+Ejecuta un cuaderno celda a celda (un script párrafo a párrafo) como lo
+recorre un estudiante: cada celda se muestra en Python junto a su
+traducción a netstar; Enter la ejecuta, s la salta, r vuelve a ejecutar
+la celda anterior, q sale. Las variables globales pasan de una celda a
+la siguiente. Con --all todas las celdas se ejecutan sin preguntar (para
+CI y pruebas).
+
+Estado de salida: 0 terminado; 1 no se pudo leer o traducir el archivo,
+o falló una celda (con --all); n con exit(n); 2 error de uso.
+`,
+	},
+	"step.missing":    {"missing NOTEBOOK.ipynb or SCRIPT.py", "falta CUADERNO.ipynb o SCRIPT.py"},
+	"step.cell":       {"── cell %d ──", "── celda %d ──"},
+	"step.prompt":     {"[Enter] run · s skip · r rerun the previous · q quit > ", "[Enter] ejecutar · s saltar · r repetir la anterior · q salir > "},
+	"step.noPrevious": {"(no previous cell)", "(no hay celda anterior)"},
+	"step.keys":       {"Enter, s, r or q", "Enter, s, r o q"},
+	"step.cannotRun":  {"cell %d cannot run: %v", "la celda %d no se puede ejecutar: %v"},
+	// The file name of a cell in tracebacks: %s is the notebook, %d the
+	// cell's number.
+	"step.cellFile": {"%s:cell%d", "%s:celda%d"},
+
+	// help().
+	"help.intro": {
+		"netstar: a scriptable network shell (Starlark with Python's socket API).\n\n" +
+			"help(x) shows the documentation of a module, function or method;\n" +
+			"dir(x) lists its members.\n\n",
+		"netstar: un intérprete de red programable (Starlark con la API de sockets de Python).\n\n" +
+			"help(x) muestra la documentación de un módulo, una función o un método;\n" +
+			"dir(x) lista sus miembros.\n\n",
+	},
+	"help.column.module":      {"MODULE", "MÓDULO"},
+	"help.column.description": {"DESCRIPTION", "DESCRIPCIÓN"},
+	// %s is the list of builtins.
+	"help.builtins": {
+		"\nBuilt-in functions: %s,\nand Starlark's own (len, range, dir, sorted, ...).",
+		"\nFunciones integradas: %s,\ny las propias de Starlark (len, range, dir, sorted, ...).",
+	},
+	"help.notFound":    {"No documentation found for %q. Try help() for a list.", "No hay documentación para %q. Prueba help() para ver la lista."},
+	"help.noDoc":       {"%s(...): built-in function (no documentation)", "%s(...): función integrada (sin documentación)"},
+	"help.noDocstring": {"(no docstring)", "(sin docstring)"},
+	// %s is a type name: "socket value".
+	"help.value": {"%s value", "valor %s"},
+	"help.attrs": {"attributes and methods: %s", "atributos y métodos: %s"},
+	// A module's help, as man pages lay it out: %[1]s is the module's
+	// name, %[2]s its one-line description.
+	"help.module":      {"Help on module %[1]s:\n\nNAME\n    %[1]s - %[2]s\n", "Ayuda del módulo %[1]s:\n\nNOMBRE\n    %[1]s - %[2]s\n"},
+	"help.description": {"\nDESCRIPTION\n    %s\n", "\nDESCRIPCIÓN\n    %s\n"},
+	"help.functions":   {"\nFUNCTIONS\n%s\n", "\nFUNCIONES\n%s\n"},
+	"help.data":        {"\nDATA\n%s\n", "\nDATOS\n%s\n"},
+}
