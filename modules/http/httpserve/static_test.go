@@ -1,0 +1,227 @@
+package httpserve_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netstar/netstar/modules/http/httpserve"
+	"go.uber.org/goleak"
+)
+
+// TestSpecialFilesNeverBlock: a FIFO (and a Unix socket) in the served
+// directory is refused at once, however many clients ask for it, and
+// costs no goroutine or descriptor once answered. Opening a FIFO for
+// reading blocks until a writer comes; the server used to block one
+// thread and one descriptor per request on it, for good (450 requests
+// aborted the process). A hang shows here as a request that gets no
+// answer within its 20 s deadline.
+func TestSpecialFilesNeverBlock(t *testing.T) {
+	www, _ := site(t)
+	if err := syscall.Mkfifo(filepath.Join(www, "fifo"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(www, "sub", "pipe.html"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock, err := net.Listen("unix", filepath.Join(www, "sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	if err := os.Symlink("fifo", filepath.Join(www, "tofifo")); err != nil {
+		t.Fatal(err)
+	}
+	// A directory whose index.html is a FIFO is listed, not blocked on.
+	if err := os.Mkdir(filepath.Join(www, "fifoindex"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(www, "fifoindex", "index.html"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, dotfiles := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dotfiles=%v", dotfiles), func(t *testing.T) {
+			fdsBefore, goBefore := openFDs(t), runtime.NumGoroutine()
+			srv, log := start(t, httpserve.Config{Dir: www, Dotfiles: dotfiles})
+			targets := []string{"/fifo", "/sub/pipe.html", "/sock", "/tofifo"}
+			const n = 50
+			var wg sync.WaitGroup
+			errs := make(chan string, n*len(targets))
+			for i := 0; i < n; i++ {
+				for _, target := range targets {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						status, _, body, err := tryGet(srv, target)
+						switch {
+						case err != nil:
+							errs <- fmt.Sprintf("%s: %v", target, err)
+						case status != 403 && status != 404:
+							errs <- fmt.Sprintf("%s: status %d, want 403 or 404; body %q", target, status, body)
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for e := range errs {
+				t.Error(e)
+			}
+			status, _, body := get(t, srv, "/fifoindex/")
+			if status != 200 || !strings.Contains(body, "Directory listing for /fifoindex/") || strings.Contains(body, "index.html") {
+				t.Errorf("/fifoindex/: %d %q", status, body)
+			}
+			status, _, body = get(t, srv, "/")
+			if status != 200 || strings.Contains(body, "fifo\"") || strings.Contains(body, "sock") || strings.Contains(body, "tofifo") {
+				t.Errorf("listing shows what it refuses: %q", body)
+			}
+			log.WaitFor(t, `"GET /tofifo HTTP/1.1" 403 -`)
+			if err := srv.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if fds := openFDs(t); fds > fdsBefore {
+				t.Errorf("descriptors: %d before, %d after", fdsBefore, fds)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for runtime.NumGoroutine() > goBefore && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if g := runtime.NumGoroutine(); g > goBefore {
+				t.Errorf("goroutines: %d before, %d after", goBefore, g)
+			}
+		})
+	}
+	goleak.VerifyNone(t)
+}
+
+// tryGet is get for other goroutines: it reports failures instead of
+// stopping the test.
+func tryGet(srv *httpserve.Server, target string) (int, http.Header, string, error) {
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"); err != nil {
+		return 0, nil, "", err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header, string(b), err
+}
+
+// pythonServer runs `python3 -m http.server` on dir on a loopback port
+// and returns its address; it skips the test when python3 is missing.
+func pythonServer(t *testing.T, dir string) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("comparing with python's http.server needs python3")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	ln.Close()
+	cmd := exec.Command(py, "-m", "http.server", "--bind", "127.0.0.1", "--directory", dir, port)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("python3 -m http.server did not start: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// rawTo is raw for any address.
+func rawTo(t *testing.T, addr, request string) (int, http.Header, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	io.WriteString(c, request)
+	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: strings.Fields(request)[0]})
+	if err != nil {
+		t.Fatalf("%q: %v", request, err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// TestAnswersLikePython compares status, Location, Content-Length and
+// body with python3 -m http.server on the same directory (no dotfiles
+// or symlinks in it, where this server differs on purpose): index.html
+// asked for by name is served (it used to be a 301 with an empty
+// body), listings are python's page byte for byte, in python's order.
+func TestAnswersLikePython(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"sub", "withindex", "Zeta dir", "empty"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"hello.txt": "hello\n", "B.txt": "b", "a.txt": "a", "c&d <e>.html": "x", "ñandú.txt": "ü", "100%.txt": "p",
+		"sub/index.html": "<h1>payload</h1>", "sub/other.js": "x()", "withindex/index.htm": "htm",
+		"Zeta dir/x": "z",
+	}
+	for p, c := range files {
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	py := pythonServer(t, dir)
+	srv, _ := start(t, httpserve.Config{Dir: dir})
+	targets := []string{
+		"/", "/sub/index.html", "/sub/index.html?x=1", "/sub/", "/sub", "/sub?q=1", "/withindex/", "/withindex/index.htm",
+		"/empty/", "/Zeta%20dir/", "/hello.txt", "/hello.txt/", "/nope", "/sub/../hello.txt", "/c%26d%20%3Ce%3E.html",
+	}
+	for _, target := range targets {
+		t.Run(target, func(t *testing.T) {
+			for _, method := range []string{"GET", "HEAD"} {
+				req := method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+				ws, wh, wb := rawTo(t, py, req)
+				gs, gh, gb := rawTo(t, srv.Addr().String(), req)
+				if gs != ws || gh.Get("Location") != wh.Get("Location") || gb != wb {
+					t.Errorf("%s: netstar %d %q %q, python %d %q %q", method, gs, gh.Get("Location"), gb, ws, wh.Get("Location"), wb)
+				}
+				if ws < 400 && gh.Get("Content-Length") != wh.Get("Content-Length") {
+					t.Errorf("%s: Content-Length %q, python %q", method, gh.Get("Content-Length"), wh.Get("Content-Length"))
+				}
+			}
+		})
+	}
+}
