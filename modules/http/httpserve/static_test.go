@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -223,5 +225,86 @@ func TestAnswersLikePython(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSymlinksDoNotDefeatTheDotfileRule: what a symlink resolves to is
+// hidden when any element of the resolved path is a dotfile, however
+// the link is named or chained, and a listing shows exactly what is
+// served: every link it shows answers 200, every link it refuses is
+// left out. The server used to serve link_dot -> .env and
+// gitlink/config, and listed out-of-root links that it then refused.
+func TestSymlinksDoNotDefeatTheDotfileRule(t *testing.T) {
+	www, _ := site(t)
+	links := map[string]string{
+		"link_dot":      ".env",
+		"gitlink":       ".git",
+		"cfg":           ".git/config",
+		"chain1":        "chain2",
+		"chain2":        "link_dot",
+		"sub/deep":      "../.git",
+		"sub/deepcfg":   "../gitlink/config",
+		"viasub":        "sub/../.env",
+		"loop":          "loop",
+		"subl":          "sub",
+		"roottoo":       "withindex/..",
+		"sub/hello.lnk": "../hello.txt",
+	}
+	for p, target := range links {
+		if err := os.Symlink(target, filepath.Join(www, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, _ := start(t, httpserve.Config{Dir: www})
+	hidden := []string{"/link_dot", "/gitlink", "/gitlink/", "/gitlink/config", "/cfg", "/chain1", "/chain2",
+		"/sub/deep/config", "/sub/deep/", "/sub/deepcfg", "/viasub", "/loop", "/subl/deep/config", "/roottoo/.env"}
+	for _, target := range hidden {
+		status, _, body := get(t, srv, target)
+		if status != 404 || strings.Contains(body, secret) {
+			t.Errorf("%s: %d %q, want 404", target, status, body)
+		}
+	}
+	served := map[string]string{"/subl/a.json": `{"a": 1}`, "/sub/hello.lnk": "hello world\n", "/in.txt": "hello world\n", "/roottoo/hello.txt": "hello world\n"}
+	for target, want := range served {
+		if status, _, body := get(t, srv, target); status != 200 || body != want {
+			t.Errorf("%s: %d %q, want 200 %q", target, status, body, want)
+		}
+	}
+
+	// Crawl: every link of every listing is served; no refused link is listed.
+	href := regexp.MustCompile(`<li><a href="([^"]+)">([^<]+)</a></li>`)
+	for _, dir := range []string{"/", "/sub/", "/subl/", "/roottoo/"} {
+		status, _, body := get(t, srv, dir)
+		if status != 200 {
+			t.Fatalf("%s: %d", dir, status)
+		}
+		var names []string
+		for _, m := range href.FindAllStringSubmatch(body, -1) {
+			names = append(names, m[2])
+			if st, _, b := get(t, srv, dir+m[1]); st != 200 || strings.Contains(b, secret) {
+				t.Errorf("%s lists %q but %s%s answers %d", dir, m[2], dir, m[1], st)
+			}
+		}
+		for _, refused := range []string{"link_dot@", "gitlink@", "cfg@", "chain1@", "chain2@", "deep@", "deepcfg@", "viasub@", "loop@", "out@", "out.txt@", "abs.txt@", "absin.txt@", "up@", ".env", ".git/"} {
+			if slices.Contains(names, refused) {
+				t.Errorf("%s lists %q, which is refused", dir, refused)
+			}
+		}
+		if dir == "/" {
+			for _, want := range []string{"in.txt@", "subl@", "roottoo@", "hello.txt", "sub/"} {
+				if !slices.Contains(names, want) {
+					t.Errorf("/ does not list %q: %q", want, names)
+				}
+			}
+		}
+	}
+
+	// With dotfiles served, the links to them are served and listed too.
+	dot, _ := start(t, httpserve.Config{Dir: www, Dotfiles: true})
+	if status, _, body := get(t, dot, "/link_dot"); status != 200 || body != secret {
+		t.Errorf("Dotfiles: /link_dot: %d %q", status, body)
+	}
+	if _, _, body := get(t, dot, "/"); !strings.Contains(body, `<a href="gitlink/">gitlink@</a>`) || strings.Contains(body, "out.txt") {
+		t.Errorf("Dotfiles: listing %q", body)
 	}
 }
