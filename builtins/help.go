@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/builtins/pyfmt"
 
 	"github.com/netstar/netstar/modules"
@@ -45,16 +46,16 @@ func Help(x starlark.Value) string {
 		if d := modules.Doc(string(v)); d != "" {
 			return d
 		}
-		return fmt.Sprintf("No documentation found for %q. Try help() for a list.", string(v))
+		return i18n.T("help.notFound", string(v))
 	case *starlark.Builtin:
 		if d := modules.Doc(v.Name()); d != "" {
 			return d
 		}
-		return fmt.Sprintf("%s(...): built-in function (no documentation)", v.Name())
+		return i18n.T("help.noDoc", v.Name())
 	case *starlark.Function:
 		sig := signature(v)
 		if v.Doc() == "" {
-			return sig + "\n    (no docstring)"
+			return sig + "\n    " + i18n.T("help.noDocstring")
 		}
 		return sig + "\n" + indent(cleanDoc(v.Doc()), "    ")
 	case Documented:
@@ -71,11 +72,11 @@ func Help(x starlark.Value) string {
 			return moduleHelp(m)
 		}
 	}
-	text := fmt.Sprintf("%s value", x.Type())
+	text := i18n.T("help.value", x.Type())
 	if ha, ok := x.(starlark.HasAttrs); ok {
 		names := ha.AttrNames()
 		if len(names) > 0 {
-			text += "\nattributes and methods: " + strings.Join(names, ", ")
+			text += "\n" + i18n.T("help.attrs", strings.Join(names, ", "))
 		}
 	}
 	return text
@@ -157,9 +158,9 @@ func signature(fn *starlark.Function) string {
 
 func moduleHelp(m modules.Module) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "Help on module %s:\n\nNAME\n    %s - %s\n", m.Name, m.Name, m.Doc)
+	sb.WriteString(i18n.T("help.module", m.Name, m.Doc))
 	if long := modules.Doc(m.Name); long != "" && long != m.Doc {
-		fmt.Fprintf(&sb, "\nDESCRIPTION\n    %s\n", strings.ReplaceAll(strings.TrimSpace(long), "\n", "\n    "))
+		sb.WriteString(i18n.T("help.description", strings.ReplaceAll(strings.TrimSpace(long), "\n", "\n    ")))
 	}
 	ha, ok := m.Value.(starlark.HasAttrs)
 	if !ok {
@@ -186,23 +187,22 @@ func moduleHelp(m modules.Module) string {
 		}
 	}
 	if len(funcs) > 0 {
-		fmt.Fprintf(&sb, "\nFUNCTIONS\n%s\n", strings.Join(funcs, "\n\n"))
+		sb.WriteString(i18n.T("help.functions", strings.Join(funcs, "\n\n")))
 	}
 	if len(data) > 0 {
-		fmt.Fprintf(&sb, "\nDATA\n%s\n", strings.Join(data, "\n"))
+		sb.WriteString(i18n.T("help.data", strings.Join(data, "\n")))
 	}
 	return strings.TrimRight(sb.String(), "\n")
 }
 
 func overview() string {
 	var sb strings.Builder
-	sb.WriteString("netstar: a scriptable network shell (Starlark with Python's socket API).\n\n")
-	sb.WriteString("help(x) shows the documentation of a module, function or method;\ndir(x) lists its members.\n\n")
-	sb.WriteString(newTable(modulesRows(), []string{"MODULE", "DESCRIPTION"}).String())
+	sb.WriteString(i18n.T("help.intro"))
+	sb.WriteString(newTable(modulesRows(), []string{i18n.T("help.column.module"), i18n.T("help.column.description")}).String())
 	var names []string
 	for _, b := range modules.Builtins() {
 		names = append(names, b.Name)
 	}
-	fmt.Fprintf(&sb, "\nBuilt-in functions: %s,\nand Starlark's own (len, range, dir, sorted, ...).", strings.Join(names, ", "))
+	sb.WriteString(i18n.T("help.builtins", strings.Join(names, ", ")))
 	return sb.String()
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/builtins/pyfmt"
 
 	"github.com/chzyer/readline"
@@ -187,7 +188,7 @@ func (r *repl) loop() int {
 		}
 	}()
 
-	fmt.Fprintf(r.cfg.Stdout, "netstar %s — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n", interp.Version)
+	io.WriteString(r.cfg.Stdout, i18n.T("repl.banner", interp.Version))
 	var lines block
 	for {
 		if r.terminated() {
@@ -251,10 +252,6 @@ func styleFor(terminal bool, getenv func(string) string) noteStyle {
 	}
 	return noteDim
 }
-
-// translatedNote is the note shown before running a translated Python
-// input.
-const translatedNote = "(Python traducido a netstar y ejecutado · Python translated to netstar and run)"
 
 // note writes a one-line note in the REPL's note style.
 func (r *repl) note(text string) {
@@ -321,7 +318,7 @@ func (r *repl) eval(src string) (int, bool) {
 			r.printErr(err)
 			return 0, false
 		}
-		r.note(translatedNote)
+		r.note(i18n.T("repl.translated"))
 	}
 
 	echoExprs(f)

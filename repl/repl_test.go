@@ -188,11 +188,57 @@ func TestLoopHistoryRecall(t *testing.T) {
 	}
 }
 
+// setLang sets the locale for one test: lang in LANG, LC_ALL and
+// LC_MESSAGES cleared, so the machine's own locale does not leak in. ""
+// is no locale at all (English, the default).
+func setLang(t *testing.T, lang string) {
+	t.Helper()
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", lang)
+}
+
+// The REPL's note after it translated and ran Python input, by locale.
+var translatedNotes = map[string]string{
+	"":            "(Python translated to netstar and run)",
+	"C":           "(Python translated to netstar and run)",
+	"es_ES.UTF-8": "(Python traducido a netstar y ejecutado)",
+}
+
+// TestLoopBanner checks the banner in each language.
+func TestLoopBanner(t *testing.T) {
+	for _, tc := range []struct {
+		lang, want string
+	}{
+		{"", "netstar " + interp.Version + " — Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n"},
+		{"C", "— Starlark with Python's socket API. help() for help, Ctrl-D to exit.\n"},
+		{"es_ES.UTF-8", "netstar " + interp.Version + " — Starlark con la API de sockets de Python. help() para ayuda, Ctrl-D para salir.\n"},
+		{"es", "Starlark con la API de sockets de Python"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			setLang(t, tc.lang)
+			_, out := runLoop(t, "-")
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("LANG=%s: the banner is not %q; output:\n%q", tc.lang, tc.want, out)
+			}
+		})
+	}
+}
+
 // TestLoopRunsPython types and pastes Python that netstar does not run
 // as it is: it is translated and run without a question, with a note in
-// the REPL's note style, and the line typed next is never taken as an
-// answer.
+// the REPL's note style and the locale's language, and the line typed
+// next is never taken as an answer.
 func TestLoopRunsPython(t *testing.T) {
+	for _, lang := range []string{"", "C", "es_ES.UTF-8"} {
+		t.Run("LANG="+lang, func(t *testing.T) {
+			setLang(t, lang)
+			testLoopRunsPython(t, translatedNotes[lang])
+		})
+	}
+}
+
+func testLoopRunsPython(t *testing.T, translatedNote string) {
 	typedTry := []string{
 		"try:\r", "    y = 1 // 0\r", "except ZeroDivisionError as e:\r", "    print('cazado')\r", "\r",
 		"z = 5\r", // typed at once after the block: a question would eat it

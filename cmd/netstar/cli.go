@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
 	"github.com/netstar/netstar/repl"
 	"github.com/netstar/netstar/repl/interp"
@@ -53,54 +54,37 @@ func (s streams) prog() string {
 	return s.Prog
 }
 
-// usage is the command's usage text, with prog as the command's name.
+// usage is the command's usage text in the locale's language, with prog
+// as the command's name.
 func usage(prog string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "usage: %s [-i] [FILE.star | FILE.py | - | -c CODE] [ARGS...]\n", prog)
-	for _, l := range []string{
-		"translate FILE.py|FILE.ipynb [-o FILE.star]",
-		"step NOTEBOOK.ipynb|FILE.py [--all]",
-		"scan TARGETS... [-p PORTS] [--shard I/N --seed S] [-oJ|-oX|-oG FILE] ...",
-		"merge FILES... [-oJ|-oX|-oG FILE]",
-	} {
-		fmt.Fprintf(&b, "       %s %s\n", prog, l)
-	}
+	b.WriteString(i18n.T("cli.synopsis", prog))
 	b.WriteString("\n")
 	// The descriptions line up after the longest command, however long
 	// prog is; a row without a command continues the one above.
 	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
-	for _, row := range [][2]string{
-		{prog, "start the interactive shell (REPL); if standard"},
-		{"", "input is not a terminal, run the program it holds"},
-		{prog + " FILE.star ARGS", "run a script (sys.argv = [FILE.star, ARGS...])"},
-		{prog + " FILE.py ARGS", "run a Python script as written (translated in memory)"},
-		{prog + " - ARGS", "run the program on standard input (Python or netstar)"},
-		{prog + " -c CODE ARGS", `run CODE (sys.argv = ["-c", ARGS...])`},
-		{prog + " -i FILE.star", "run a script, then stay interactive"},
-		{prog + " --version", "print the version"},
-		{prog + " translate FILE", "print the netstar version of a Python script or notebook"},
-		{prog + " step NOTEBOOK", "run a notebook cell by cell (Enter runs, s skips,"},
-		{"", "r reruns, q quits; --all runs straight through)"},
-		{prog + " scan -h", "the non-interactive scanner: shards, resume, rate"},
-		{"", "limits, JSON Lines and nmap-compatible XML output"},
-		{prog + " merge -h", "join shard outputs into one"},
-	} {
-		fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
+	for _, row := range strings.Split(i18n.T("cli.commands", prog), "\n") {
+		fmt.Fprintf(tw, "  %s\n", row)
 	}
 	tw.Flush()
-	b.WriteString(usageEnd)
+	b.WriteString(i18n.T("cli.environment"))
 	return b.String()
 }
 
-const usageEnd = `
-Environment:
-  NETSTAR_PATH      directories (separated by ':') where load() looks for .star files
-  NETSTAR_HISTORY   the REPL's history file (default ~/.netstar_history)
-  NETSTAR_RESOLVER  a DNS server (host:port) for every lookup, for labs and tests
-
-Exit status: 0 ok, 1 uncaught error, 2 usage error, n for exit(n),
-130 after Ctrl-C, 143 after SIGTERM.
-`
+// flagError words an error of the flag package in the locale's language
+// (the package's own texts are English).
+func flagError(err error) string {
+	msg := err.Error()
+	for prefix, key := range map[string]string{
+		"flag provided but not defined: ": "cli.flag.undefined",
+		"flag needs an argument: ":        "cli.flag.needsArg",
+	} {
+		if name, ok := strings.CutPrefix(msg, prefix); ok {
+			return i18n.T(key, name)
+		}
+	}
+	return msg
+}
 
 // run runs the netstar command with args (without the program name)
 // and returns its exit status.
@@ -130,7 +114,7 @@ func run(args []string, stdio streams) int {
 	fs.BoolVar(help, "help", false, "show usage")
 	opts, progArgs := splitAtCode(args)
 	if err := fs.Parse(opts); err != nil {
-		fmt.Fprintf(stdio.Stderr, "netstar: %v\n%s", err, usage(stdio.prog()))
+		fmt.Fprintf(stdio.Stderr, "netstar: %s\n%s", flagError(err), usage(stdio.prog()))
 		return 2
 	}
 	codeSet := false
@@ -181,7 +165,7 @@ func run(args []string, stdio streams) int {
 			if loadCtx.Err() != nil {
 				return interrupted()
 			}
-			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
+			fmt.Fprintf(stdio.Stderr, "netstar: %s\n", i18n.T("cli.readingStdin", err))
 			return 1
 		}
 		src = b
@@ -197,7 +181,7 @@ func run(args []string, stdio streams) int {
 		}
 		src = b
 	case *interactive:
-		fmt.Fprintf(stdio.Stderr, "netstar: -i needs a FILE or -c CODE\n%s", usage(stdio.prog()))
+		fmt.Fprintf(stdio.Stderr, "netstar: %s\n%s", i18n.T("cli.interactiveNeeds"), usage(stdio.prog()))
 		return 2
 	case !isTTY && stdio.Stdin != nil:
 		b, err := readSource(loadCtx, stdio.Stdin, maxSource)
@@ -205,7 +189,7 @@ func run(args []string, stdio streams) int {
 			if loadCtx.Err() != nil {
 				return interrupted()
 			}
-			fmt.Fprintf(stdio.Stderr, "netstar: reading standard input: %v\n", err)
+			fmt.Fprintf(stdio.Stderr, "netstar: %s\n", i18n.T("cli.readingStdin", err))
 			return 1
 		}
 		filename, src, argv, lang = "<stdin>", b, []string{""}, langSniff
@@ -369,9 +353,9 @@ func pythonHint(err error, filename string, src []byte, prog string) string {
 		return ""
 	}
 	if filename == "<string>" || filename == "<stdin>" || len(strings.Split(code, "\n")) <= 12 {
-		return "hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n" + code
+		return i18n.T("hint.python.inline", code)
 	}
-	return fmt.Sprintf("hint: this is Python that netstar does not run as it is; `%s translate %s` shows the netstar version\n", prog, filename)
+	return i18n.T("hint.python.file", prog, filename)
 }
 
 // readFile reads the program in filename with readSource. Its error
@@ -380,7 +364,7 @@ func pythonHint(err error, filename string, src []byte, prog string) string {
 func readFile(ctx context.Context, filename string) ([]byte, int, error) {
 	f, err := os.Open(filename)
 	if err != nil {
-		return nil, 2, fmt.Errorf("can't open file '%s': %w", filename, unwrapPathError(err))
+		return nil, 2, openError{filename, err}
 	}
 	defer f.Close()
 	b, err := readSource(ctx, f, maxSource)
@@ -388,7 +372,7 @@ func readFile(ctx context.Context, filename string) ([]byte, int, error) {
 	case errors.Is(err, errTooLarge):
 		return nil, 1, fmt.Errorf("%s: %w", filename, err)
 	case err != nil:
-		return nil, 2, fmt.Errorf("can't open file '%s': %w", filename, unwrapPathError(err))
+		return nil, 2, openError{filename, err}
 	}
 	return b, 0, nil
 }
@@ -423,12 +407,46 @@ func watchSignals() (context.Context, <-chan os.Signal, func()) {
 	}
 }
 
+// openError is a program file that cannot be read. It reads "can't
+// open file 'NAME': why", as Python's does, in the locale's language.
+type openError struct {
+	name string
+	err  error
+}
+
+func (e openError) Error() string {
+	return i18n.T("cli.cantOpen", e.name, errnoText(unwrapPathError(e.err)))
+}
+
+func (e openError) Unwrap() error { return e.err }
+
 func unwrapPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
+}
+
+// errnoKeys are the catalogue's words for the system's reasons a file
+// does not open.
+var errnoKeys = map[syscall.Errno]string{
+	syscall.ENOENT:  "errno.ENOENT",
+	syscall.EACCES:  "errno.EACCES",
+	syscall.EISDIR:  "errno.EISDIR",
+	syscall.ENOTDIR: "errno.ENOTDIR",
+}
+
+// errnoText is err in the locale's language when it is one of the
+// common errnos, else err's own text.
+func errnoText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if key, ok := errnoKeys[errno]; ok {
+			return i18n.T(key)
+		}
+	}
+	return err.Error()
 }
 
 // isTerminal reports whether w is a terminal.

@@ -29,6 +29,7 @@ func stdinFile(t *testing.T, data string) *os.File {
 // TestRun runs the command in-process with its streams swapped: every
 // case checks the status and the whole of stdout and stderr.
 func TestRun(t *testing.T) {
+	setLang(t, "")
 	dir := t.TempDir()
 	write := func(name, data string) string {
 		p := filepath.Join(dir, name)
@@ -109,9 +110,9 @@ func TestRun(t *testing.T) {
 		{name: "translate without a file", args: []string{"translate"}, status: 2,
 			stderr: `(?s)netstar translate: missing FILE\.py or FILE\.ipynb\nusage: netstar translate .*`},
 		{name: "step --all", args: []string{"step", nb, "--all"},
-			stdout: "\n── celda 1 ──\n\n── celda 3 ──\nhola 42\n"},
+			stdout: "\n── cell 1 ──\n\n── cell 3 ──\nhola 42\n"},
 		{name: "step --all with argv", args: []string{"step", stepScript, "a", "--all", "b"},
-			stdout: "\n── celda 1 ──\n\\['a', 'b'\\]\n"},
+			stdout: "\n── cell 1 ──\n\\['a', 'b'\\]\n"},
 		{name: "step a missing file", args: []string{"step", missing, "--all"}, status: 1,
 			stderr: `netstar step: open ` + regexp.QuoteMeta(missing) + `: no such file or directory\n`},
 	} {

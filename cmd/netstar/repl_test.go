@@ -60,10 +60,14 @@ type ptyREPL struct {
 	done chan struct{}
 }
 
+// startREPL starts the REPL on a pty with the process's environment and
+// env. The locale is cleared first (no LC_ALL, LC_MESSAGES or LANG: the
+// default, English), so that the machine's own does not leak in; env may
+// set one.
 func startREPL(t *testing.T, env ...string) *ptyREPL {
 	t.Helper()
 	cmd := exec.Command(netstarBinary(t))
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "LC_ALL=", "LC_MESSAGES=", "LANG="), env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Fatalf("starting netstar on a pty: %v", err)
@@ -318,9 +322,9 @@ func TestREPLBackgroundOutputAbovePrompt(t *testing.T) {
 	tm.expect(`(^|[^0-9])2\r?\n`)
 }
 
-// translatedNote matches the REPL's note that it translated and ran
-// Python input.
-const translatedNote = `\(Python traducido a netstar y ejecutado · Python translated to netstar and run\)`
+// translatedNote matches the REPL's note, in English, that it
+// translated and ran Python input.
+const translatedNote = `\(Python translated to netstar and run\)`
 
 // TestREPLRunsPython types Python that netstar does not run as it is: it
 // runs without a question, after a dim one-line note, and the line typed

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/translate"
 )
@@ -25,7 +26,13 @@ import (
 const maxSource = 64 << 20
 
 // errTooLarge is returned by readSource for a source over maxSource.
-var errTooLarge = fmt.Errorf("larger than %d MiB: not a program", maxSource>>20)
+var errTooLarge error = tooLargeError{}
+
+// tooLargeError is errTooLarge's type: its text is worded in the
+// locale's language when it is shown, not when the package starts.
+type tooLargeError struct{}
+
+func (tooLargeError) Error() string { return i18n.T("cli.tooLarge", maxSource>>20) }
 
 // readSource reads all of f, refusing more than limit bytes, and
 // returns ctx's error as soon as ctx is done (Ctrl-C). A regular file
@@ -162,16 +169,16 @@ func formatPythonError(w io.Writer, err error) {
 	}
 }
 
-// todoAdvice says, for each section of the guide, what to write instead
-// of the construct netstar cannot run.
+// todoAdvice says, for each section of the guide, the catalogue's key
+// of what to write instead of the construct netstar cannot run.
 var todoAdvice = map[string]string{
-	"try":        "write the try block as a function and run it with res, err = catch(f, args...)",
-	"classes":    "keep the object's values in a dict and write its methods as functions that take it",
-	"modules":    "use one of netstar's modules (modules() lists them)",
-	"global":     "keep the value in a dict or a list and change it in place",
-	"builtins":   "help() lists netstar's builtins",
-	"formatting": `use "{}".format(x) or the % operator`,
-	"with":       "assign the value, use it, and call close() yourself",
+	"try":        "todo.advice.try",
+	"classes":    "todo.advice.classes",
+	"modules":    "todo.advice.modules",
+	"global":     "todo.advice.global",
+	"builtins":   "todo.advice.builtins",
+	"formatting": "todo.advice.formatting",
+	"with":       "todo.advice.with",
 }
 
 // reportTODOs explains why a Python program does not run: for each
@@ -179,17 +186,17 @@ var todoAdvice = map[string]string{
 // write instead.
 func reportTODOs(w io.Writer, filename string, src []byte, todos []translate.TODO) {
 	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
-	fmt.Fprintf(w, "netstar: %s is Python that netstar cannot run as it is; nothing was run:\n", filename)
+	io.WriteString(w, i18n.T("todo.header", filename))
 	for _, t := range todos {
 		fmt.Fprintf(w, "\n%s:%d:", filename, t.Line)
 		if t.Line >= 1 && t.Line <= len(lines) {
 			fmt.Fprintf(w, " %s", strings.TrimSpace(lines[t.Line-1]))
 		}
 		fmt.Fprintf(w, "\n    %s\n", t.Reason)
-		if a, ok := todoAdvice[t.Section]; ok {
-			fmt.Fprintf(w, "    instead: %s\n", a)
+		if key, ok := todoAdvice[t.Section]; ok {
+			io.WriteString(w, i18n.T("todo.instead", i18n.T(key)))
 		}
-		fmt.Fprintf(w, "    see %s#%s\n", translate.Guide, t.Section)
+		io.WriteString(w, i18n.T("todo.see", translate.Guide, t.Section))
 	}
 }
 

@@ -12,28 +12,17 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/builtins/table"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/translate"
 )
 
-// stepUsage is the usage text of netstar step, run as prog.
+// stepUsage is the usage text of netstar step, run as prog, in the
+// locale's language.
 func stepUsage(prog string) string {
-	return "usage: " + prog + " step NOTEBOOK.ipynb|SCRIPT.py [--all] [ARGS...]\n" + stepHelp
+	return i18n.T("step.usage", prog)
 }
-
-const stepHelp = `
-(--all may come anywhere; the other words after the file are sys.argv[1:].)
-
-Runs a notebook cell by cell (a script paragraph by paragraph) the way a
-student works through it: each cell is shown in Python beside its netstar
-translation; Enter runs it, s skips it, r runs the previous cell again,
-q quits. Globals carry from one cell to the next. With --all every cell
-runs without asking (for CI and tests).
-
-Exit status: 0 done; 1 the file could not be read or translated, or a
-cell failed (with --all); n from exit(n); 2 usage error.
-`
 
 // stepConfig configures step.
 type stepConfig struct {
@@ -80,14 +69,14 @@ func step(cfg stepConfig) int {
 		case file != "":
 			progArgs = append(progArgs, a)
 		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(cfg.Stderr, "netstar step: unknown flag %s\n%s", a, stepUsage(prog))
+			fmt.Fprintf(cfg.Stderr, "netstar step: %s\n%s", i18n.T("cli.flag.unknown", a), stepUsage(prog))
 			return 2
 		default:
 			file = a
 		}
 	}
 	if file == "" {
-		fmt.Fprintf(cfg.Stderr, "netstar step: missing NOTEBOOK.ipynb or SCRIPT.py\n%s", stepUsage(prog))
+		fmt.Fprintf(cfg.Stderr, "netstar step: %s\n%s", i18n.T("step.missing"), stepUsage(prog))
 		return 2
 	}
 	src, err := os.ReadFile(file)
@@ -151,11 +140,11 @@ func step(cfg stepConfig) int {
 			}
 			continue
 		}
-		fmt.Fprintf(cfg.Stdout, "\n── celda %d ──\n", c.Number)
+		fmt.Fprintf(cfg.Stdout, "\n%s\n", i18n.T("step.cell", c.Number))
 		if !all {
 			io.WriteString(cfg.Stdout, sideBySide(c))
 		prompt:
-			fmt.Fprint(cfg.Stdout, "[Enter] ejecutar · s saltar · r repetir la anterior · q salir > ")
+			io.WriteString(cfg.Stdout, i18n.T("step.prompt"))
 			cmd, err := readLine()
 			if err != nil {
 				fmt.Fprintln(cfg.Stdout)
@@ -168,7 +157,7 @@ func step(cfg stepConfig) int {
 				continue
 			case "r":
 				if last < 0 {
-					fmt.Fprintln(cfg.Stdout, "(no hay celda anterior · no previous cell)")
+					fmt.Fprintln(cfg.Stdout, i18n.T("step.noPrevious"))
 					goto prompt
 				}
 				if code, ok := runCell(r, file, cells[last], cfg.Stderr); !ok {
@@ -177,7 +166,7 @@ func step(cfg stepConfig) int {
 				goto prompt
 			case "":
 			default:
-				fmt.Fprintln(cfg.Stdout, "Enter, s, r o q")
+				fmt.Fprintln(cfg.Stdout, i18n.T("step.keys"))
 				goto prompt
 			}
 		}
@@ -200,10 +189,10 @@ func step(cfg stepConfig) int {
 // program asked to exit; otherwise code is 1 when the cell failed.
 func runCell(r *cellRunner, file string, c translate.Cell, stderr io.Writer) (code int, ok bool) {
 	if c.Err != nil {
-		fmt.Fprintf(stderr, "celda %d no se puede ejecutar · cell %d cannot run: %v\n", c.Number, c.Number, c.Err)
+		fmt.Fprintln(stderr, i18n.T("step.cannotRun", c.Number, c.Err))
 		return 1, true
 	}
-	err := r.Run(fmt.Sprintf("%s:celda%d", file, c.Number), c.Code)
+	err := r.Run(i18n.T("step.cellFile", file, c.Number), c.Code)
 	if err == nil {
 		return 0, true
 	}

@@ -12,6 +12,7 @@ import (
 // TestStepThroughPTY drives the stepper as a student does, on a
 // pseudo-terminal: Enter runs a cell, s skips one, q quits.
 func TestStepThroughPTY(t *testing.T) {
+	setLang(t, "es_ES.UTF-8")
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("needs a pseudo-terminal: %v", err)

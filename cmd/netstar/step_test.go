@@ -66,20 +66,44 @@ var stepNotebook = notebook(
 	"x + 1\n",
 )
 
+// setLang sets the locale for one test: lang in LANG, with LC_ALL and
+// LC_MESSAGES cleared so that the machine's own locale does not leak in.
+// "" is no locale at all: English, the default.
+func setLang(t *testing.T, lang string) {
+	t.Helper()
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", lang)
+}
+
+// TestStepAll runs a notebook straight through, its cell headers in the
+// locale's language.
 func TestStepAll(t *testing.T) {
-	file := writeTemp(t, "nb.ipynb", stepNotebook)
-	var out, errb bytes.Buffer
-	code := step(stepConfig{Args: []string{file, "--all"}, Stdin: strings.NewReader("21\n"), Stdout: &out, Stderr: &errb})
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %s", code, errb.String())
-	}
-	want := "\n── celda 1 ──\n\n── celda 3 ──\nx=1\n\n── celda 4 ──\nn? 42\n\n── celda 5 ──\n2\n"
-	if out.String() != want {
-		t.Errorf("stdout:\n%q\nwant:\n%q", out.String(), want)
+	for _, tc := range []struct{ lang, cell string }{
+		{"", "cell"},
+		{"C.UTF-8", "cell"},
+		{"es_ES.UTF-8", "celda"},
+	} {
+		t.Run("LANG="+tc.lang, func(t *testing.T) {
+			setLang(t, tc.lang)
+			file := writeTemp(t, "nb.ipynb", stepNotebook)
+			var out, errb bytes.Buffer
+			code := step(stepConfig{Args: []string{file, "--all"}, Stdin: strings.NewReader("21\n"), Stdout: &out, Stderr: &errb})
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %s", code, errb.String())
+			}
+			want := strings.ReplaceAll("\n── CELL 1 ──\n\n── CELL 3 ──\nx=1\n\n── CELL 4 ──\nn? 42\n\n── CELL 5 ──\n2\n", "CELL", tc.cell)
+			if out.String() != want {
+				t.Errorf("stdout:\n%q\nwant:\n%q", out.String(), want)
+			}
+		})
 	}
 }
 
+// TestStepInteractive answers the stepper's prompts (in Spanish, the
+// course's language).
 func TestStepInteractive(t *testing.T) {
+	setLang(t, "es_ES.UTF-8")
 	file := writeTemp(t, "nb.ipynb", stepNotebook)
 	var out, errb bytes.Buffer
 	// cell 1: run; cell 3: skip; cell 4: r (reruns cell 1), then run
@@ -103,6 +127,7 @@ func TestStepInteractive(t *testing.T) {
 }
 
 func TestStepScriptAndErrors(t *testing.T) {
+	setLang(t, "")
 	script := "import sys\n\n# paso dos\ndef f(a):\n    return a * 2\n\nprint(f(21))\n\nprint(undefined_name)\n\nprint('sigue')\nsys.exit(4)\n"
 	file := writeTemp(t, "s.py", []byte(script))
 	cells, err := translate.ScriptCells(file, []byte(script))
@@ -130,6 +155,7 @@ func TestStepScriptAndErrors(t *testing.T) {
 		want string
 	}{
 		{nil, 2, "missing NOTEBOOK"},
+		{[]string{"-h"}, 0, ""},
 		{[]string{"--nope"}, 2, "unknown flag --nope"},
 		{[]string{filepath.Join(t.TempDir(), "none.ipynb")}, 1, "no such file"},
 		{[]string{writeTemp(t, "bad.ipynb", []byte("{"))}, 1, "not a Jupyter notebook"},

@@ -8,23 +8,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/repl/translate"
 )
 
-// translateUsage is the usage text of netstar translate, run as prog.
+// translateUsage is the usage text of netstar translate, run as prog,
+// in the locale's language.
 func translateUsage(prog string) string {
-	return "usage: " + prog + " translate FILE.py|FILE.ipynb [-o FILE.star]\n" + translateHelp
+	return i18n.T("translate.usage", prog)
 }
-
-const translateHelp = `
-Prints the netstar version of a Python script or Jupyter notebook (or
-writes it to -o FILE). What netstar cannot run is kept as a comment under
-a "# TODO(netstar)" line; their count goes to stderr.
-
-Exit status: 0 translated (even with TODOs); 1 the input is not Python
-or not a notebook (the other cells of a notebook are still translated);
-2 usage error.
-`
 
 // translateMain runs `netstar translate` with args (the words after
 // "translate") and returns its exit status. prog is how netstar was run,
@@ -39,7 +31,7 @@ func translateMain(prog string, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case a == "-o" || a == "--output":
 			if i+1 >= len(args) {
-				fmt.Fprintf(stderr, "netstar translate: -o needs a file name\n%s", translateUsage(prog))
+				fmt.Fprintf(stderr, "netstar translate: %s\n%s", i18n.T("translate.needsOutput"), translateUsage(prog))
 				return 2
 			}
 			out = args[i+1]
@@ -47,17 +39,17 @@ func translateMain(prog string, args []string, stdout, stderr io.Writer) int {
 		case strings.HasPrefix(a, "-o="):
 			out = a[3:]
 		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "netstar translate: unknown flag %s\n%s", a, translateUsage(prog))
+			fmt.Fprintf(stderr, "netstar translate: %s\n%s", i18n.T("cli.flag.unknown", a), translateUsage(prog))
 			return 2
 		case file != "":
-			fmt.Fprintf(stderr, "netstar translate: one file at a time (got %s and %s)\n%s", file, a, translateUsage(prog))
+			fmt.Fprintf(stderr, "netstar translate: %s\n%s", i18n.T("translate.oneFile", file, a), translateUsage(prog))
 			return 2
 		default:
 			file = a
 		}
 	}
 	if file == "" {
-		fmt.Fprintf(stderr, "netstar translate: missing FILE.py or FILE.ipynb\n%s", translateUsage(prog))
+		fmt.Fprintf(stderr, "netstar translate: %s\n%s", i18n.T("translate.missing"), translateUsage(prog))
 		return 2
 	}
 	src, err := os.ReadFile(file)

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/netstar/netstar/repl/interp/interptest"
+)
+
+// The locales the language tests run under: none (the default),
+// C, and Spanish, each with what netstar must then say.
+var langs = []struct {
+	name string
+	env  []string // LC_ALL, LC_MESSAGES, LANG
+	es   bool
+}{
+	{"unset", []string{"", "", ""}, false},
+	{"LANG=C", []string{"", "", "C"}, false},
+	{"LANG=en_US.UTF-8", []string{"", "", "en_US.UTF-8"}, false},
+	{"LANG=es_ES.UTF-8", []string{"", "", "es_ES.UTF-8"}, true},
+	{"LC_MESSAGES=es_MX", []string{"", "es_MX", "C"}, true},
+	{"LC_ALL=es over LANG=C", []string{"es_ES.UTF-8", "", "C"}, true},
+	{"LC_ALL=C over LANG=es", []string{"C", "es_ES.UTF-8", "es_ES.UTF-8"}, false},
+}
+
+// TestRunLanguages runs the command in-process under each locale: its
+// usage, its errors, help() and its hints are in the locale's language,
+// while Python's own exception texts stay as Python prints them.
+func TestRunLanguages(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "falta.py")
+	big := filepath.Join(dir, "noexec.py")
+	if err := os.WriteFile(big, []byte("import os\nos.fork()\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type want struct{ en, es string }
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+		// stdout and stderr are regular expressions that must match
+		// somewhere in each stream.
+		stdout, stderr want
+	}{
+		{name: "usage", args: []string{"-h"},
+			stdout: want{`^usage: netstar \[-i\] \[FILE\.star .*\n(?s:.*)run a Python script as written(?s:.*)Exit status: 0 ok`,
+				`^uso: netstar \[-i\] \[ARCHIVO\.star .*\n(?s:.*)ejecuta un script de Python tal cual(?s:.*)Estado de salida: 0 bien`}},
+		{name: "unknown flag", args: []string{"--nada"}, status: 2,
+			stderr: want{`^netstar: flag provided but not defined: -nada\nusage: `, `^netstar: opción no definida: -nada\nuso: `}},
+		{name: "flag without its argument", args: []string{"-c"}, status: 2,
+			stderr: want{`^netstar: flag needs an argument: -c\n`, `^netstar: a la opción -c le falta un argumento\n`}},
+		{name: "-i alone", args: []string{"-i"}, status: 2,
+			stderr: want{`^netstar: -i needs a FILE or -c CODE\n`, `^netstar: -i necesita un ARCHIVO o -c CÓDIGO\n`}},
+		{name: "missing file", args: []string{missing}, status: 2,
+			stderr: want{`^netstar: can't open file '.*falta\.py': no such file or directory\n$`,
+				`^netstar: no se puede abrir el archivo '.*falta\.py': no existe el archivo o el directorio\n$`}},
+		{name: "help() intro", args: []string{"-c", "help()"},
+			stdout: want{`^netstar: a scriptable network shell .*\n\nhelp\(x\) shows the documentation(?s:.*)MODULE +│ DESCRIPTION(?s:.*)Built-in functions: `,
+				`^netstar: un intérprete de red programable .*\n\nhelp\(x\) muestra la documentación(?s:.*)MÓDULO +│ DESCRIPCIÓN(?s:.*)Funciones integradas: `}},
+		{name: "help of a module", args: []string{"-c", `help("time")`},
+			stdout: want{`^Help on module time:\n\nNAME\n    time - `, `^Ayuda del módulo time:\n\nNOMBRE\n    time - `}},
+		{name: "help of nothing", args: []string{"-c", `help("nada")`},
+			stdout: want{`^No documentation found for "nada"\. Try help\(\) for a list\.\n$`, `^No hay documentación para "nada"\. Prueba help\(\) para ver la lista\.\n$`}},
+		{name: "Python hint", args: []string{"-c", `print(f"{1 + 1}")`}, status: 1,
+			stderr: want{`\nhint: this is Python that netstar does not run as it is; in netstar it reads:\n\nprint\(`,
+				`\npista: esto es Python que netstar no ejecuta tal cual; en netstar se escribe así:\n\nprint\(`}},
+		{name: "translate usage error", args: []string{"translate"}, status: 2,
+			stderr: want{`^netstar translate: missing FILE\.py or FILE\.ipynb\nusage: netstar translate `,
+				`^netstar translate: falta ARCHIVO\.py o ARCHIVO\.ipynb\nuso: netstar translate `}},
+		{name: "step usage error", args: []string{"step", "--nada"}, status: 2,
+			stderr: want{`^netstar step: unknown flag --nada\nusage: netstar step `, `^netstar step: opción desconocida --nada\nuso: netstar step `}},
+		// Python's own exception texts stay Python's in every language.
+		{name: "Python's ValueError", args: []string{"-c", `int("x")`}, status: 1,
+			stderr: want{`ValueError: invalid literal for int\(\) with base 10: 'x'\n`, `ValueError: invalid literal for int\(\) with base 10: 'x'\n`}},
+		{name: "Python's SyntaxError for a NUL", args: []string{"-c", "x = 1\x00"}, status: 1,
+			stderr: want{`SyntaxError: source code cannot contain null bytes\n`, `SyntaxError: source code cannot contain null bytes\n`}},
+	} {
+		for _, l := range langs {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				t.Setenv("LC_ALL", l.env[0])
+				t.Setenv("LC_MESSAGES", l.env[1])
+				t.Setenv("LANG", l.env[2])
+				var stdout, stderr interptest.Buffer
+				status := run(tc.args, streams{Stdin: stdinFile(t, ""), Stdout: &stdout, Stderr: &stderr})
+				if status != tc.status {
+					t.Errorf("status %d, want %d; stderr:\n%s", status, tc.status, stderr.String())
+				}
+				for _, s := range []struct {
+					name, got string
+					want      want
+				}{{"stdout", stdout.String(), tc.stdout}, {"stderr", stderr.String(), tc.stderr}} {
+					re := s.want.en
+					if l.es {
+						re = s.want.es
+					}
+					if re == "" {
+						continue
+					}
+					if !regexp.MustCompile(re).MatchString(s.got) {
+						t.Errorf("%s:\n%s\nwant it to match:\n%s", s.name, s.got, re)
+					}
+				}
+			})
+		}
+	}
+}
