@@ -31,6 +31,35 @@ type Error struct {
 	Strerror string
 	// Err is the Go error behind the exception, if any.
 	Err error
+	// Value is the Python object raised, for an exception class the
+	// program defined (a *pyclass.Instance); nil otherwise.
+	Value any
+	// Chain lists the classes of Value from its own up to the builtin
+	// class it derives from ("MyError", "AppError", "ValueError"), so
+	// that except clauses match user classes and their bases.
+	Chain []string
+}
+
+// IsA reports whether the exception is an instance of the class named
+// base: one of its Chain, or a builtin class its chain derives from.
+func (e *Error) IsA(base string) bool {
+	if base == "BaseException" || base == "Exception" && !IsSubclass(e.root(), "BaseException") {
+		return true
+	}
+	for _, c := range e.Chain {
+		if c == base {
+			return true
+		}
+	}
+	return IsSubclass(e.root(), base)
+}
+
+// root is the builtin class at the end of the chain.
+func (e *Error) root() string {
+	if n := len(e.Chain); n > 0 {
+		return e.Chain[n-1]
+	}
+	return e.Type
 }
 
 // New returns an exception without errno: typ is the class name and msg
@@ -87,7 +116,7 @@ func (e *Error) Is(target error) bool {
 	if !ok || t.Errno != 0 || t.Strerror != "" {
 		return false
 	}
-	return IsSubclass(e.Type, t.Type)
+	return e.IsA(t.Type)
 }
 
 // parents maps each exception class netstar raises to its base class,

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/pyclass"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/builtins/pyfmt"
 	"go.starlark.net/starlark"
@@ -131,15 +133,56 @@ func classify(msg string) string {
 	return "Error"
 }
 
+// raiseFunc is the predeclared function a translated raise calls.
+const raiseFunc = "__ns_raise__"
+
+// raiseBuiltin is Python's raise: __ns_raise__(x) fails with x, which is
+// an exception caught by catch() (re-raised as it was, with its class,
+// errno and instance) or an instance or class of an exception class of
+// the program.
+var raiseBuiltin = starlark.NewBuiltin("raise", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+		return nil, err
+	}
+	if e, ok := x.(*Exception); ok {
+		return nil, e.from
+	}
+	pe, err := pyclass.Raise(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	return nil, pe
+})
+
+// PythonValue returns the instance raised, for an exception class of the
+// program; nil otherwise. pyclass.IsInstance reads it.
+func (e *Exception) PythonValue() starlark.Value {
+	v, _ := e.err.Value.(starlark.Value)
+	return v
+}
+
+// ExceptionType returns the class name, for isinstance with a builtin
+// exception class.
+func (e *Exception) ExceptionType() string { return e.err.Type }
+
 // Err returns the Python exception behind the value.
 func (e *Exception) Err() *pyerr.Error { return e.err }
 
 // String returns Python's str(e).
-func (e *Exception) String() string { return e.err.Str() }
+func (e *Exception) String() string {
+	if v := e.PythonValue(); v != nil {
+		return v.String()
+	}
+	return e.err.Str()
+}
 
 // PyRepr returns Python's repr of the exception, e.g.
 // ConnectionRefusedError(111, 'Connection refused').
 func (e *Exception) PyRepr() string {
+	if r, ok := e.PythonValue().(pyfmt.PyReprer); ok {
+		return r.PyRepr()
+	}
 	if e.err.HasErrno {
 		return fmt.Sprintf("%s(%d, %s)", e.err.Type, e.err.Errno, pyfmt.Repr(starlark.String(e.err.Strerror)))
 	}
@@ -162,10 +205,30 @@ var exceptionAttrs = []string{"args", "errno", "is_a", "message", "strerror", "t
 
 // AttrNames lists the attributes: type, errno, strerror, message, args
 // and the method is_a.
-func (e *Exception) AttrNames() []string { return exceptionAttrs }
+func (e *Exception) AttrNames() []string {
+	if ha, ok := e.PythonValue().(starlark.HasAttrs); ok {
+		seen := map[string]bool{}
+		for _, n := range append(ha.AttrNames(), exceptionAttrs...) {
+			seen[n] = true
+		}
+		out := make([]string, 0, len(seen))
+		for n := range seen {
+			out = append(out, n)
+		}
+		sort.Strings(out)
+		return out
+	}
+	return exceptionAttrs
+}
 
-// Attr returns one attribute of the exception.
+// Attr returns one attribute of the exception; for an instance of an
+// exception class of the program, its own attributes come first.
 func (e *Exception) Attr(name string) (starlark.Value, error) {
+	if ha, ok := e.PythonValue().(starlark.HasAttrs); ok && name != "is_a" && name != "message" {
+		if v, err := ha.Attr(name); err == nil && v != nil {
+			return v, nil
+		}
+	}
 	switch name {
 	case "type":
 		return starlark.String(e.err.Type), nil
@@ -200,7 +263,7 @@ func (e *Exception) Attr(name string) (starlark.Value, error) {
 				return nil, fmt.Errorf("%s: want one or more class names", b.Name())
 			}
 			for _, c := range classes {
-				if c == "Exception" || c == "BaseException" || pyerr.IsSubclass(e.err.Type, c) {
+				if e.err.IsA(c) {
 					return starlark.True, nil
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/netstar/netstar/builtins/codec"
+	"github.com/netstar/netstar/builtins/pyclass"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/builtins/pyfmt"
 	"github.com/netstar/netstar/modules"
@@ -64,6 +65,10 @@ func (s *Session) Predeclared(name string) starlark.StringDict {
 	env[importFunc] = importBuiltin
 	env[methodFunc] = methodBuiltin
 	env[opFunc] = opBuiltin
+	env[raiseFunc] = raiseBuiltin
+	for k, v := range pyclass.Builtins() {
+		env[k] = v
+	}
 	env["__name__"] = starlark.String(name)
 	return env
 }

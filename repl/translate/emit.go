@@ -166,6 +166,9 @@ type translator struct {
 	exprErr  *todoErr
 	seen     map[string]bool // TODOs already reported (inline copies)
 	tryDepth int             // try statements being written around this point
+	// cls is the class whose body (classBody) or method (in a method)
+	// is being written, for super().
+	cls *classCtx
 }
 
 func newTranslator(filename string, u *unit, sh *shared) *translator {
@@ -471,7 +474,7 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 	case *ast.FunctionDef:
 		return t.funcDef(s)
 	case *ast.ClassDef:
-		return todof(secClasses, "class %s: classes are not supported", s.Name)
+		return t.classDef(s)
 	case *ast.Import:
 		return t.importStmt(s)
 	case *ast.ImportFrom:
@@ -654,9 +657,85 @@ func (t *translator) checkGlobalStore(target ast.Expr) error {
 	return nil
 }
 
-func (t *translator) funcDef(s *ast.FunctionDef) error {
+// classCtx is a class being written.
+type classCtx struct {
+	name string
+	// body is set while the class body itself is written; self is the
+	// first parameter of the method being written.
+	body bool
+	self string
+}
+
+// classDef writes a class as a function that returns the class body's
+// names, and a call of __ns_class__ (builtins/pyclass) that makes the
+// class from them:
+//
+//	def __ns_class_Scanner():
+//	    timeout = 1
+//	    def scan(self): ...
+//	    return {"timeout": timeout, "scan": scan}
+//	Scanner = __ns_class__("Scanner", None, __ns_class_Scanner())
+func (t *translator) classDef(s *ast.ClassDef) error {
 	if len(s.DecoratorList) > 0 {
-		return todof(secClasses, "decorators are not supported")
+		return todof(secClasses, "class decorators are not supported")
+	}
+	if len(s.Keywords) > 0 || s.Starargs != nil || s.Kwargs != nil {
+		return todof(secClasses, "class %s: metaclasses and class keywords are not supported", s.Name)
+	}
+	if len(s.Bases) > 1 {
+		return todof(secClasses, "class %s: netstar classes have one base class", s.Name)
+	}
+	base := "None"
+	if len(s.Bases) == 1 {
+		base = t.classInfo(s.Bases[0])
+		if t.exprErr != nil {
+			return t.exprErr
+		}
+	}
+	fname := t.unique("class_" + string(s.Name))
+	t.w.line("def " + fname + "():")
+	saved := struct {
+		sc     *scope
+		try    *tryCtx
+		finals []final
+		loop   int
+		errs   []string
+		cls    *classCtx
+	}{t.sc, t.try, t.finals, t.loop, t.errVars, t.cls}
+	t.sc = newFuncScope(t.sc, &ast.FunctionDef{Body: s.Body})
+	t.try, t.finals, t.loop, t.errVars = nil, nil, 0, nil
+	t.cls = &classCtx{name: string(s.Name), body: true}
+	t.w.indent++
+	t.stmts(s.Body)
+	var items []string
+	seen := map[string]bool{}
+	for _, n := range t.sh.binds.assigned(s.Body) {
+		if !seen[n] && t.sc.bound[n] {
+			seen[n] = true
+			items = append(items, quoteStr(n, '"')+": "+ident(n))
+		}
+	}
+	t.w.line("return {" + strings.Join(items, ", ") + "}")
+	t.w.indent--
+	t.sc, t.try, t.finals, t.loop, t.errVars, t.cls = saved.sc, saved.try, saved.finals, saved.loop, saved.errs, saved.cls
+	t.w.line(ident(string(s.Name)) + " = __ns_class__(" + quoteStr(string(s.Name), '"') + ", " + base + ", " + fname + "())")
+	return nil
+}
+
+func (t *translator) funcDef(s *ast.FunctionDef) error {
+	var decorators []string
+	for _, d := range s.DecoratorList {
+		switch d := d.(type) {
+		case *ast.Name:
+			if (d.Id == "staticmethod" || d.Id == "classmethod") && !t.sh.fileBound[string(d.Id)] {
+				decorators = append(decorators, "__ns_"+string(d.Id)+"__")
+				continue
+			}
+		}
+		decorators = append(decorators, t.expr(d, precLambda))
+	}
+	if t.exprErr != nil {
+		return t.exprErr
 	}
 	if bodyHasYield(s.Body) {
 		return todof(secClasses, "generator function %s (yield) is not supported: return a list", s.Name)
@@ -675,8 +754,21 @@ func (t *translator) funcDef(s *ast.FunctionDef) error {
 	}{t.sc, t.try, t.finals, t.loop, t.errVars}
 	t.sc = newFuncScope(t.sc, s)
 	t.try, t.finals, t.loop, t.errVars = nil, nil, 0, nil
+	savedCls := t.cls
+	if t.cls != nil {
+		if t.cls.body && s.Args != nil && len(s.Args.Args) > 0 {
+			t.cls = &classCtx{name: t.cls.name, self: string(s.Args.Args[0].Arg)}
+		} else if t.cls.body {
+			t.cls = &classCtx{name: t.cls.name}
+		}
+	}
 	t.block(s.Body)
+	t.cls = savedCls
 	t.sc, t.try, t.finals, t.loop, t.errVars = saved.sc, saved.try, saved.finals, saved.loop, saved.errs
+	name := ident(string(s.Name))
+	for i := len(decorators) - 1; i >= 0; i-- {
+		t.w.line(name + " = " + decorators[i] + "(" + name + ")")
+	}
 	return nil
 }
 
@@ -845,7 +937,7 @@ func (t *translator) importFrom(s *ast.ImportFrom) error {
 func (t *translator) raise(s *ast.Raise) error {
 	if s.Exc == nil {
 		if n := len(t.errVars); n > 0 {
-			t.w.line("fail(" + t.errVars[n-1] + ".message)")
+			t.w.line("__ns_raise__(" + t.errVars[n-1] + ")")
 		} else {
 			t.w.line(`fail("RuntimeError: No active exception to reraise")`)
 		}
@@ -856,16 +948,21 @@ func (t *translator) raise(s *ast.Raise) error {
 	case *ast.Name:
 		for _, v := range t.errVars {
 			if v == string(e.Id) {
-				t.w.line("fail(" + v + ".message)")
+				t.w.line("__ns_raise__(" + v + ")")
 				return nil
 			}
 		}
-		if t.sc.isBound(string(e.Id)) {
-			t.w.line("fail(" + t.expr(e, precLambda) + ")")
+		if t.sc.isBound(string(e.Id)) || t.sh.fileBound[string(e.Id)] {
+			// An exception caught earlier, or a class of the program.
+			t.w.line("__ns_raise__(" + t.expr(e, precLambda) + ")")
 			return t.exprErrOrNil()
 		}
 		cls = string(e.Id)
 	case *ast.Call:
+		if n, ok := e.Func.(*ast.Name); ok && (t.sc.isBound(string(n.Id)) || t.sh.fileBound[string(n.Id)]) {
+			t.w.line("__ns_raise__(" + t.expr(e, precLambda) + ")")
+			return t.exprErrOrNil()
+		}
 		if n, ok := e.Func.(*ast.Name); ok && len(e.Keywords) == 0 && e.Starargs == nil && e.Kwargs == nil {
 			cls, args = string(n.Id), e.Args
 		}

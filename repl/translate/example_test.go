@@ -39,7 +39,7 @@ def resolve(host):
 	//         print("{}: {}".format(host, e))
 	//         return None
 	//     elif e:
-	//         fail(e.message)
+	//         __ns_raise__(e)
 	//     return ip
 	// 0 TODO
 }

@@ -278,11 +278,10 @@ func (t *translator) name(e *ast.Name) string {
 // pythonOnlyBuiltins are Python builtins Starlark does not have; using
 // one (unless the program defines it) is a TODO.
 var pythonOnlyBuiltins = map[string]bool{
-	"open": true, "isinstance": true, "issubclass": true, "sum": true, "map": true, "filter": true,
+	"open": true, "sum": true, "map": true, "filter": true,
 	"round": true, "pow": true, "divmod": true, "hex": true, "oct": true, "bin": true, "format": true,
 	"iter": true, "next": true, "id": true, "callable": true, "globals": true, "locals": true,
-	"vars": true, "super": true, "object": true, "property": true, "staticmethod": true,
-	"classmethod": true, "exec": true, "eval": true, "compile": true, "memoryview": true,
+	"vars": true, "object": true, "property": true, "exec": true, "eval": true, "compile": true, "memoryview": true,
 	"bytearray": true, "frozenset": true, "slice": true, "complex": true, "ascii": true,
 	"breakpoint": true, "delattr": true, "setattr": true, "__import__": true,
 }
@@ -383,29 +382,15 @@ var typeNames = map[string]string{
 // builtinCall rewrites a few Python builtins Starlark lacks.
 func (t *translator) builtinCall(name string, args []ast.Expr) (string, bool) {
 	switch name {
-	case "isinstance":
+	case "isinstance", "issubclass":
 		if len(args) != 2 {
 			return "", false
 		}
-		var classes []ast.Expr
-		if tup, ok := args[1].(*ast.Tuple); ok {
-			classes = tup.Elts
-		} else {
-			classes = []ast.Expr{args[1]}
+		return "__ns_" + name + "__(" + t.expr(args[0], precLambda) + ", " + t.classInfo(args[1]) + ")", true
+	case "super":
+		if len(args) == 0 && t.cls != nil && t.cls.self != "" {
+			return "__ns_super__(" + ident(t.cls.name) + ", " + ident(t.cls.self) + ")", true
 		}
-		var names []string
-		for _, c := range classes {
-			n, ok := c.(*ast.Name)
-			if !ok || typeNames[string(n.Id)] == "" {
-				return "", false
-			}
-			names = append(names, quoteStr(typeNames[string(n.Id)], '"'))
-		}
-		x := t.expr(args[0], precLambda)
-		if len(names) == 1 {
-			return "type(" + x + ") == " + names[0], true
-		}
-		return "type(" + x + ") in (" + strings.Join(names, ", ") + ")", true
 	case "hex":
 		if len(args) == 1 {
 			return `"0x%x" % ` + t.expr(args[0], precUnary), true
@@ -707,4 +692,33 @@ func (t *translator) reprFormat(e *ast.Call) (string, bool) {
 	}
 	lit := quoteStr(out.String(), t.quoteAt(str.Lineno, str.ColOffset))
 	return lit + ".format(" + strings.Join(args, ", ") + ")", true
+}
+
+// classInfo writes isinstance's second argument: classes of the program
+// as they are, builtin types and exception classes by name.
+func (t *translator) classInfo(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Tuple:
+		var parts []string
+		for _, x := range e.Elts {
+			parts = append(parts, t.classInfo(x))
+		}
+		if len(parts) == 1 {
+			return "(" + parts[0] + ",)"
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	case *ast.Name:
+		n := string(e.Id)
+		if !t.sc.isBound(n) && !t.sh.fileBound[n] {
+			if a, ok := exceptionAliases[n]; ok {
+				n = a
+			}
+			return quoteStr(n, '"')
+		}
+	case *ast.Attribute:
+		if a, ok := exceptionAliases[string(e.Attr)]; ok {
+			return quoteStr(a, '"')
+		}
+	}
+	return t.expr(e, precLambda)
 }

@@ -46,7 +46,7 @@ except socket.error as e:
     print("error:", e, e.errno)
 s.close()
 `,
-		want: []string{"def __ns_try_3():", "__ns__, e = catch(__ns_try_3)", `if e and e.is_a("OSError"):`, "elif e:\n    fail(e.message)"},
+		want: []string{"def __ns_try_3():", "__ns__, e = catch(__ns_try_3)", `if e and e.is_a("OSError"):`, "elif e:\n    __ns_raise__(e)"},
 		out:  "error: [Errno 111] Connection refused 111\n",
 	},
 	{
@@ -139,7 +139,7 @@ print(f())
 except KeyError:
     print("outer KeyError")
 `,
-		want: []string{"fail(__ns_err.message)"},
+		want: []string{"__ns_raise__(__ns_err)"},
 		// fail() re-raises with netstar's message; KeyError is kept.
 		out: "inner finally\nouter KeyError\n",
 	},
@@ -285,15 +285,14 @@ if __name__ == '__main__':
 		out:  "else\nj 1\n3\n",
 	},
 	{
-		name: "class is a TODO and so is its use",
+		name: "class translates and so does its use",
 		py: `class Scanner:
     pass
 
 s = Scanner()
 print("rest runs")
 `,
-		want: []string{"# TODO(netstar): class Scanner: classes are not supported — see scripts/README.md#classes", "# class Scanner:", "# s = Scanner()"},
-		todo: "class Scanner",
+		want: []string{`Scanner = __ns_class__("Scanner", None, __ns_class_Scanner())`, "s = Scanner()"},
 		out:  "rest runs\n",
 	},
 	{
@@ -363,7 +362,7 @@ except Exception as e:
 print(isinstance("x", str), isinstance(3, (int, float)), list(map(lambda v: v + 1, [1, 2])))
 print(list(filter(lambda v: v > 1, [1, 2, 3])), hex(255), f(1), f(1, 2, 3, k=4))
 `,
-		want: []string{`type("x") == "string"`, `"0x%x" % 255`},
+		want: []string{`__ns_isinstance__("x", "str")`, `"0x%x" % 255`},
 		out:  "True True [2, 3]\n[2, 3] 0xff 3 5\n",
 	},
 	{

@@ -358,7 +358,7 @@ func (t *translator) tryExcept(s *ast.Try, p *tryPlan) {
 		if len(s.Finalbody) > 0 {
 			t.runFinals([]final{t.finals[len(t.finals)-1]})
 		}
-		t.w.line("fail(" + errVar + ".message)")
+		t.w.line("__ns_raise__(" + errVar + ")")
 		t.w.indent--
 	}
 }
