@@ -521,3 +521,24 @@ func TestREPLPastedPythonBlock(t *testing.T) {
 	tm.send("k()\r")
 	tm.expect(`'cero'`)
 }
+
+// TestREPLTypedClass types a class with __init__ and a method, then
+// uses it: it is translated and run without a question.
+func TestREPLTypedClass(t *testing.T) {
+	tm := startREPL(t, history(t))
+	tm.send("class Scanner:\r")
+	tm.expect(`\.\.\. `)
+	tm.send("    def __init__(self, host):\r")
+	tm.send("        self.host = host\r")
+	tm.send("    \r")
+	tm.send("    def where(self):\r")
+	tm.send("        return f\"host={self.host}\"\r")
+	tm.send("\r")
+	tm.expect(translatedNote)
+	tm.send("s = Scanner('127.0.0.1')\r")
+	tm.send("s.where()\r")
+	tm.expect(`'host=127\.0\.0\.1'`)
+	tm.send("s.host = 'localhost'\r")
+	tm.send("s.where()\r")
+	tm.expect(`'host=localhost'`)
+}
