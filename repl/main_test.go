@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -10,5 +11,11 @@ import (
 // waits forever to report io.EOF. It is one goroutine per line editor,
 // and netstar makes one per process; the loop tests make a few.
 func TestMain(m *testing.M) {
+	// The tests expect English, the default, unless they set a locale
+	// themselves: the machine's own locale must not change their
+	// outcome.
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Unsetenv(name)
+	}
 	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/chzyer/readline.(*Operation).ioloop"))
 }

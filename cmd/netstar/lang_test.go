@@ -106,3 +106,53 @@ func TestRunLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestREPLLanguages types into the REPL, on a pty, under each locale:
+// the banner, help()'s intro, the note after running Python and
+// netstar's own errors are in the locale's language; Python's exception
+// texts are not translated.
+func TestREPLLanguages(t *testing.T) {
+	type texts struct{ banner, help, note, notFound string }
+	english := texts{
+		banner:   `netstar \S+ — Starlark with Python's socket API\. help\(\) for help, Ctrl-D to exit\.`,
+		help:     `help\(x\) shows the documentation of a module, function or method;`,
+		note:     `\x1b\[2m\(Python translated to netstar and run\)\x1b\[0m`,
+		notFound: `No documentation found for "nada"\. Try help\(\) for a list\.`,
+	}
+	spanish := texts{
+		banner:   `netstar \S+ — Starlark con la API de sockets de Python\. help\(\) para ayuda, Ctrl-D para salir\.`,
+		help:     `help\(x\) muestra la documentación de un módulo, una función o un método;`,
+		note:     `\x1b\[2m\(Python traducido a netstar y ejecutado\)\x1b\[0m`,
+		notFound: `No hay documentación para "nada"\. Prueba help\(\) para ver la lista\.`,
+	}
+	for _, l := range langs {
+		t.Run(l.name, func(t *testing.T) {
+			want := english
+			if l.es {
+				want = spanish
+			}
+			tm := startREPL(t, history(t), "LC_ALL="+l.env[0], "LC_MESSAGES="+l.env[1], "LANG="+l.env[2])
+			tm.mu.Lock()
+			banner := tm.out.String()
+			tm.mu.Unlock()
+			if !regexp.MustCompile(want.banner).MatchString(banner) {
+				t.Errorf("banner:\n%q\nwant it to match %q", banner, want.banner)
+			}
+			tm.send("help()\r")
+			tm.expect(want.help)
+			tm.expect(`>>> `)
+			tm.send(`help("nada")` + "\r")
+			tm.expect(want.notFound)
+			tm.send("n = 6\r")
+			tm.send(`print(f"n es {n * 7}")` + "\r")
+			tm.expect(want.note)
+			tm.expect(`n es 42`)
+			tm.send(`int("x")` + "\r")
+			tm.expect(`ValueError: invalid literal for int\(\) with base 10: 'x'`)
+			tm.send("\x04")
+			if status := tm.wait(); status != 0 {
+				t.Errorf("exit status after Ctrl-D = %d, want 0", status)
+			}
+		})
+	}
+}

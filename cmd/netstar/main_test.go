@@ -22,6 +22,13 @@ func TestMain(m *testing.M) {
 type leakCheck struct{ m *testing.M }
 
 func (l leakCheck) Run() int {
+	// The tests expect English, the default, unless they set a locale
+	// themselves: the machine's own locale must not change their
+	// outcome. (Only the test run clears it: testscript's netstar
+	// command, run by the same binary, keeps the script's env.)
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Unsetenv(name)
+	}
 	code := l.m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
