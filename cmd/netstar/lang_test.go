@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/repl/interp/interptest"
 )
 
@@ -154,5 +155,22 @@ func TestREPLLanguages(t *testing.T) {
 				t.Errorf("exit status after Ctrl-D = %d, want 0", status)
 			}
 		})
+	}
+}
+
+// TestTodoAdviceInCatalogue checks the keys that reportTODOs looks up
+// by the guide's section, which the catalogue's own test cannot see.
+func TestTodoAdviceInCatalogue(t *testing.T) {
+	keys := []string{}
+	for _, key := range todoAdvice {
+		keys = append(keys, key)
+	}
+	keys = append(keys, "errno.ENOENT", "errno.EACCES", "errno.EISDIR", "errno.ENOTDIR")
+	for _, key := range keys {
+		for _, l := range []i18n.Lang{i18n.English, i18n.Spanish} {
+			if !i18n.Has(key, l) {
+				t.Errorf("%s: no %v text in the catalogue", key, l)
+			}
+		}
 	}
 }
