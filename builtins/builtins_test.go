@@ -24,6 +24,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// help() speaks the locale's language; these tests expect English,
+	// the default, whatever the machine's locale.
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Unsetenv(name)
+	}
 	goleak.VerifyTestMain(m)
 }
 
