@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -32,6 +33,7 @@ import (
 type staticHandler struct {
 	root     *os.Root
 	dotfiles bool
+	pool     atomic.Int64 // bytes that listings may still take (see listPool)
 }
 
 func newStatic(dir string, dotfiles bool) (*staticHandler, error) {
@@ -39,7 +41,9 @@ func newStatic(dir string, dotfiles bool) (*staticHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &staticHandler{root: root, dotfiles: dotfiles}, nil
+	h := &staticHandler{root: root, dotfiles: dotfiles}
+	h.pool.Store(listPool)
+	return h, nil
 }
 
 func (h *staticHandler) close() { h.root.Close() }
