@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -30,7 +31,7 @@ func (s *Server) logRequest(rec *recorder, r *http.Request, start time.Time) {
 	}
 	buf := make([]byte, 0, 128)
 	for _, n := range notes {
-		buf = append(buf, n...)
+		buf = appendNote(buf, n)
 		buf = append(buf, '\n')
 	}
 	date := s.dates.format(start)
@@ -60,12 +61,48 @@ func (s *Server) logRequest(rec *recorder, r *http.Request, start time.Time) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendEscaped appends s with control characters written as \xHH, as
-// python 3.12's http.server does (C0, DEL and C1). Bytes that are not
-// UTF-8 are escaped the same way; python would show them as Latin-1.
+// appendNote appends a note (a traceback, the cause of a 500), which
+// may quote the request (a path, a header, a body): every control
+// character is escaped as in appendEscaped except the note's own line
+// breaks, and a line break is escaped too (\x0a) when the text after it
+// would read as a log entry ("HOST - - [..."), so that a note can
+// neither move the terminal nor forge an access line.
+func appendNote(buf []byte, note string) []byte {
+	for {
+		line, rest, more := strings.Cut(note, "\n")
+		buf = appendEscaped(buf, line)
+		if !more {
+			return buf
+		}
+		if looksLikeEntry(rest) {
+			buf = append(buf, `\x0a`...)
+		} else {
+			buf = append(buf, '\n')
+		}
+		note = rest
+	}
+}
+
+// looksLikeEntry reports whether s starts like a log entry: a word (the
+// client's address) followed by " - - [".
+func looksLikeEntry(s string) bool {
+	i := strings.IndexByte(s, ' ')
+	return i > 0 && strings.HasPrefix(s[i:], " - - [")
+}
+
+// appendEscaped appends s with control characters written as \xHH and
+// "\" as "\\", as python's http.server does (3.11.4+, 3.12: C0, DEL and
+// C1; the backslash so that an escape in the log is never ambiguous).
+// Bytes that are not UTF-8 are escaped the same way; python would show
+// them as Latin-1.
 func appendEscaped(buf []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c == '\\' {
+			buf = append(buf, '\\', '\\')
+			i++
+			continue
+		}
 		if c >= 0x20 && c < 0x7f {
 			buf = append(buf, c)
 			i++
