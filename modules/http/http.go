@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	gohttp "net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -60,10 +62,11 @@ const MaxBodyBytes = 64 << 20
 
 // client follows redirects and keeps no idle connections, so that a
 // program leaves no connection goroutines behind; it never uses a proxy.
+// Host names are resolved by the socket module's resolver (dial).
 var client = &gohttp.Client{
 	Transport: &gohttp.Transport{
 		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+		DialContext:           dial,
 		DisableKeepAlives:     true,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 0,
@@ -222,6 +225,47 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 
 var errTimedOut = errors.New("timed out")
 
+// dialer connects to one address; names are resolved before (dial).
+var dialer = &net.Dialer{Timeout: 30 * time.Second}
+
+// dial connects to addr ("host:port") as Python's socket.create_connection
+// does, with the resolver the socket module uses (resolve.Current:
+// socket.setresolver, NETSTAR_RESOLVER, else /etc/hosts then DNS), so
+// that a lab's resolver sees every name the client looks up and the
+// system's never does. Each address is tried in the resolver's order;
+// the first error is returned when none connects. A failed lookup is
+// the resolver's socket.gaierror.
+func dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("http: dial %q: %w", addr, err)
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return dialer.DialContext(ctx, network, addr)
+	}
+	ips, _, err := resolve.Current().LookupHost(ctx, host, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	var first error
+	for _, ip := range ips {
+		conn, err := dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+		if err == nil {
+			return conn, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if first == nil {
+		first = resolve.GaiError(resolve.EAINoData)
+	}
+	return nil, first
+}
+
 // validHost reports whether v can be sent as a Host header: a host or
 // host:port, without spaces, controls or path characters.
 func validHost(v string) bool {
@@ -247,6 +291,10 @@ func clientError(ctx context.Context, err error) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: err}
+	}
+	if pe, ok := pyerr.As(err); ok {
+		// The resolver's socket.gaierror, without net/http's wrapping.
+		return pe
 	}
 	if pe := pyerr.OSError(err); pe != err {
 		return pe

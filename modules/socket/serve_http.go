@@ -65,8 +65,7 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, fmt.Errorf("%s: needs a netstar session (interp.Session.NewThread)", b.Name())
 	}
 	cfg := httpserve.Config{
-		Addr: net.JoinHostPort(host, strconv.Itoa(port)),
-		Log:  sess.Stderr(),
+		Log: sess.Stderr(),
 	}
 	var h *HTTPHandler
 	switch fn := handler.(type) {
@@ -91,6 +90,11 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if cfg.Timeout, err = pyarg.Timeout(b.Name(), "timeout", timeout, pyarg.TimeoutOptions{None: true}); err != nil {
 		return nil, err
 	}
+	bind, err := bindHost(thread, b, host)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Addr = net.JoinHostPort(bind, strconv.Itoa(port))
 
 	if background {
 		cfg.BaseContext = sess.Context()

@@ -7,7 +7,8 @@
 // with the Add methods (CNAME chains are followed within the server's
 // records, as a recursive resolver would) and answers NXDOMAIN for names
 // it does not know. An optional delay before each answer simulates a slow
-// resolver.
+// resolver, and DropFirst a lossy network: the first attempts of a fixed
+// share of questions get no answer, so a client must retransmit.
 package dnstest
 
 import (
@@ -41,7 +42,27 @@ type Server struct {
 	failing map[string]bool     // fqdn -> SERVFAIL
 	delay   time.Duration
 
+	// Loss (DropFirst): every dropEvery-th distinct question loses its
+	// first dropTries attempts.
+	dropEvery, dropTries int
+	seen                 map[question]*asked // guarded by mu (write lock)
+	distinct             int                 // questions in seen
+	dropped              int
+
 	queries atomic.Int64
+}
+
+// question is a name (lower case, fully qualified) and a type.
+type question struct {
+	name  string
+	qtype uint16
+}
+
+// asked is what the server knows of one question: how many times it came
+// and how many of its attempts it must leave unanswered.
+type asked struct {
+	times int
+	drop  int
 }
 
 // NewServer starts a server on 127.0.0.1 at a free port. It panics if it
@@ -71,6 +92,7 @@ func Start(addr string) (*Server, error) {
 		cname:   map[string]string{},
 		ptr:     map[string][]string{},
 		failing: map[string]bool{},
+		seen:    map[question]*asked{},
 	}
 	started := make(chan struct{})
 	s.srv = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serve), NotifyStartedFunc: func() { close(started) }}
@@ -106,6 +128,62 @@ func (s *Server) SetDelay(d time.Duration) {
 
 // Queries returns how many questions the server has received.
 func (s *Server) Queries() int { return int(s.queries.Load()) }
+
+// DropFirst simulates packet loss, deterministically: counting distinct
+// questions (name and type) in the order they first arrive, every
+// every-th one gets no answer to its first tries attempts (a
+// retransmission after that is answered). every <= 0 turns loss off.
+// It applies to questions first seen after the call.
+func (s *Server) DropFirst(every, tries int) {
+	s.mu.Lock()
+	s.dropEvery, s.dropTries = every, tries
+	s.mu.Unlock()
+}
+
+// Dropped returns how many queries the server left unanswered (DropFirst).
+func (s *Server) Dropped() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.dropped
+}
+
+// Asked returns how many times the server has received a question about
+// name, of any type (the name is case-insensitive, with or without the
+// final dot).
+func (s *Server) Asked(name string) int {
+	name = dns.CanonicalName(name)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for q, a := range s.seen {
+		if q.name == name {
+			n += a.times
+		}
+	}
+	return n
+}
+
+// record counts one attempt of q and reports whether to leave it
+// unanswered.
+func (s *Server) record(q question) (drop bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.seen[q]
+	if a == nil {
+		a = &asked{}
+		s.seen[q] = a
+		s.distinct++
+		if s.dropEvery > 0 && s.distinct%s.dropEvery == 0 {
+			a.drop = s.dropTries
+		}
+	}
+	a.times++
+	if a.times <= a.drop {
+		s.dropped++
+		return true
+	}
+	return false
+}
 
 // AddA adds IPv4 addresses for name. It panics on a malformed address
 // (a programming error in the test).
@@ -159,6 +237,12 @@ func (s *Server) AddServFail(name string) {
 
 func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	s.queries.Add(1)
+	if len(req.Question) == 1 {
+		q := req.Question[0]
+		if s.record(question{strings.ToLower(q.Name), q.Qtype}) {
+			return // lost
+		}
+	}
 	s.mu.RLock()
 	delay := s.delay
 	s.mu.RUnlock()

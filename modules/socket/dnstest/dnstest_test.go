@@ -73,3 +73,45 @@ func TestCloseCutsDelay(t *testing.T) {
 		t.Error("query answered despite an hour's delay")
 	}
 }
+
+// TestDropFirst: with DropFirst(3, 1), every third distinct question
+// gets no answer the first time and an answer when asked again; Asked
+// and Dropped count what the server saw.
+func TestDropFirst(t *testing.T) {
+	srv := dnstest.NewServer()
+	defer srv.Close()
+	srv.DropFirst(3, 1)
+	names := []string{"a.test", "b.test", "c.test", "d.test", "e.test", "f.test", "g.test"}
+	for _, n := range names {
+		srv.AddA(n, "192.0.2.1")
+	}
+	c := &dns.Client{Timeout: 100 * time.Millisecond}
+	ask := func(name string) error {
+		m := new(dns.Msg)
+		m.SetQuestion(dns.Fqdn(name), dns.TypeA)
+		_, _, err := c.Exchange(m, srv.Addr)
+		return err
+	}
+	for i, n := range names {
+		err := ask(n)
+		if lost := (i+1)%3 == 0; lost != (err != nil) {
+			t.Errorf("first query %d (%s): err %v, want lost=%v", i+1, n, err, lost)
+		}
+	}
+	for _, n := range names {
+		if err := ask(n); err != nil {
+			t.Errorf("second query for %s: %v", n, err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		want int
+	}{{"a.test", 2}, {"C.TEST.", 2}, {"unknown.test", 0}} {
+		if got := srv.Asked(tc.name); got != tc.want {
+			t.Errorf("Asked(%q) = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if srv.Dropped() != 2 {
+		t.Errorf("Dropped() = %d, want 2", srv.Dropped())
+	}
+}
