@@ -278,3 +278,37 @@ func TestDiscoveryBroadcast(t *testing.T) {
 		}
 	}
 }
+
+// TestLossyHost: a host behind a link that drops every third SYN. Its
+// closed and open ports answer a retry, so they must come out exact, not
+// filtered: the scanner sees the drops (a retry answered after a
+// timeout), gives the host more retries, as nmap does, and narrows the
+// host's own window.
+func TestLossyHost(t *testing.T) {
+	n := netnstest.Start(t)
+	for _, p := range []int{22, 80} {
+		if _, err := n.Remote.Serve(fmt.Sprintf("0.0.0.0:%d", p), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := n.Remote.Command("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--syn", "-m", "statistic", "--mode", "nth", "--every", "3", "--packet", "0", "-j", "DROP").CombinedOutput()
+	if err != nil {
+		t.Fatalf("iptables: %v: %s", err, out)
+	}
+	s := &scan.Scanner{Namespace: n.Local.Path, NoReverse: true}
+	res, err := s.Scan(context.Background(), mustTargets(t, n.Remote.Addr.String()), mustPorts(t, "1-300"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if got := r.Open(); !slices.Equal(got, []int{22, 80}) {
+		t.Errorf("open = %v, want [22 80]", got)
+	}
+	if got := r.Filtered(); len(got) != 0 {
+		t.Errorf("filtered = %v, want none: every port answers one try in three", got)
+	}
+	if r.Retries == 0 {
+		t.Error("no retries: the drops were not seen")
+	}
+	t.Logf("300 ports, every third SYN dropped: %d retries", r.Retries)
+}

@@ -207,6 +207,13 @@ type Scanner struct {
 	// before it is called filtered. Zero means DefaultRetries; a negative
 	// value means no retry.
 	Retries int
+	// MaxRetries is the retries a lossy host earns, as nmap's
+	// --max-retries caps them: once a host has answered a probe only on
+	// a retry, its unanswered ports get MaxRetries retries, so the ports
+	// of a host that drops some SYNs come out exact instead of filtered.
+	// Zero means DefaultMaxRetries (nmap's 10); it is never below
+	// Retries, and with a negative Retries there are none.
+	MaxRetries int
 	// Workers is the most probes in flight at once; zero means
 	// DefaultWorkers. It is lowered to fit the descriptor limit.
 	Workers int
@@ -275,6 +282,20 @@ func (s *Scanner) timeout() time.Duration {
 		return s.Timeout
 	}
 	return DefaultTimeout
+}
+
+// DefaultMaxRetries is nmap's default --max-retries.
+const DefaultMaxRetries = 10
+
+func (s *Scanner) maxRetries() int {
+	if s.Retries < 0 {
+		return 0
+	}
+	m := s.MaxRetries
+	if m <= 0 {
+		m = DefaultMaxRetries
+	}
+	return max(m, s.retries())
 }
 
 func (s *Scanner) retries() int {

@@ -25,6 +25,60 @@ type hostTiming struct {
 	// firstSent is when the host's first probe went, + 1 (0: none yet),
 	// kept only with Scanner.HostTimeout.
 	firstSent atomic.Int64
+	// The host's congestion window, after nmap's per-host one: pending
+	// counts its probes waiting for an answer; cwnd caps them once the
+	// host has dropped probes (0: no cap of its own, only the loops'
+	// windows). A drop (a probe answered only on its retry) halves it,
+	// at most once per timeout (lastCut); answers grow it back by one
+	// each, until it reaches the loops' window and the cap goes away.
+	pending atomic.Int32
+	cwnd    atomic.Int32
+	lastCut atomic.Int64
+	// maxTry is the latest try (0: the first) of any of the host's
+	// probes that was answered: see engine.allowedRetries.
+	maxTry atomic.Int32
+}
+
+// hostWindowMin is the smallest window a host that drops probes keeps.
+const hostWindowMin = 2
+
+// full reports whether the host has as many probes pending as its
+// window allows.
+func (h *hostTiming) full() bool {
+	c := h.cwnd.Load()
+	return c > 0 && h.pending.Load() >= c
+}
+
+// dropped halves the host's window after a drop at now (ns), at most
+// once per timeout.
+func (h *hostTiming) dropped(now, timeout int64) {
+	last := h.lastCut.Load()
+	if last != 0 && now-last < timeout || !h.lastCut.CompareAndSwap(last, now) {
+		return
+	}
+	c := h.cwnd.Load()
+	if c == 0 {
+		c = h.pending.Load() + 1 // the probes in flight when it dropped
+	}
+	h.cwnd.Store(max(hostWindowMin, c/2))
+}
+
+// grew widens the host's window after an answer; at limit (the loops'
+// window) the host's own cap goes away.
+func (h *hostTiming) grew(limit int32) {
+	for {
+		c := h.cwnd.Load()
+		if c == 0 {
+			return
+		}
+		n := c + 1
+		if n >= limit {
+			n = 0
+		}
+		if h.cwnd.CompareAndSwap(c, n) {
+			return
+		}
+	}
 }
 
 // sample adds a round-trip time measurement.
@@ -197,6 +251,9 @@ func (q *timeHeap[T]) pop() T {
 type delayed struct {
 	at int64
 	pr probe
+	// full: the probe waits for room in its host's window, not for a
+	// rate-limited host's next answer.
+	full bool
 }
 
 func (d delayed) due() int64  { return d.at }
