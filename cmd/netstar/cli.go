@@ -21,6 +21,7 @@ import (
 
 	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
+	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/repl"
 	"github.com/netstar/netstar/repl/interp"
 	"github.com/netstar/netstar/repl/translate"
@@ -86,6 +87,18 @@ func flagError(err error) string {
 	return msg
 }
 
+// checkResolverEnv refuses a malformed NETSTAR_RESOLVER at start-up,
+// with the parser netstar scan uses, rather than let lookups fail later
+// (and never fall back to the system's resolver): ok is false, with the
+// exit status 2, when it is malformed.
+func checkResolverEnv(stdio streams) (status int, ok bool) {
+	if _, err := resolve.EnvServer(); err != nil {
+		fmt.Fprintf(stdio.Stderr, "netstar: %v\n", err)
+		return 2, false
+	}
+	return 0, true
+}
+
 // run runs the netstar command with args (without the program name)
 // and returns its exit status.
 func run(args []string, stdio streams) int {
@@ -98,6 +111,9 @@ func run(args []string, stdio streams) int {
 		case "merge":
 			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "step":
+			if status, ok := checkResolverEnv(stdio); !ok {
+				return status
+			}
 			var stdin io.Reader = stdio.Stdin
 			if stdio.Stdin == nil {
 				stdin = strings.NewReader("")
@@ -127,6 +143,10 @@ func run(args []string, stdio streams) int {
 	case *version:
 		fmt.Fprintf(stdio.Stdout, "netstar %s\n", interp.Version)
 		return 0
+	}
+
+	if status, ok := checkResolverEnv(stdio); !ok {
+		return status
 	}
 
 	var path []string

@@ -132,10 +132,34 @@ func ForServer(addr string) (Resolver, string, error) {
 	return &dnsResolver{server: norm, timeout: 2 * time.Second, attempts: 2}, norm, nil
 }
 
+// AddrError is a DNS server address that SetServer, NETSTAR_RESOLVER and
+// ServerAddr refuse.
+type AddrError struct {
+	// Addr is the address as given.
+	Addr string
+	// Port is the port part as given, when the problem is the port.
+	Port string
+	// BadPort is set when the port is the problem: no number, 0, or
+	// (OutOfRange) a number outside 0-65535.
+	BadPort bool
+	// OutOfRange is set for a port number outside 0-65535, for which
+	// Python raises OverflowError ("port must be 0-65535").
+	OutOfRange bool
+}
+
+func (e *AddrError) Error() string {
+	if e.BadPort {
+		return fmt.Sprintf("resolver address %q: port %q: want 1-65535", e.Addr, e.Port)
+	}
+	return fmt.Sprintf("resolver address %q: want an IP address and an optional port, e.g. \"127.0.0.1:5353\"", e.Addr)
+}
+
 // ServerAddr checks a DNS server address as SetServer and NETSTAR_RESOLVER
 // take it ("127.0.0.1:5353", "::1", "[::1]:53"; the port defaults to 53)
-// and returns it as "ip:port". A host name is refused: a resolver named
-// by a name would itself need resolving.
+// and returns it as "ip:port". The IP address is written in full (not
+// inet_aton's "127.1"), without spaces or a zone; a host name is refused,
+// since a resolver named by a name would itself need resolving. Errors
+// are *AddrError.
 func ServerAddr(addr string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -143,29 +167,84 @@ func ServerAddr(addr string) (string, error) {
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil || ip.Zone() != "" {
-		return "", fmt.Errorf("resolver address %q: want an IP address and an optional port, e.g. \"127.0.0.1:5353\"", addr)
+		return "", &AddrError{Addr: addr}
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return "", fmt.Errorf("resolver address %q: port %q: want 1-65535", addr, port)
+	if digits := strings.TrimPrefix(port, "-"); digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", &AddrError{Addr: addr, Port: port, BadPort: true}
 	}
-	return net.JoinHostPort(ip.String(), port), nil
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return "", &AddrError{Addr: addr, Port: port, BadPort: true, OutOfRange: true}
+	}
+	if n == 0 {
+		return "", &AddrError{Addr: addr, Port: port, BadPort: true}
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(n)), nil
+}
+
+// EnvServer returns the DNS server NETSTAR_RESOLVER names, checked by
+// ServerAddr, or "" when the variable is unset or empty (the system's
+// resolver). It is the one reading of the variable: the interpreter
+// checks it at start-up and Current obeys it; an error names the
+// variable ("NETSTAR_RESOLVER: resolver address ...").
+func EnvServer() (string, error) {
+	return ServerFromEnv(os.LookupEnv)
+}
+
+// ServerFromEnv is EnvServer with the environment read through lookup
+// (os.LookupEnv, or a test's map).
+func ServerFromEnv(lookup func(string) (string, bool)) (string, error) {
+	env, ok := lookup(EnvResolver)
+	if !ok || env == "" {
+		return "", nil
+	}
+	norm, err := ServerAddr(env)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", EnvResolver, err)
+	}
+	return norm, nil
 }
 
 // Current returns the Resolver in use, reading NETSTAR_RESOLVER
-// on first use.
+// on first use. A malformed NETSTAR_RESOLVER does not fall back to the
+// system's resolver, which in a lab would leak every name: lookups that
+// need a query fail with a ValueError naming the variable (IP literals
+// and localhost are still answered). netstar refuses to start with it
+// (EnvServer).
 func Current() Resolver {
 	resolverState.mu.Lock()
 	defer resolverState.mu.Unlock()
 	if !resolverState.set {
 		resolverState.set = true
 		resolverState.r = System{}
-		if env := os.Getenv(EnvResolver); env != "" {
-			if r, norm, err := ForServer(env); err == nil {
-				resolverState.r, resolverState.addr = r, norm
-			}
+		norm, err := EnvServer()
+		switch {
+		case err != nil:
+			resolverState.r = refusing{&pyerr.Error{Type: "ValueError", Strerror: err.Error(), Err: err}}
+		case norm != "":
+			resolverState.r, _, _ = ForServer(norm)
+			resolverState.addr = norm
 		}
 	}
 	return resolverState.r
+}
+
+// refusing is the Resolver of a malformed NETSTAR_RESOLVER: it answers
+// what needs no query and refuses the rest with err.
+type refusing struct{ err error }
+
+func (r refusing) LookupHost(ctx context.Context, host string, family int, canon bool) ([]netip.Addr, []string, error) {
+	if addrs, err, ok := Literal(host, family); ok {
+		return addrs, nil, err
+	}
+	return nil, nil, r.err
+}
+
+func (r refusing) LookupAddr(ctx context.Context, ip netip.Addr) ([]string, error) {
+	if ip.Unmap() == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || ip == netip.IPv6Loopback() {
+		return []string{"localhost"}, nil
+	}
+	return nil, r.err
 }
 
 // NumericHost parses host as glibc's getaddrinfo parses a numeric host:
