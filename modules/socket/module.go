@@ -12,6 +12,7 @@ package socket
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"net/netip"
 	"os"
 	"slices"
@@ -944,6 +945,12 @@ func setresolver(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		addr = s
 	}
 	if err := resolve.SetServer(addr); err != nil {
+		var ae *resolve.AddrError
+		if errors.As(err, &ae) && ae.OutOfRange {
+			// As Python's connect(("127.0.0.1", 99999)):
+			// OverflowError: connect(): port must be 0-65535.
+			return nil, pyerr.Errorf("OverflowError", "%s: port must be 0-65535, got %s in %q", b.Name(), ae.Port, addr)
+		}
 		return nil, pyerr.Errorf("ValueError", "%s: %v", b.Name(), err)
 	}
 	return starlark.None, nil
