@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,9 @@ const MaxPort = 65535
 //	"22"           one port
 //	"1-1024"       an inclusive range
 //	"-"            every port, 1-65535
-//	"http"         a service name, looked up in the services table (tcp)
+//	"http"         every tcp port of that name in services.ScanTable
+//	               (nmap's nmap-services when installed: 80 and 8008)
+//	"http*"        names matching a pattern (* and ?), as nmap's -p
 //
 // Spaces around items are ignored. Ports outside 1-65535, open ranges such
 // as "80-" or "-80", reversed ranges ("90-80"), unknown service names and
@@ -34,6 +37,14 @@ func ParsePorts(spec string) ([]int, error) {
 		if item == "" {
 			return nil, fmt.Errorf("empty item in port spec %q", spec)
 		}
+		if isServicePattern(item) {
+			named, err := namedPorts(item)
+			if err != nil {
+				return nil, err
+			}
+			ports = append(ports, named...)
+			continue
+		}
 		lo, hi, err := parsePortItem(item)
 		if err != nil {
 			return nil, err
@@ -43,6 +54,40 @@ func ParsePorts(spec string) ([]int, error) {
 		}
 	}
 	return NormalizePorts(ports)
+}
+
+// isServicePattern reports whether item names services ("http",
+// "http-alt", "ms-sql*") rather than ports ("80", "1-1024").
+func isServicePattern(item string) bool {
+	return strings.ContainsFunc(item, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '*' || r == '?' || r == '[' })
+}
+
+// namedPorts returns the tcp ports whose service names match pattern
+// (path.Match syntax: * and ?), in table order, as nmap's -p does.
+func namedPorts(pattern string) ([]int, error) {
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, fmt.Errorf("bad service name pattern %q", pattern)
+	}
+	var out []int
+	for _, e := range services.ScanTable().Entries {
+		if e.Proto != "tcp" || e.Port < 1 {
+			continue
+		}
+		if ok, _ := path.Match(pattern, e.Name); ok {
+			out = append(out, e.Port)
+			continue
+		}
+		for _, a := range e.Aliases {
+			if ok, _ := path.Match(pattern, a); ok {
+				out = append(out, e.Port)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("unknown service name %q", pattern)
+	}
+	return out, nil
 }
 
 func parsePortItem(item string) (lo, hi int, err error) {

@@ -1,10 +1,37 @@
 package scan
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/netstar/netstar/modules/socket/services"
 )
+
+// tcpNamed lists the tcp ports services.ScanTable names name, plus more.
+func tcpNamed(name string, more ...int) []int {
+	out := more
+	for _, e := range services.ScanTable().Entries {
+		if e.Proto == "tcp" && e.Name == name {
+			out = append(out, e.Port)
+		}
+	}
+	out, _ = NormalizePorts(out)
+	return out
+}
+
+// tcpPrefixed lists the tcp ports whose ScanTable names start with prefix.
+func tcpPrefixed(prefix string) []int {
+	var out []int
+	for _, e := range services.ScanTable().Entries {
+		if e.Proto == "tcp" && strings.HasPrefix(e.Name, prefix) {
+			out = append(out, e.Port)
+		}
+	}
+	out, _ = NormalizePorts(out)
+	return out
+}
 
 func TestParsePorts(t *testing.T) {
 	tests := []struct {
@@ -20,8 +47,11 @@ func TestParsePorts(t *testing.T) {
 		{spec: "-", n: 65535},
 		{spec: "1-65535", n: 65535},
 		{spec: "1-1024", n: 1024},
-		{spec: "http,ssh", want: []int{22, 80}},
-		{spec: "http,22-23", want: []int{22, 23, 80}},
+		{spec: "http,ssh", want: tcpNamed("http", tcpNamed("ssh")...)},
+		{spec: "http,22-23", want: tcpNamed("http", 22, 23)},
+		{spec: "ssh*", want: tcpPrefixed("ssh")},
+		{spec: "[", wantErr: "bad service name pattern"},
+		{spec: "no-such-service-*", wantErr: "unknown service"},
 		{spec: "65535", want: []int{65535}},
 		{spec: "0", wantErr: "out of range"},
 		{spec: "65536", wantErr: "out of range"},
@@ -129,6 +159,27 @@ func TestEscapeBanner(t *testing.T) {
 	} {
 		if got := EscapeBanner(tc.in, tc.n); got != tc.want {
 			t.Errorf("EscapeBanner(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestPortNamesLikeNmap: with nmap's nmap-services, -p takes every port
+// of a name, names with dashes, and patterns, as nmap -p does.
+func TestPortNamesLikeNmap(t *testing.T) {
+	if _, err := os.Stat("/usr/share/nmap/nmap-services"); err != nil {
+		t.Skip("needs nmap's nmap-services (apt-get install nmap)")
+	}
+	for _, tt := range []struct {
+		spec string
+		want []int
+	}{
+		{"http", []int{80, 8008}},
+		{"http-proxy", []int{8080}},
+		{"http-alt,https", []int{443, 591, 8000}},
+	} {
+		got, err := ParsePorts(tt.spec)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("ParsePorts(%q) = %v, %v; want %v", tt.spec, got, err, tt.want)
 		}
 	}
 }
