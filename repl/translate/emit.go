@@ -59,6 +59,12 @@ type shared struct {
 	fileBound map[string]bool
 	// idents holds every identifier in the source, to invent new ones.
 	idents map[string]bool
+	// scopes is Python's scopes, resolved before writing anything:
+	// which names live in cells (global and nonlocal).
+	scopes *pyScopes
+	// chunk is set when the source is one REPL input: a later input
+	// could not see a global kept in a cell.
+	chunk bool
 
 	// Per pass:
 	module    *scope
@@ -169,10 +175,12 @@ type translator struct {
 	// cls is the class whose body (classBody) or method (in a method)
 	// is being written, for super().
 	cls *classCtx
+	// ps is the Python scope being written.
+	ps *pyScope
 }
 
 func newTranslator(filename string, u *unit, sh *shared) *translator {
-	return &translator{filename: filename, u: u, sh: sh, w: newWriter(2 * len(u.lines) * 16), sc: sh.module, seen: map[string]bool{}}
+	return &translator{filename: filename, u: u, sh: sh, w: newWriter(2 * len(u.lines) * 16), sc: sh.module, seen: map[string]bool{}, ps: sh.scopes.module}
 }
 
 // translateUnits translates parsed units (one file, or notebook cells in
@@ -191,6 +199,12 @@ type cancelled struct{ err error }
 // translateUnitsContext is translateUnits that stops, returning ctx's
 // error, once ctx is done.
 func translateUnitsContext(ctx context.Context, filename string, units []*unit) (codes []string, todos []TODO, err error) {
+	return translateUnitsOpts(ctx, filename, units, false)
+}
+
+// translateUnitsOpts is translateUnitsContext; chunk says the units are
+// one REPL input.
+func translateUnitsOpts(ctx context.Context, filename string, units []*unit, chunk bool) (codes []string, todos []TODO, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c, ok := r.(cancelled)
@@ -203,15 +217,22 @@ func translateUnitsContext(ctx context.Context, filename string, units []*unit) 
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("translating %s: %w", filename, err)
 	}
-	sh := &shared{ctx: ctx, binds: bindMemo{}, missing: map[string]string{}, fileBound: map[string]bool{}, idents: map[string]bool{}}
+	sh := &shared{ctx: ctx, binds: bindMemo{}, missing: map[string]string{}, fileBound: map[string]bool{}, idents: map[string]bool{}, chunk: chunk}
+	var bodies [][]ast.Stmt
 	for _, u := range units {
 		if u.mod != nil {
 			collectBound(u.mod.Body, sh.fileBound)
 			for _, l := range u.lines {
 				addIdents(l, sh.idents)
 			}
+			bodies = append(bodies, u.mod.Body)
 		}
 	}
+	sh.scopes = analyzeScopes(bodies, func(base string) string {
+		n := sh.unique(base)
+		sh.idents[n] = true
+		return n
+	})
 	for pass := 0; ; pass++ {
 		sh.module = newModuleScope()
 		sh.defined = map[string]bool{}
@@ -228,6 +249,15 @@ func translateUnitsContext(ctx context.Context, filename string, units []*unit) 
 			t.flushTo(len(u.lines))
 			codes = append(codes, t.w.String())
 			todos = append(todos, t.todos...)
+		}
+		if g := sh.scopes.gvar; g != "" && !chunk {
+			// The globals that functions rebind live in one dict.
+			for i, u := range units {
+				if u.mod != nil {
+					codes[i] = g + " = {}\n" + codes[i]
+					break
+				}
+			}
 		}
 		grew := false
 		for name, why := range sh.todoBound {
@@ -359,6 +389,9 @@ func (t *translator) stmt(s ast.Stmt) {
 	if err == nil && t.exprErr != nil {
 		err = t.exprErr
 	}
+	if err == nil {
+		t.cellSync(s)
+	}
 	t.exprErr = nil
 	sub := t.w
 	t.w = saved
@@ -464,9 +497,6 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 		if t.exprErr != nil {
 			return t.exprErr
 		}
-		if err := t.checkGlobalStore(s.Target); err != nil {
-			return err
-		}
 		t.w.line("for " + target + " in " + iter + ":")
 		t.loop++
 		t.block(s.Body)
@@ -480,13 +510,18 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 	case *ast.ImportFrom:
 		return t.importFrom(s)
 	case *ast.Global:
-		if t.sc.fn {
+		// The names the function rebinds live in a cell (cells.go).
+		if t.sh.chunk && t.ps.kind != scModule {
 			for _, n := range s.Names {
-				t.sc.globals[string(n)] = true
+				if t.sh.scopes.gcells[string(n)] {
+					return todof(secGlobal, "global %s is rebound by a function typed in the REPL: later inputs would not see it (run the program from a .py file, or keep the value in a dict or list)", n)
+				}
 			}
 		}
 	case *ast.Nonlocal:
-		return todof(secGlobal, "nonlocal is not supported")
+		if n := t.ps.badNonlocal; n != "" {
+			return todof(secGlobal, "no binding for nonlocal '%s' found", n)
+		}
 	case *ast.Try:
 		return t.tryStmt(s)
 	case *ast.With:
@@ -513,6 +548,10 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 	case *ast.Delete:
 		var lines []string
 		for _, target := range s.Targets {
+			if n, ok := target.(*ast.Name); ok && t.cellDict(string(n.Id)) != "" {
+				lines = append(lines, t.cellDict(string(n.Id))+".pop("+quoteStr(string(n.Id), '"')+")")
+				continue
+			}
 			sub, ok := target.(*ast.Subscript)
 			if !ok {
 				return todof(secOther, "del of a variable or attribute is not supported")
@@ -566,11 +605,6 @@ func (t *translator) ifStmt(s *ast.If, kw string) error {
 }
 
 func (t *translator) assign(s *ast.Assign) error {
-	for _, target := range s.Targets {
-		if err := t.checkGlobalStore(target); err != nil {
-			return err
-		}
-	}
 	value := t.exprList(s.Value)
 	if len(s.Targets) == 1 {
 		target := t.target(s.Targets[0], true)
@@ -583,7 +617,7 @@ func (t *translator) assign(s *ast.Assign) error {
 	// a = b = v: assign the first simple name, then copy it.
 	anchor := -1
 	for i, target := range s.Targets {
-		if _, ok := target.(*ast.Name); ok {
+		if n, ok := target.(*ast.Name); ok && t.cell(string(n.Id)) == "" {
 			anchor = i
 			break
 		}
@@ -614,9 +648,6 @@ var augOps = map[ast.OperatorNumber]string{
 }
 
 func (t *translator) augAssign(s *ast.AugAssign) error {
-	if err := t.checkGlobalStore(s.Target); err != nil {
-		return err
-	}
 	target := t.target(s.Target, true)
 	if (s.Op == ast.BitOr || s.Op == ast.BitAnd) && boolish(s.Value) {
 		op := " or "
@@ -639,21 +670,6 @@ func (t *translator) augAssign(s *ast.AugAssign) error {
 		return t.exprErr
 	}
 	t.w.line(target + " " + op + " " + value)
-	return nil
-}
-
-// checkGlobalStore rejects assignments to names a function declared
-// global: Starlark functions cannot rebind globals.
-func (t *translator) checkGlobalStore(target ast.Expr) error {
-	var bad string
-	walkTargets(target, func(n string) {
-		if bad == "" && t.sc.isGlobal(n) {
-			bad = n
-		}
-	})
-	if bad != "" {
-		return todof(secGlobal, "assigns the global %s from a function: Starlark functions cannot rebind globals (keep the value in a dict or list)", bad)
-	}
 	return nil
 }
 
@@ -705,6 +721,7 @@ func (t *translator) classDef(s *ast.ClassDef) error {
 	t.sc = newFuncScope(t.sc, &ast.FunctionDef{Body: s.Body})
 	t.try, t.finals, t.loop, t.errVars = nil, nil, 0, nil
 	t.cls = &classCtx{name: string(s.Name), body: true}
+	leave := t.enter(s)
 	t.w.indent++
 	t.stmts(s.Body)
 	var items []string
@@ -717,6 +734,7 @@ func (t *translator) classDef(s *ast.ClassDef) error {
 	}
 	t.w.line("return {" + strings.Join(items, ", ") + "}")
 	t.w.indent--
+	leave()
 	t.sc, t.try, t.finals, t.loop, t.errVars, t.cls = saved.sc, saved.try, saved.finals, saved.loop, saved.errs, saved.cls
 	t.w.line(ident(string(s.Name)) + " = __ns_class__(" + quoteStr(string(s.Name), '"') + ", " + base + ", " + fname + "())")
 	return nil
@@ -762,7 +780,16 @@ func (t *translator) funcDef(s *ast.FunctionDef) error {
 			t.cls = &classCtx{name: t.cls.name}
 		}
 	}
-	t.block(s.Body)
+	leave := t.enter(s)
+	t.w.indent++
+	before := t.w.code
+	t.cellInit()
+	t.stmts(s.Body)
+	if t.w.code == before {
+		t.w.line("pass")
+	}
+	t.w.indent--
+	leave()
 	t.cls = savedCls
 	t.sc, t.try, t.finals, t.loop, t.errVars = saved.sc, saved.try, saved.finals, saved.loop, saved.errs
 	name := ident(string(s.Name))
@@ -1028,10 +1055,7 @@ func (t *translator) withStmt(s *ast.With) error {
 				exit = append([]ast.Stmt{callStmt(&ast.Name{Id: ast.Identifier(tmp)}, "close")}, exit...)
 			}
 		case *ast.Name:
-			if err := t.checkGlobalStore(v); err != nil {
-				return err
-			}
-			enter = append(enter, ident(string(v.Id))+" = "+ctx)
+			enter = append(enter, t.target(v, true)+" = "+ctx)
 			exit = append([]ast.Stmt{callStmt(v, "close")}, exit...)
 		default:
 			return todof("with", "with ... as with a pattern target is not supported")

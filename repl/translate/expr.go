@@ -79,6 +79,9 @@ func (t *translator) exprList(e ast.Expr) string {
 func (t *translator) target(e ast.Expr, top bool) string {
 	switch e := e.(type) {
 	case *ast.Name:
+		if c := t.cell(string(e.Id)); c != "" {
+			return c
+		}
 		return ident(string(e.Id))
 	case *ast.Tuple, *ast.List:
 		var elts []ast.Expr
@@ -179,6 +182,8 @@ func (t *translator) expr1(e ast.Expr) (string, int) {
 		if p != "" {
 			p = " " + p
 		}
+		leave := t.enter(e)
+		defer leave()
 		return "lambda" + p + ": " + t.expr(e.Body, precLambda), precLambda
 	case *ast.Tuple:
 		var parts []string
@@ -203,13 +208,21 @@ func (t *translator) expr1(e ast.Expr) (string, int) {
 		}
 		return "{" + strings.Join(parts, ", ") + "}", precAtom
 	case *ast.ListComp:
-		return "[" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators) + "]", precAtom
+		first := t.firstIter(e.Generators)
+		defer t.enter(e)()
+		return "[" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators, first) + "]", precAtom
 	case *ast.GeneratorExp:
-		return "[" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators) + "]", precAtom
+		first := t.firstIter(e.Generators)
+		defer t.enter(e)()
+		return "[" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators, first) + "]", precAtom
 	case *ast.SetComp:
-		return "set([" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators) + "])", precPrimary
+		first := t.firstIter(e.Generators)
+		defer t.enter(e)()
+		return "set([" + t.expr(e.Elt, precLambda) + t.comprehension(e.Generators, first) + "])", precPrimary
 	case *ast.DictComp:
-		return "{" + t.expr(e.Key, precLambda) + ": " + t.expr(e.Value, precLambda) + t.comprehension(e.Generators) + "}", precAtom
+		first := t.firstIter(e.Generators)
+		defer t.enter(e)()
+		return "{" + t.expr(e.Key, precLambda) + ": " + t.expr(e.Value, precLambda) + t.comprehension(e.Generators, first) + "}", precAtom
 	case *ast.Yield, *ast.YieldFrom:
 		return t.fail(todof(secClasses, "generators (yield) are not supported")), precAtom
 	case *ast.Starred:
@@ -228,10 +241,25 @@ func (t *translator) exprs(list []ast.Expr) string {
 	return strings.Join(parts, ", ")
 }
 
-func (t *translator) comprehension(gens []ast.Comprehension) string {
+// firstIter writes a comprehension's first iterable, which Python
+// evaluates in the enclosing scope.
+func (t *translator) firstIter(gens []ast.Comprehension) string {
+	if len(gens) == 0 {
+		return ""
+	}
+	return t.expr(gens[0].Iter, precOr)
+}
+
+// comprehension writes the for and if clauses; first is the first
+// iterable, written by firstIter.
+func (t *translator) comprehension(gens []ast.Comprehension, first string) string {
 	var b strings.Builder
-	for _, g := range gens {
-		b.WriteString(" for " + t.target(g.Target, true) + " in " + t.expr(g.Iter, precOr))
+	for i, g := range gens {
+		it := first
+		if i > 0 {
+			it = t.expr(g.Iter, precOr)
+		}
+		b.WriteString(" for " + t.target(g.Target, true) + " in " + it)
 		for _, c := range g.Ifs {
 			b.WriteString(" if " + t.expr(c, precOr))
 		}
@@ -264,6 +292,9 @@ func (t *translator) slice(s ast.Slicer) string {
 // untranslated code and Python builtins netstar lacks.
 func (t *translator) name(e *ast.Name) string {
 	n := string(e.Id)
+	if c := t.cell(n); c != "" {
+		return c
+	}
 	if e.Ctx != ast.Store && !t.sc.isBound(n) {
 		if why, ok := t.sh.missing[n]; ok {
 			return t.fail(todof(secOther, "uses %s, which was not translated (%s)", n, why))

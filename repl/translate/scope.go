@@ -60,14 +60,17 @@ func (t *translator) uniqueLive(base string) string {
 const Reserved = "__ns_"
 
 // unique returns a name based on base that the source does not use.
-func (t *translator) unique(base string) string {
+func (t *translator) unique(base string) string { return t.sh.unique(base) }
+
+// unique returns a name based on base that the source does not use.
+func (sh *shared) unique(base string) string {
 	base = Reserved + strings.TrimPrefix(base, "_")
-	if !t.sh.idents[base] {
+	if !sh.idents[base] {
 		return base
 	}
 	for i := 2; ; i++ {
 		n := fmt.Sprintf("%s_%d", base, i)
-		if !t.sh.idents[n] {
+		if !sh.idents[n] {
 			return n
 		}
 	}
@@ -83,16 +86,15 @@ type scope struct {
 	bound  map[string]bool // names bound so far
 	// loads counts the names the enclosing real function reads; nil at
 	// module level (every variable a try block binds is kept).
-	loads   map[string]int
-	globals map[string]bool
+	loads map[string]int
 }
 
 func newModuleScope() *scope {
-	return &scope{bound: map[string]bool{}, globals: map[string]bool{}}
+	return &scope{bound: map[string]bool{}}
 }
 
 func newFuncScope(parent *scope, f *ast.FunctionDef) *scope {
-	sc := &scope{parent: parent, fn: true, bound: map[string]bool{}, loads: map[string]int{}, globals: map[string]bool{}}
+	sc := &scope{parent: parent, fn: true, bound: map[string]bool{}, loads: map[string]int{}}
 	for _, n := range paramNames(f.Args) {
 		sc.bound[n] = true
 	}
@@ -103,7 +105,7 @@ func newFuncScope(parent *scope, f *ast.FunctionDef) *scope {
 }
 
 func newTryScope(parent *scope, params []string) *scope {
-	sc := &scope{parent: parent, fn: true, try: true, bound: map[string]bool{}, loads: parent.loads, globals: map[string]bool{}}
+	sc := &scope{parent: parent, fn: true, try: true, bound: map[string]bool{}, loads: parent.loads}
 	for _, p := range params {
 		sc.bound[p] = true
 	}
@@ -125,18 +127,6 @@ func (sc *scope) isBound(n string) bool {
 func (sc *scope) isLocalBound(n string) bool {
 	for s := sc; s != nil; s = s.parent {
 		if s.bound[n] {
-			return true
-		}
-		if !s.try {
-			break
-		}
-	}
-	return false
-}
-
-func (sc *scope) isGlobal(n string) bool {
-	for s := sc; s != nil && s.fn; s = s.parent {
-		if s.globals[n] {
 			return true
 		}
 		if !s.try {

@@ -20,9 +20,20 @@
 //	a < b < c                ->  a < b and b < c
 //	raise X("m")             ->  fail("X: m")
 //	del d[k]                 ->  d.pop(k)
+//	global n; n += 1         ->  __ns_g["n"] += 1 (everywhere n is that global)
+//	nonlocal n; n += 1       ->  __ns_c1["n"] += 1 (a dict of n's function)
 //
-// What cannot be translated (classes, generators, a global rebound from a
-// function, an import of a module netstar lacks...) is kept as a comment
+// A name that a function declares global and rebinds lives in one
+// module-level dict, and a variable that an inner function rebinds
+// through nonlocal in a dict of the function that owns it, because
+// Starlark functions cannot rebind either: cells.go resolves Python's
+// scopes first. Reading such a global before it exists is a KeyError
+// where Python says NameError. The REPL translates input by input, so a
+// typed function that rebinds a global is a TODO there (Untranslatable
+// says why); nonlocal works there too.
+//
+// What cannot be translated (generators, an import of a module netstar
+// lacks...) is kept as a comment
 // under a "# TODO(netstar): why — see scripts/README.md#section" line and
 // listed in Result.TODOs; the rest of the output still runs.
 package translate

@@ -164,8 +164,8 @@ func (t *translator) planVariables(p *tryPlan, s *ast.Try) error {
 	p.escapes = t.sh.binds.escapes(s.Body)
 	p.isParam = map[string]bool{}
 	for _, n := range t.sh.binds.assigned(s.Body) {
-		if t.sc.isGlobal(n) {
-			return todof(secGlobal, "assigns the global %s from a function: Starlark functions cannot rebind globals (keep the value in a dict or list)", n)
+		if t.cell(n) != "" {
+			continue // it lives in a cell, not in a variable
 		}
 		if t.sc.propagate(n, reads) {
 			p.outer = append(p.outer, n)
