@@ -59,7 +59,9 @@ func ParsePorts(spec string) ([]int, error) {
 // isServicePattern reports whether item names services ("http",
 // "http-alt", "ms-sql*") rather than ports ("80", "1-1024").
 func isServicePattern(item string) bool {
-	return strings.ContainsFunc(item, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '*' || r == '?' || r == '[' })
+	return strings.ContainsFunc(item, func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '*' || r == '?' || r == '['
+	})
 }
 
 // namedPorts returns the tcp ports whose service names match pattern
