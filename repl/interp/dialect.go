@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/netstar/netstar/builtins/pybytes"
 	"github.com/netstar/netstar/modules"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -205,13 +206,34 @@ func publicMembers(module string) []string {
 	return names
 }
 
-// pyMethods are Python method spellings Starlark's built-in types lack.
-// Calls of these names are routed through __pymethod__, which decides by
-// the receiver's type at run time (json.encode(x) stays json.encode).
-var pyMethods = map[string]bool{"encode": true, "decode": true, "format": true}
+// strMethods are Python method spellings that Starlark's string lacks
+// or keeps small.
+var strMethods = map[string]bool{"encode": true, "decode": true, "format": true}
 
-// RewriteMethods rewrites calls x.encode(...), x.decode(...) and
-// x.format(...) in f into __pymethod__(x, "encode", ...), in place.
+// pyMethods are Python method spellings Starlark's built-in types lack:
+// strMethods and Python's bytes methods (pybytes.MethodNames). Calls of
+// these names are routed through __pymethod__, which decides by the
+// receiver's type at run time (json.encode(x) stays json.encode,
+// s.split(",") stays string's split).
+var pyMethods = func() map[string]bool {
+	m := map[string]bool{}
+	for name := range strMethods {
+		m[name] = true
+	}
+	for _, name := range pybytes.MethodNames {
+		m[name] = true
+	}
+	return m
+}()
+
+// RewriteMethods rewrites calls x.encode(...), x.decode(...),
+// x.format(...) and of bytes methods (x.split(...), x.hex()...) in f into
+// __pymethod__(x, "encode", ...), in place. A string literal's methods
+// other than encode and format stay Starlark's (",".join(parts)).
+//
+// It also rewrites every x[i] it reads into __pyindex__(x, i) and wraps
+// what for loops and comprehensions iterate in __pyiter__, so bytes
+// index and iterate as ints and strings iterate, as in Python.
 //
 // It also makes |, & and ^ between two bools give a bool, as in Python
 // (the course writes `if (host == None) | (ports[0] == None):`), by
@@ -240,11 +262,15 @@ func RewriteMethods(f *syntax.File) {
 		if !ok || !pyMethods[dot.Name.Name] {
 			return true
 		}
+		if lit, ok := dot.X.(*syntax.Literal); ok && !strMethods[dot.Name.Name] && lit.Token != syntax.BYTES {
+			return true
+		}
 		name := &syntax.Literal{Token: syntax.STRING, TokenPos: dot.Name.NamePos, Raw: strconv.Quote(dot.Name.Name), Value: dot.Name.Name}
 		call.Args = append([]syntax.Expr{dot.X, name}, call.Args...)
 		call.Fn = &syntax.Ident{NamePos: dot.Dot, Name: methodFunc}
 		return true
 	})
+	rewriteIndex(f)
 }
 
 // pyOp wraps x in __pyop__(x). The wrapper changes nothing for operands

@@ -64,6 +64,9 @@ func NewException(err error) *Exception {
 		pe.Err = err
 		return &Exception{err: pe, from: err}
 	}
+	if typ, text, ok := pythonError(msg); ok {
+		return &Exception{err: &pyerr.Error{Type: typ, Strerror: text, Err: err}, from: err}
+	}
 	return &Exception{err: &pyerr.Error{Type: classify(msg), Strerror: msg, Err: err}, from: err}
 }
 

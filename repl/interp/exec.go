@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/netstar/netstar/builtins/codec"
+	"github.com/netstar/netstar/builtins/pybytes"
 	"github.com/netstar/netstar/builtins/pyclass"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/builtins/pyfmt"
@@ -65,6 +66,8 @@ func (s *Session) Predeclared(name string) starlark.StringDict {
 	env[importFunc] = importBuiltin
 	env[methodFunc] = methodBuiltin
 	env[opFunc] = opBuiltin
+	env[indexFunc] = indexBuiltin
+	env[iterFunc] = iterBuiltin
 	env[raiseFunc] = raiseBuiltin
 	for k, v := range pyclass.Builtins() {
 		env[k] = v
@@ -153,8 +156,9 @@ func importModule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 }
 
 // methodBuiltin implements the Python method spellings Starlark lacks
-// or keeps small: str.encode, bytes.decode and str.format (with format
-// specs). Any other receiver gets its own method.
+// or keeps small: str.encode, bytes.decode, str.format (with format
+// specs) and Python's bytes methods (pybytes). Any other receiver gets
+// its own method.
 var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	// The rewrite always passes (receiver, "name", ...), but __pymethod__
 	// is a visible global a program may call by hand.
@@ -189,6 +193,9 @@ var methodBuiltin = starlark.NewBuiltin(methodFunc, func(thread *starlark.Thread
 				return nil, err
 			}
 			return codec.Decode("bytes.decode", x, encoding, errs)
+		}
+		if v, ok, err := pybytes.Call("bytes", []byte(x), name, rest, kwargs, pybytes.Wrap); ok {
+			return v, err
 		}
 	}
 	ha, ok := recv.(starlark.HasAttrs)

@@ -3,7 +3,10 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/netstar/netstar/builtins/pyfmt"
 
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
@@ -16,7 +19,7 @@ import (
 func FormatError(err error) string {
 	var ee *starlark.EvalError
 	if errors.As(err, &ee) {
-		return collapseRepeats(ee.Backtrace())
+		return collapseRepeats(backtrace(ee))
 	}
 	var el resolve.ErrorList
 	if errors.As(err, &el) {
@@ -31,6 +34,84 @@ func FormatError(err error) string {
 		return fmt.Sprintf("%s: syntax error: %s", se.Pos, se.Msg)
 	}
 	return err.Error()
+}
+
+// dialectHelpers are the predeclared functions the dialect's rewrites
+// call. The program never wrote them, so tracebacks leave them out.
+var dialectHelpers = map[string]bool{
+	importFunc: true, methodFunc: true, opFunc: true, indexFunc: true, iterFunc: true,
+}
+
+// backtrace is ee.Backtrace() without the frames of the dialect's
+// helpers, and with Python's texts for Starlark's errors that Python
+// has its own texts for (see pythonError).
+func backtrace(ee *starlark.EvalError) string {
+	stack := make(starlark.CallStack, 0, len(ee.CallStack))
+	for _, fr := range ee.CallStack {
+		if fr.Pos.Filename() == "<builtin>" && dialectHelpers[fr.Name] {
+			continue
+		}
+		stack = append(stack, fr)
+	}
+	suffix := ""
+	// Only the innermost frame can be a builtin that failed.
+	if last := len(stack) - 1; last >= 0 && last == len(ee.CallStack)-1 && stack[last].Pos.Filename() == "<builtin>" {
+		suffix = " in " + stack[last].Name
+		stack = stack[:last]
+	}
+	msg := ee.Msg
+	if typ, text, ok := pythonError(msg); ok {
+		msg = typ + ": " + text
+	}
+	return fmt.Sprintf("%sError%s: %s", stack, suffix, msg)
+}
+
+// zeroDivision maps Starlark's division-by-zero errors to Python's texts.
+// Starlark's texts do not tell an int operand from a float one; these
+// are Python's for ints, the course's case (1/0 is "division by zero",
+// 1.0/0 "float division by zero" in Python).
+var zeroDivision = map[string]string{
+	"floating-point division by zero": "division by zero",
+	"floored division by zero":        "integer division or modulo by zero",
+	"integer modulo by zero":          "integer modulo by zero",
+	"floating-point modulo by zero":   "float modulo",
+}
+
+var (
+	indexRangeRE = lazyRE(`^(?:(list|tuple|string) index -?\d+ out of range \[-?\d+:-?\d+\]|index -?\d+ out of range: empty (list|tuple|string))$`)
+	keyRE        = lazyRE(`^key (.+) not in dict$`)
+	indexTypeRE  = lazyRE(`^(list|tuple|string) index: got (\w+), want int$`)
+)
+
+// pythonError returns Python's exception class and text for the errors
+// of Starlark's own operations that Python words differently: division
+// by zero, an index out of range, a missing dict key, an index of the
+// wrong type.
+func pythonError(msg string) (typ, text string, ok bool) {
+	if text, ok := zeroDivision[msg]; ok {
+		return "ZeroDivisionError", text, true
+	}
+	if m := indexRangeRE().FindStringSubmatch(msg); m != nil {
+		return "IndexError", m[1] + m[2] + " index out of range", true
+	}
+	if m := keyRE().FindStringSubmatch(msg); m != nil {
+		key := m[1]
+		if s, err := strconv.Unquote(key); err == nil && strings.HasPrefix(key, `"`) {
+			key = pyfmt.Repr(starlark.String(s))
+		}
+		return "KeyError", key, true
+	}
+	if m := indexTypeRE().FindStringSubmatch(msg); m != nil {
+		got := m[2]
+		if got == "string" {
+			got = "str"
+		}
+		if m[1] == "string" {
+			return "TypeError", "string indices must be integers, not '" + got + "'", true
+		}
+		return "TypeError", m[1] + " indices must be integers or slices, not " + got, true
+	}
+	return "", "", false
 }
 
 // Incomplete reports whether a parse error means only that the input

@@ -21,7 +21,7 @@ func TestFormatError(t *testing.T) {
 		{"python statement", "try:\n    pass\n", []string{"t.star:1:1: syntax error"}},
 		{"resolve", "print(undefined_x)\n", []string{"t.star:1:7: undefined: undefined_x"}},
 		{"several resolve errors", "a1\nb2\n", []string{"t.star:1:1: undefined: a1", "\n", "t.star:2:1: undefined: b2"}},
-		{"eval", "def f():\n    return 1 // 0\nf()\n", []string{"Traceback (most recent call last):", "t.star:3:2: in <toplevel>", "t.star:2:14: in f", "Error: floored division by zero"}},
+		{"eval", "def f():\n    return 1 // 0\nf()\n", []string{"Traceback (most recent call last):", "t.star:3:2: in <toplevel>", "t.star:2:14: in f", "Error: ZeroDivisionError: integer division or modulo by zero"}},
 		{"python exception", "import nosuch\n", []string{"t.star:1:", "ModuleNotFoundError: no module named 'nosuch'"}},
 	}
 	for _, tt := range tests {
