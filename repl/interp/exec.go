@@ -105,12 +105,60 @@ func (s *Session) exec(thread *starlark.Thread, filename string, src []byte, pre
 //
 // A name that an earlier input bound to a string formats with Python's
 // % here too (FMT = "%5d" on one line, FMT % n on the next).
+//
+// The names a translation of Python invents (they start with Reserved)
+// are removed from globals afterwards, even after an error, so the
+// session's namespace (dir(), completion) stays the user's; the
+// predeclared helpers that translated code calls (__ns_raise__...) stay.
 func ExecChunk(thread *starlark.Thread, f *syntax.File, globals starlark.StringDict) error {
 	wrapPercent(f, func(name string) bool {
 		_, ok := globals[name].(starlark.String)
 		return ok
 	})
-	return starlark.ExecREPLChunk(f, thread, globals)
+	err := starlark.ExecREPLChunk(f, thread, globals)
+	keep := reservedHelpers()
+	if s := SessionOf(thread); s != nil {
+		keep = s.reservedHelpers()
+	}
+	for name := range globals {
+		if strings.HasPrefix(name, Reserved) && !keep[name] {
+			delete(globals, name)
+		}
+	}
+	return err
+}
+
+// Reserved starts every name that repl/translate invents
+// (translate.Reserved is the same string).
+const Reserved = "__ns_"
+
+// reservedHelpers are the predeclared names that start with Reserved,
+// without a session's Extra.
+var reservedHelpers = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{raiseFunc: true}
+	for name := range pyclass.Builtins() {
+		names[name] = true
+	}
+	for name := range modules.Predeclared() {
+		if strings.HasPrefix(name, Reserved) {
+			names[name] = true
+		}
+	}
+	return names
+})
+
+// reservedHelpers are the session's predeclared names that start with
+// Reserved.
+func (s *Session) reservedHelpers() map[string]bool {
+	s.reservedOnce.Do(func() {
+		s.reserved = map[string]bool{}
+		for name := range s.Predeclared("__main__") {
+			if strings.HasPrefix(name, Reserved) {
+				s.reserved[name] = true
+			}
+		}
+	})
+	return s.reserved
 }
 
 // importBuiltin implements the import pre-pass: __import__("socket")

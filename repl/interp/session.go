@@ -89,6 +89,9 @@ type Session struct {
 
 	envOnce sync.Once
 	env     starlark.StringDict
+
+	reservedOnce sync.Once
+	reserved     map[string]bool
 }
 
 // New returns a Session for one program run or REPL session. Call Close
