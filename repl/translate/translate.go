@@ -39,6 +39,7 @@
 package translate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -84,14 +85,29 @@ func (t TODO) String() string {
 	return fmt.Sprintf("%s: %s (see %s#%s)", where, t.Reason, Guide, t.Section)
 }
 
-// SyntaxError is Python source the translator cannot parse.
+// SyntaxError is Python source the translator cannot parse. For the
+// mistakes students make most (brackets never closed, indentation, tabs,
+// NUL bytes) Class, Msg, Line and Col are CPython 3.11's.
 type SyntaxError struct {
 	Filename string
-	Cell     int // notebook cell (1-based), 0 for a .py file
-	Line     int // 1-based
-	Col      int // 1-based; 0 when unknown
-	Msg      string
-	Text     string // the offending source line, if known
+	// Class is the Python exception: "SyntaxError" (also when empty),
+	// "IndentationError" or "TabError".
+	Class string
+	Cell  int    // notebook cell (1-based), 0 for a .py file
+	Line  int    // 1-based
+	Col   int    // 1-based; 0 when unknown
+	Msg   string // Python's message, without the class
+	Text  string // the offending source line, if known
+}
+
+// PythonMessage is the last line Python prints for the error: the class
+// and the message ("IndentationError: unexpected indent").
+func (e *SyntaxError) PythonMessage() string {
+	class := e.Class
+	if class == "" {
+		class = classSyntax
+	}
+	return class + ": " + e.Msg
 }
 
 func (e *SyntaxError) Error() string {
@@ -104,7 +120,11 @@ func (e *SyntaxError) Error() string {
 	if e.Col > 0 {
 		fmt.Fprintf(&b, ", column %d", e.Col)
 	}
-	b.WriteString(": " + e.Msg)
+	b.WriteString(": ")
+	if e.Class != "" && e.Class != classSyntax {
+		b.WriteString(e.Class + ": ")
+	}
+	b.WriteString(e.Msg)
 	if t := strings.TrimSpace(e.Text); t != "" {
 		b.WriteString("\n    " + t)
 	}
@@ -123,6 +143,7 @@ func Python(filename string, src []byte) (Result, error) {
 // context that Ctrl-C cancels): it then returns an error wrapping
 // ctx.Err(). Translation time is linear in the source's size.
 func PythonContext(ctx context.Context, filename string, src []byte) (Result, error) {
+	src = stripBOM(src)
 	mod, info, err := parsePython(filename, string(src))
 	if err != nil {
 		return Result{}, err
@@ -143,11 +164,22 @@ func baseName(p string) string {
 	return p
 }
 
+// stripBOM drops a UTF-8 byte order mark at the start, as Python does.
+func stripBOM(src []byte) []byte {
+	return bytes.TrimPrefix(src, []byte("\ufeff"))
+}
+
 // parsePython runs the f-string pre-pass and gpython's parser.
 func parsePython(filename, src string) (*ast.Module, []lineInfo, error) {
+	src = strings.TrimPrefix(src, "\ufeff")
 	src = strings.ReplaceAll(src, "\r\n", "\n")
-	if strings.ContainsRune(src, 0) {
-		return nil, nil, &SyntaxError{Filename: filename, Line: 1, Msg: "source contains a NUL byte (not a text file?)"}
+	if i := strings.IndexByte(src, 0); i >= 0 {
+		line := 1 + strings.Count(src[:i], "\n")
+		return nil, nil, &SyntaxError{Filename: filename, Class: classSyntax, Line: line, Msg: "source code cannot contain null bytes", Text: strings.ReplaceAll(lineAt(src, line), "\x00", "")}
+	}
+	structural := checkStructure(filename, src)
+	if structural != nil && structural.tokenizer {
+		return nil, nil, structural.SyntaxError
 	}
 	spans, info := scanSource(src)
 	pre, err := rewriteFStrings(src, spans)
@@ -161,6 +193,12 @@ func parsePython(filename, src string) (*ast.Module, []lineInfo, error) {
 	}
 	mod, err := parseGPython(filename, pre)
 	if err != nil {
+		// The parser's error is generic; CPython's names the mistake
+		// unless the parser stopped before it.
+		var se *SyntaxError
+		if structural != nil && (!errors.As(err, &se) || se.Line >= structural.at) {
+			return nil, nil, structural.SyntaxError
+		}
 		return nil, nil, err
 	}
 	m, ok := mod.(*ast.Module)
