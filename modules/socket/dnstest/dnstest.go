@@ -46,6 +46,7 @@ type Server struct {
 	// first dropTries attempts.
 	dropEvery, dropTries int
 	seen                 map[question]*asked // guarded by mu (write lock)
+	byName               map[string]int      // attempts per name, any type
 	distinct             int                 // questions in seen
 	dropped              int
 
@@ -93,6 +94,7 @@ func Start(addr string) (*Server, error) {
 		ptr:     map[string][]string{},
 		failing: map[string]bool{},
 		seen:    map[question]*asked{},
+		byName:  map[string]int{},
 	}
 	started := make(chan struct{})
 	s.srv = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serve), NotifyStartedFunc: func() { close(started) }}
@@ -147,6 +149,17 @@ func (s *Server) Dropped() int {
 	return s.dropped
 }
 
+// Forget clears what the server remembers of the questions it was
+// asked: Asked and Dropped start again from zero, and so does the
+// DropFirst count, so that a repeated run (a benchmark's iterations)
+// meets the same losses again. Records and settings stay.
+func (s *Server) Forget() {
+	s.mu.Lock()
+	s.seen, s.byName = map[question]*asked{}, map[string]int{}
+	s.distinct, s.dropped = 0, 0
+	s.mu.Unlock()
+}
+
 // Asked returns how many times the server has received a question about
 // name, of any type (the name is case-insensitive, with or without the
 // final dot).
@@ -154,13 +167,7 @@ func (s *Server) Asked(name string) int {
 	name = dns.CanonicalName(name)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	n := 0
-	for q, a := range s.seen {
-		if q.name == name {
-			n += a.times
-		}
-	}
-	return n
+	return s.byName[name]
 }
 
 // record counts one attempt of q and reports whether to leave it
@@ -178,6 +185,7 @@ func (s *Server) record(q question) (drop bool) {
 		}
 	}
 	a.times++
+	s.byName[q.name]++
 	if a.times <= a.drop {
 		s.dropped++
 		return true

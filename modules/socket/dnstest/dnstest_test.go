@@ -115,3 +115,27 @@ func TestDropFirst(t *testing.T) {
 		t.Errorf("Dropped() = %d, want 2", srv.Dropped())
 	}
 }
+
+// TestForget: after Forget the same questions are lost again and the
+// counts start over.
+func TestForget(t *testing.T) {
+	srv := dnstest.NewServer()
+	defer srv.Close()
+	srv.AddA("a.test", "192.0.2.1")
+	srv.DropFirst(1, 1)
+	c := &dns.Client{Timeout: 100 * time.Millisecond}
+	m := new(dns.Msg)
+	m.SetQuestion("a.test.", dns.TypeA)
+	for round := range 2 {
+		if _, _, err := c.Exchange(m, srv.Addr); err == nil {
+			t.Errorf("round %d: first query answered, want lost", round)
+		}
+		if _, _, err := c.Exchange(m, srv.Addr); err != nil {
+			t.Errorf("round %d: second query: %v", round, err)
+		}
+		if srv.Asked("a.test") != 2 || srv.Dropped() != 1 {
+			t.Errorf("round %d: Asked %d, Dropped %d; want 2, 1", round, srv.Asked("a.test"), srv.Dropped())
+		}
+		srv.Forget()
+	}
+}

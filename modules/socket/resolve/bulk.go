@@ -23,6 +23,12 @@ type Progress func(done, total int)
 
 // Options configure Resolve and Reverse. The zero value uses 500
 // workers, a 2 s timeout per query and no progress report.
+//
+// With a DNS server set (SetServer, NETSTAR_RESOLVER), a query that gets
+// no answer is sent again after the retransmission timeout (from the
+// measured round trip, at least MinRTO, doubling), at most MaxSends
+// times and for at most twice Timeout; losses also halve the number of
+// queries in flight, which answers widen again (see retransmit.go).
 type Options struct {
 	Workers  int
 	Timeout  time.Duration // per query; 0 means 2 s
@@ -42,9 +48,10 @@ type Result struct {
 }
 
 // workerResolvers returns one Resolver per worker: copies of a DNS
-// Resolver with the bulk timeout and a kept socket each, or the shared
-// system resolver. close releases them.
-func (o Options) workerResolvers(n int) (rs []Resolver, close func()) {
+// Resolver with the bulk timeout, a kept socket each and b shared
+// (retransmission, window), or the shared system resolver. close
+// releases them.
+func (o Options) workerResolvers(n int, b *bulkState) (rs []Resolver, close func()) {
 	r := Current()
 	rs = make([]Resolver, n)
 	d, ok := r.(*dnsResolver)
@@ -56,7 +63,7 @@ func (o Options) workerResolvers(n int) (rs []Resolver, close func()) {
 	}
 	closers := make([]func(), n)
 	for i := range rs {
-		w, c := d.forWorker()
+		w, c := d.forWorker(b)
 		if o.Timeout > 0 {
 			w.timeout = o.Timeout
 		}
@@ -81,7 +88,8 @@ func (o Options) workers(n int) int {
 // when ctx is cancelled (results of items not reached stay zero).
 func bulk(ctx context.Context, n int, opts Options, fn func(ctx context.Context, r Resolver, i int)) error {
 	workers := opts.workers(n)
-	rs, closeAll := opts.workerResolvers(workers)
+	state := newBulkState(workers)
+	rs, closeAll := opts.workerResolvers(workers, state)
 	defer closeAll()
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -109,8 +117,14 @@ func bulk(ctx context.Context, n int, opts Options, fn func(ctx context.Context,
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
+				// Send only while the window (cut by losses) has room
+				// for this worker.
+				if state.win.wait(ctx, w) != nil {
+					return
+				}
 				i := int(next.Add(1) - 1)
 				if i >= n {
+					state.win.drain()
 					return
 				}
 				fn(ctx, rs[w], i)

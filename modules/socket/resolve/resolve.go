@@ -477,37 +477,44 @@ type dnsResolver struct {
 	timeout  time.Duration
 	attempts int
 
-	// conn, when reuse is set, is one UDP socket kept across queries: a
-	// bulk lookup gives each worker its own copy of the Resolver, which
-	// saves a socket per query (replies are matched by message ID).
-	reuse bool
-	conn  *dns.Conn
+	// bulk, set for the workers of a bulk lookup (forWorker), makes
+	// each query go through exchangeRetrans on udp, one UDP socket kept
+	// across the worker's queries (replies are matched by ID and
+	// question), with the RTT estimate and window the workers share.
+	bulk *bulkState
+	udp  *net.UDPConn
+	buf  []byte
 }
 
-// forWorker returns a copy of r for one bulk worker, keeping its UDP
-// socket between queries, and the function that closes that socket.
-func (r *dnsResolver) forWorker() (*dnsResolver, func()) {
+// forWorker returns a copy of r for one bulk worker, sharing b, and the
+// function that closes the worker's socket.
+func (r *dnsResolver) forWorker(b *bulkState) (*dnsResolver, func()) {
 	w := *r
-	w.reuse, w.conn = true, nil
+	w.bulk, w.udp, w.buf = b, nil, nil
 	return &w, func() {
-		if w.conn != nil {
-			w.conn.Close()
+		if w.udp != nil {
+			w.udp.Close()
 		}
 	}
 }
 
 // query sends one question and returns the answer, retrying timeouts
-// and falling back to TCP for truncated answers.
+// (bulk workers retransmit, exchangeRetrans) and falling back to TCP for
+// truncated answers.
 func (r *dnsResolver) query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
 	m.RecursionDesired = true
 	c := &dns.Client{Net: "udp", Timeout: r.timeout}
+	attempts := r.attempts
+	if r.bulk != nil {
+		attempts = 1 // exchangeRetrans resends within the same budget
+	}
 	var err error
-	for i := 0; i < r.attempts; i++ {
+	for i := 0; i < attempts; i++ {
 		var in *dns.Msg
-		if r.reuse {
-			in, err = r.exchangeReused(ctx, c, m)
+		if r.bulk != nil {
+			in, err = r.exchangeRetrans(ctx, m)
 		} else {
 			in, err = exchange(ctx, c, m, r.server)
 		}
@@ -537,26 +544,6 @@ func exchange(ctx context.Context, c *dns.Client, m *dns.Msg, server string) (*d
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	in, _, err := c.ExchangeWithConnContext(ctx, m, conn)
-	return in, err
-}
-
-// exchangeReused is exchange on the worker's kept socket; any failure
-// drops the socket so a late reply cannot be mistaken for the next one.
-func (r *dnsResolver) exchangeReused(ctx context.Context, c *dns.Client, m *dns.Msg) (*dns.Msg, error) {
-	if r.conn == nil {
-		conn, err := c.DialContext(ctx, r.server)
-		if err != nil {
-			return nil, err
-		}
-		r.conn = conn
-	}
-	conn := r.conn
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	in, _, err := c.ExchangeWithConnContext(ctx, m, conn)
-	if !stop() || err != nil {
-		conn.Close()
-		r.conn = nil
-	}
 	return in, err
 }
 
