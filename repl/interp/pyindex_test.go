@@ -409,3 +409,22 @@ func TestHelpersByHand(t *testing.T) {
 		}
 	}
 }
+
+// TestCaughtLikePython: Starlark's own errors, caught, have Python's
+// class and text.
+func TestCaughtLikePython(t *testing.T) {
+	compareWithPython(t, "l = [1]\nd = {}\nn = 0\n", []string{
+		`1 / 0`,
+		`1 // 0`,
+		`1 % 0`,
+		`7.5 % 0`,
+		`10 / n`,
+		`l[3]`,
+		`l[-2]`,
+		`[][0]`,
+		`d["k"]`,
+		`d[1]`,
+		`"ab"[2]`,
+		`(1, 2)[2]`,
+	})
+}
