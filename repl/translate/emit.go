@@ -661,6 +661,15 @@ func (t *translator) augAssign(s *ast.AugAssign) error {
 		t.w.line(line)
 		return nil
 	}
+	if s.Op == ast.Pow && simpleExpr(s.Target) {
+		// x **= 2  ->  x = pow(x, 2)
+		value := t.powCall(s.Target, s.Value)
+		if t.exprErr != nil {
+			return t.exprErr
+		}
+		t.w.line(target + " = " + value)
+		return nil
+	}
 	op, ok := augOps[s.Op]
 	if !ok {
 		return todof(secOther, "the %s= operator is not supported", binOps[s.Op].op)

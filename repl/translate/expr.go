@@ -422,21 +422,6 @@ func (t *translator) builtinCall(name string, args []ast.Expr) (string, bool) {
 		if len(args) == 0 && t.cls != nil && t.cls.self != "" {
 			return "__ns_super__(" + ident(t.cls.name) + ", " + ident(t.cls.self) + ")", true
 		}
-	case "hex":
-		if len(args) == 1 {
-			return `"0x%x" % ` + t.expr(args[0], precUnary), true
-		}
-	case "map", "filter":
-		if len(args) != 2 {
-			return "", false
-		}
-		v := t.unique("x")
-		fn := t.expr(args[0], precPrimary)
-		it := t.expr(args[1], precOr)
-		if name == "map" {
-			return "[" + fn + "(" + v + ") for " + v + " in " + it + "]", true
-		}
-		return "[" + v + " for " + v + " in " + it + " if " + fn + "(" + v + ")]", true
 	}
 	return "", false
 }
@@ -457,13 +442,23 @@ func (t *translator) binop(e *ast.BinOp) (string, int) {
 		if v, ok := foldPow(e); ok {
 			return v, precAtom
 		}
-		return t.fail(todof(secOther, "the ** operator is not supported (use math.pow for floats)")), precAtom
+		// Starlark has no **: netstar's pow() is Python's.
+		return t.powCall(e.Left, e.Right), precPrimary
 	}
 	op, ok := binOps[e.Op]
 	if !ok {
 		return t.fail(todof(secOther, "this operator is not supported")), precAtom
 	}
 	return t.expr(e.Left, op.prec) + " " + op.op + " " + t.expr(e.Right, op.prec+1), op.prec
+}
+
+// powCall writes a ** b as pow(a, b); a program that defines its own
+// pow keeps ** as a TODO.
+func (t *translator) powCall(a, b ast.Expr) string {
+	if t.sh.fileBound["pow"] || !netstarHas("pow") {
+		return t.fail(todof(secOther, "the ** operator needs netstar's pow(), which this program redefines"))
+	}
+	return "pow(" + t.expr(a, precLambda) + ", " + t.expr(b, precLambda) + ")"
 }
 
 func foldPow(e *ast.BinOp) (string, bool) {

@@ -17,6 +17,9 @@ func TestSuggest(t *testing.T) {
 		{"class A:\n    pass\n", `A = __ns_class__("A", None, __ns_class_A())`, true},
 		{"def (:", "", false}, // not Python either
 		{"", "", false},
+		// A power of a variable is offered like one of literals.
+		{"n = 3\nprint(n**2)\n", "print(pow(n, 2))", true},
+		{"print(2**10)\n", "print(1024)", true},
 		// nonlocal works input by input: the cell is the function's.
 		{"def counter():\n    n = 0\n    def inc():\n        nonlocal n\n        n += 1\n        return n\n    return inc\n", `__ns_c1["n"] += 1`, true},
 		// A function typed in the REPL cannot rebind a global that

@@ -20,6 +20,7 @@
 //	a < b < c                ->  a < b and b < c
 //	raise X("m")             ->  fail("X: m")
 //	del d[k]                 ->  d.pop(k)
+//	n ** 2, x **= 2          ->  pow(n, 2), x = pow(x, 2) (2 ** 10 -> 1024)
 //	global n; n += 1         ->  __ns_g["n"] += 1 (everywhere n is that global)
 //	nonlocal n; n += 1       ->  __ns_c1["n"] += 1 (a dict of n's function)
 //

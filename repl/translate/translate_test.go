@@ -362,10 +362,12 @@ except Exception as e:
 		py: `def f(a, b=2, *args, **kw):
     return a + b + len(args) + len(kw)
 print(isinstance("x", str), isinstance(3, (int, float)), list(map(lambda v: v + 1, [1, 2])))
-print(list(filter(lambda v: v > 1, [1, 2, 3])), hex(255), f(1), f(1, 2, 3, k=4))
+print(list(filter(lambda v: v > 1, [1, 2, 3])), hex(255), hex(-255), f(1), f(1, 2, 3, k=4))
+n = 7
+print(n**2, -n**2, 2**10, n**-1, 2**n**2 % 1000, pow(n, 2, 5))
 `,
-		want: []string{`__ns_isinstance__("x", "str")`, `"0x%x" % 255`},
-		out:  "True True [2, 3]\n[2, 3] 0xff 3 5\n",
+		want: []string{`__ns_isinstance__("x", "str")`, "hex(255), hex(-255)", "list(map(lambda v: v + 1, [1, 2]))", "pow(n, 2), -pow(n, 2), 1024, pow(n, -1)", "pow(2, pow(n, 2)) % 1000"},
+		out:  "True True [2, 3]\n[2, 3] 0xff -0xff 3 5\n49 -49 1024 0.14285714285714285 312 4\n",
 	},
 	{
 		name: "input() with piped input",
