@@ -1,6 +1,6 @@
 // socket.scan: the Starlark face of the scanner engine (package scan).
 //
-//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0)
+//	def scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0, proto="tcp")
 //
 // target is a host name, an IPv4 or IPv6 address, a CIDR block, a
 // last-octet range ("10.0.0.1-20"), a comma-separated string of these or
@@ -34,6 +34,7 @@
 package socket
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,7 +59,7 @@ import (
 )
 
 // scanDoc is socket.scan's help text.
-const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0)
+const scanDoc = `scan(target, ports="1-1024", timeout=1.0, workers=4096, retries=1, banner=False, max_hosts=65536, reverse=True, seed=None, shard=None, rate=0, top_ports=None, discover=True, ping_only=False, min_rtt_timeout=None, initial_rtt_timeout=None, max_rtt_timeout=None, host_timeout=None, min_rate=0, proto="tcp")
 Connect-scan TCP ports and return a result (a list of results for a list, CIDR block or range of targets).
 target: "host", "10.0.0.5", "::1", "10.0.0.0/24", "10.0.0.1-20", "a,b" or a list of these (more than max_hosts hosts is an error).
 ports: "22,80,443", "1-1024", "-" (all), "http,ssh", an int or a list of ints and specs;
@@ -77,7 +78,9 @@ answered yet and the longest; once it answers, its probes wait its round-trip ti
 silent ports probed again slowly, so they come out closed, not filtered. As nmap's options of the same names:
 initial_rtt_timeout and max_rtt_timeout split timeout's two roles; host_timeout=S gives up on a host S seconds
 after its first probe (its undecided ports are filtered, reason "host-timeout"); min_rate=PPS keeps at least
-that many probes a second in flight (the window is not cut below it).`
+that many probes a second in flight (the window is not cut below it). proto="udp" scans UDP as nmap -sU does
+(no root needed): a reply is open, ICMP port-unreachable closed, other unreachables filtered, silence
+open|filtered (r.open_filtered); DNS, NTP, NetBIOS, SNMP, SSDP and mDNS ports get their protocol's probe.`
 
 // PortSpec is a port-spec argument: a string spec, an int, or a list of
 // both. It implements starlark.Unpacker.
@@ -180,14 +183,18 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		maxRTT   starlark.Value = starlark.None
 		hostTime starlark.Value = starlark.None
 		minRateV starlark.Value = starlark.MakeInt(0)
+		proto                   = "tcp"
 	)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs,
 		"target", &targetV, "ports?", &portsV, "timeout?", &timeout, "workers?", &workers,
 		"retries?", &retries, "banner?", &banner, "max_hosts?", &maxHosts, "reverse?", &reverse,
 		"seed?", &seedV, "shard?", &shardV, "rate?", &rateV, "top_ports?", &topPorts,
 		"discover?", &discover, "ping_only?", &pingOnly, "min_rtt_timeout?", &minRTT,
-		"initial_rtt_timeout?", &initRTT, "max_rtt_timeout?", &maxRTT, "host_timeout?", &hostTime, "min_rate?", &minRateV); err != nil {
+		"initial_rtt_timeout?", &initRTT, "max_rtt_timeout?", &maxRTT, "host_timeout?", &hostTime, "min_rate?", &minRateV, "proto?", &proto); err != nil {
 		return nil, err
+	}
+	if proto != "tcp" && proto != "udp" {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter proto: got %q, want \"tcp\" or \"udp\"", b.Name(), proto)
 	}
 	walk, err := unpackWalk(b, seedV, shardV, rateV)
 	if err != nil {
@@ -209,7 +216,7 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		if err != nil {
 			return nil, pyerr.Errorf("TypeError", "%s: for parameter top_ports: got %s, want an int", b.Name(), topPorts.Type())
 		}
-		if ports, err = services.TopPorts(n, "tcp"); err != nil {
+		if ports, err = services.TopPorts(n, proto); err != nil {
 			return nil, pyerr.Errorf("ValueError", "%s: for parameter top_ports: %v", b.Name(), err)
 		}
 	}
@@ -275,6 +282,7 @@ func scanBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		MaxRTTTimeout:     knobs[1],
 		HostTimeout:       knobs[2],
 		MinRate:           minRate,
+		UDP:               proto == "udp",
 	}
 	if retries == 0 {
 		s.Retries = -1
@@ -412,10 +420,13 @@ var (
 	_ starlark.HasAttrs = (*ScanPort)(nil)
 )
 
+// proto returns "tcp" or "udp".
+func (r *ScanResult) proto() string { return cmp.Or(r.r.Proto, "tcp") }
+
 // NewScanResult wraps a scan.Result; banner adds the BANNER column to its table.
 func NewScanResult(r scan.Result, banner bool) *ScanResult { return &ScanResult{r: r, banner: banner} }
 
-var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "mac", "name", "open", "ports", "reason", "retries", "up"}
+var resultAttrs = []string{"closed", "elapsed", "filtered", "host", "ip", "local_errors", "mac", "name", "open", "open_filtered", "ports", "proto", "reason", "retries", "up"}
 
 func intList(xs []int) *starlark.List {
 	vs := make([]starlark.Value, len(xs))
@@ -456,6 +467,10 @@ func (r *ScanResult) Attr(name string) (starlark.Value, error) {
 		return intList(r.r.Closed()), nil
 	case "filtered":
 		return intList(r.r.Filtered()), nil
+	case "open_filtered":
+		return intList(r.r.OpenFiltered()), nil
+	case "proto":
+		return starlark.String(r.proto()), nil
 	case "ports":
 		ports := make([]starlark.Value, len(r.r.Ports))
 		for i, p := range r.r.Ports {
@@ -512,7 +527,7 @@ func (r *ScanResult) String() string {
 			closed++
 			continue
 		}
-		row := []string{strconv.Itoa(p.Port) + "/tcp", p.State.String(), p.Service}
+		row := []string{strconv.Itoa(p.Port) + "/" + r.proto(), p.State.String(), p.Service}
 		if r.banner {
 			row = append(row, scan.EscapeBanner(p.Banner, 40))
 		}

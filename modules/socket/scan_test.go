@@ -94,7 +94,7 @@ print(type(socket.scan("127.0.0.1/32", ports=%[1]d, reverse=False)), type(socket
 	for _, want := range []string{
 		fmt.Sprintf("scan_result 127.0.0.1 127.0.0.1 [%d] [%d] [] 2\n", open, closed),
 		fmt.Sprintf("[(%d, %s), (%d, %s)]\n", lo, states[lo], hi, states[hi]),
-		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'mac', 'name', 'open', 'ports', 'reason', 'retries', 'up']`,
+		`['closed', 'elapsed', 'filtered', 'host', 'ip', 'local_errors', 'mac', 'name', 'open', 'open_filtered', 'ports', 'proto', 'reason', 'retries', 'up']`,
 		`['banner', 'port', 'reason', 'rtt', 'service', 'state']`,
 		fmt.Sprintf("[%d] %s", open, map[bool]string{true: "open", false: "closed"}[lo == open]),
 		"scan report for 127.0.0.1\nNot shown: 1 closed ports\n",
@@ -348,4 +348,61 @@ print(r.open, r.closed)
 	if want := fmt.Sprintf("[%d] [1]\n", open); out != want {
 		t.Errorf("got %q, want %q", out, want)
 	}
+}
+
+// TestScanUDP: socket.scan(proto="udp") on loopback: a port that replies
+// is open, one without a listener closed (ICMP port unreachable), and
+// the table says udp.
+func TestScanUDP(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			_, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo([]byte("pong"), from)
+		}
+	}()
+	open := pc.LocalAddr().(*net.UDPAddr).Port
+	closed := freeUDPPort(t)
+	out, err := runScan(t, context.Background(), fmt.Sprintf(`
+r = socket.scan("127.0.0.1", ports=[%d, %d], proto="udp", reverse=False)
+print(r.proto, r.open, r.closed, r.open_filtered)
+print([(p.port, p.state, p.reason) for p in r.ports])
+print(r)
+`, open, closed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("udp [%d] [%d] []\n", open, closed),
+		fmt.Sprintf("(%d, 'open', 'udp-response')", open),
+		fmt.Sprintf("(%d, 'closed', 'port-unreach')", closed),
+		fmt.Sprintf("│ %d/udp │ open ", open),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := runScan(t, context.Background(), `socket.scan("127.0.0.1", proto="sctp")`); err == nil || !strings.Contains(err.Error(), `for parameter proto: got "sctp"`) {
+		t.Errorf("proto=sctp: %v", err)
+	}
+}
+
+// freeUDPPort returns a loopback UDP port nothing listens on.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	pc.Close()
+	return port
 }

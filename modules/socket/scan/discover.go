@@ -129,7 +129,7 @@ func (s *Scanner) discover(ctx context.Context, space *hostSpace, start time.Tim
 		}
 	}
 	ping := *s
-	ping.Shard, ping.Random, ping.Banner = Shard{}, false, false
+	ping.Shard, ping.Random, ping.Banner, ping.UDP = Shard{}, false, false, false
 	p, err := ping.newPlan(space, ports, start)
 	if err != nil {
 		return nil, nil, err

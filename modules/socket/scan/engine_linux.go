@@ -434,6 +434,9 @@ func (l *loop) start(pr probe) (bool, error) {
 	var dst rawSockaddr
 	domain := dst.set(&pr, zone)
 	l.e.p.sent.Add(1)
+	if l.e.p.udp {
+		return l.startUDP(pr, &dst, domain)
+	}
 	family := 0
 	if domain == unix.AF_INET6 {
 		family = 1
@@ -620,6 +623,10 @@ func (l *loop) handle(fd int, gen uint32) {
 	pr := s.probe
 	switch s.phase {
 	case phaseConnect:
+		if l.e.p.udp {
+			l.handleUDP(fd, s)
+			return
+		}
 		errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 		if err == nil && errno != 0 {
 			err = unix.Errno(errno)
@@ -670,7 +677,7 @@ func (l *loop) expire(now int64) {
 		if s := &l.slots[fd]; s.phase != phaseConnect || s.gen != d.gen {
 			continue
 		}
-		if answeredLate(fd) {
+		if l.e.p.udp && udpReady(fd) || !l.e.p.udp && answeredLate(fd) {
 			// The answer came in time but waits in epoll's queue: a
 			// descheduled loop must not call it a timeout.
 			l.handle(fd, d.gen)
@@ -681,7 +688,7 @@ func (l *loop) expire(now int64) {
 		pr := l.slots[fd].probe
 		l.free(fd)
 		unix.Close(fd)
-		if at := lastSYN(pr.sent, now); at > pr.sent {
+		if at := lastSYN(pr.sent, now); at > pr.sent && !l.e.p.udp {
 			// The kernel sent the SYN again while the probe waited; a
 			// rate-limited host may have spent an answer on it that
 			// came after the socket closed, unseen.
@@ -700,6 +707,10 @@ func (l *loop) expire(now int64) {
 		if at, again := l.slowRetry(&pr, now); again {
 			l.e.p.countRetry(&pr)
 			l.laterQ.push(delayed{at: at, pr: pr})
+			continue
+		}
+		if l.e.p.udp {
+			l.decide(pr, vOpenFiltered, ReasonNoResponse, now-pr.sent, "")
 			continue
 		}
 		l.decide(pr, vFiltered, ReasonTimeout, now-pr.sent, "")
@@ -789,8 +800,10 @@ func (l *loop) decide(pr probe, v verdict, reason string, rtt int64, banner stri
 		st = Open
 	case vClosed:
 		st = Closed
+	case vOpenFiltered:
+		st = OpenFiltered
 	}
-	if st != Filtered {
+	if st == Open || st == Closed {
 		l.answered(&pr, st == Closed, rtt)
 	}
 	r, ok := l.e.p.outcome(&pr, Port{
@@ -823,6 +836,14 @@ func (l *loop) flush() {
 		clear(l.batch)
 		l.batch = l.batch[:0]
 	}
+}
+
+// udpReady reports whether a UDP probe's socket has a reply or an error
+// queued.
+func udpReady(fd int) bool {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(pfd, 0)
+	return err == nil && n > 0 && pfd[0].Revents&(unix.POLLIN|unix.POLLERR) != 0
 }
 
 // answeredLate reports whether a connecting socket has an outcome ready.

@@ -28,6 +28,9 @@ func (s *Scanner) run(ctx context.Context, p *plan) error {
 	if s.Namespace != "" {
 		return errors.New("scan: network namespaces need Linux")
 	}
+	if p.udp {
+		return errors.New("scan: UDP scans need Linux (IP_RECVERR)")
+	}
 	n := p.size()
 	workers := max(1, min(s.workers(), fdAvailable(s.fdLimit), int(min(n-int64(p.from), 1<<20))))
 	var next, done atomic.Int64

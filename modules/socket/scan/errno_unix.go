@@ -13,11 +13,12 @@ import (
 type verdict uint8
 
 const (
-	vOpen     verdict = iota // connected
-	vClosed                  // the host answered with RST
-	vFiltered                // an ICMP error or a local firewall: no point retrying
-	vLocal                   // a local shortage: wait and probe again
-	vPending                 // still connecting
+	vOpen         verdict = iota // connected
+	vClosed                      // the host answered with RST
+	vFiltered                    // an ICMP error or a local firewall: no point retrying
+	vLocal                       // a local shortage: wait and probe again
+	vPending                     // still connecting
+	vOpenFiltered                // a UDP probe that never got an answer
 )
 
 // classify maps a connect(2) or SO_ERROR outcome to a verdict and the

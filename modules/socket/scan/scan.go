@@ -72,9 +72,12 @@ const (
 	Open State = iota + 1
 	Closed
 	Filtered
+	// OpenFiltered is a UDP port that never answered: an open port
+	// whose service ignored the probe looks the same as a filtered one.
+	OpenFiltered
 )
 
-// String returns "open", "closed" or "filtered".
+// String returns "open", "closed", "filtered" or "open|filtered".
 func (s State) String() string {
 	switch s {
 	case Open:
@@ -83,6 +86,8 @@ func (s State) String() string {
 		return "closed"
 	case Filtered:
 		return "filtered"
+	case OpenFiltered:
+		return "open|filtered"
 	}
 	return "State(" + strconv.Itoa(int(s)) + ")"
 }
@@ -99,6 +104,11 @@ const (
 	ReasonSelfConnect = "self-connect"
 	// ReasonTimeout is the reason of a port that never answered.
 	ReasonTimeout = "ETIMEDOUT"
+	// ReasonUDPResponse is the reason of a UDP port that replied.
+	ReasonUDPResponse = "udp-response"
+	// ReasonPortUnreach is the reason of a UDP port closed by ICMP
+	// port-unreachable.
+	ReasonPortUnreach = "port-unreach"
 	// ReasonHostTimeout is the reason of a port left undecided when its
 	// host ran out of Scanner.HostTimeout.
 	ReasonHostTimeout = "host-timeout"
@@ -146,6 +156,8 @@ type Result struct {
 	// Reason is why, as nmap's <status reason> says it: syn-ack or
 	// conn-refused (a ping, or a port without discovery), no-response.
 	Reason string `json:"reason"`
+	// Proto is "udp" for a UDP scan's result, "" (tcp) otherwise.
+	Proto string `json:"proto,omitempty"`
 	// MAC is the host's Ethernet address when discovery found it by
 	// ARP ("1a:c7:26:e2:ce:1f"), else "".
 	MAC string `json:"mac,omitempty"`
@@ -159,6 +171,9 @@ func (r Result) Closed() []int { return r.withState(Closed) }
 
 // Filtered returns the filtered ports, sorted.
 func (r Result) Filtered() []int { return r.withState(Filtered) }
+
+// OpenFiltered returns the UDP ports that never answered, sorted.
+func (r Result) OpenFiltered() []int { return r.withState(OpenFiltered) }
 
 func (r Result) withState(s State) []int {
 	out := []int{}
@@ -271,6 +286,16 @@ type Scanner struct {
 	// Rate caps the probes sent per second (connect attempts, retries
 	// included) by this scanner; zero means no cap.
 	Rate float64
+
+	// UDP scans UDP ports instead of TCP (nmap's -sU), without root:
+	// each probe is a connected UDP socket with IP_RECVERR, sent the
+	// port's protocol payload (see Payload). A reply is open
+	// (ReasonUDPResponse); the ICMP error the kernel queues decides the
+	// rest as nmap does: port unreachable is closed, the other
+	// unreachables filtered; no answer after the retries is
+	// OpenFiltered. Host discovery (Discover) still pings over TCP, ARP
+	// and ICMP.
+	UDP bool
 
 	// fdLimit, when positive, replaces RLIMIT_NOFILE in sizing the
 	// concurrency (tests use it to provoke EMFILE).
@@ -408,6 +433,9 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 			name = ip.String()
 		}
 		results[i] = Result{Host: name, IP: ip, Ports: make([]Port, len(ports))}
+		if s.UDP {
+			results[i].Proto = "udp"
+		}
 	}
 	// One host: look its name up while probing. Several: only the hosts
 	// found with an open port, after probing (as nmap resolves only the
@@ -477,7 +505,7 @@ func (s *Scanner) Scan(ctx context.Context, targets []Target, ports []int) ([]Re
 			r.Ports = slices.DeleteFunc(r.Ports, func(p Port) bool { return p.State == 0 })
 		}
 		for j := range r.Ports {
-			r.Ports[j].Service = serviceName(r.Ports[j].Port)
+			r.Ports[j].Service = serviceName(r.Ports[j].Port, p.proto())
 		}
 	}
 	return results, err
@@ -496,12 +524,16 @@ func (s *Scanner) check() error {
 
 var serviceCache sync.Map // int → string
 
-func serviceName(port int) string {
-	if v, ok := serviceCache.Load(port); ok {
+func serviceName(port int, proto string) string {
+	key := port
+	if proto == "udp" {
+		key = -port
+	}
+	if v, ok := serviceCache.Load(key); ok {
 		return v.(string)
 	}
-	name, _ := services.ScanTable().ByPort(port, "tcp")
-	serviceCache.Store(port, name)
+	name, _ := services.ScanTable().ByPort(port, proto)
+	serviceCache.Store(key, name)
 	return name
 }
 
@@ -616,6 +648,7 @@ func trimDot(s string) string {
 // outcomes go. Only size, target and record know about the order,
 // shards and sinks; the engines just take positions in turn.
 type plan struct {
+	udp   bool // a UDP scan
 	space *hostSpace
 	ports []int
 	perm  *Permutation // nil: host-major order
@@ -640,21 +673,22 @@ type plan struct {
 // the scan runs: see StreamOptions.Counters.
 type Counters struct {
 	sent, retries, localErrors, drops, skipped atomic.Int64
-	states                                     [4]atomic.Int64
+	states                                     [OpenFiltered + 1]atomic.Int64
 }
 
 // Stats returns the counters as Stats; the fields that are not counters
 // (sizes, Elapsed) are left zero.
 func (c *Counters) Stats() Stats {
 	return Stats{
-		Skipped:     uint64(c.skipped.Load()),
-		Open:        uint64(c.states[Open].Load()),
-		Closed:      uint64(c.states[Closed].Load()),
-		Filtered:    uint64(c.states[Filtered].Load()),
-		Sent:        uint64(c.sent.Load()),
-		Retries:     uint64(c.retries.Load()),
-		LocalErrors: uint64(c.localErrors.Load()),
-		Drops:       uint64(c.drops.Load()),
+		Skipped:      uint64(c.skipped.Load()),
+		Open:         uint64(c.states[Open].Load()),
+		Closed:       uint64(c.states[Closed].Load()),
+		Filtered:     uint64(c.states[Filtered].Load()),
+		OpenFiltered: uint64(c.states[OpenFiltered].Load()),
+		Sent:         uint64(c.sent.Load()),
+		Retries:      uint64(c.retries.Load()),
+		LocalErrors:  uint64(c.localErrors.Load()),
+		Drops:        uint64(c.drops.Load()),
 	}
 }
 
@@ -663,7 +697,7 @@ func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan
 	if space.total != 0 && n/space.total != uint64(len(ports)) || n >= 1<<62 {
 		return nil, ErrSpaceTooLarge
 	}
-	p := &plan{space: space, ports: ports, shard: s.Shard, start: start, Counters: new(Counters)}
+	p := &plan{space: space, ports: ports, shard: s.Shard, start: start, Counters: new(Counters), udp: s.UDP}
 	if s.Random || !s.Shard.Whole() {
 		perm, err := NewPermutation(n, s.Seed)
 		if err != nil {
@@ -676,6 +710,14 @@ func (s *Scanner) newPlan(space *hostSpace, ports []int, start time.Time) (*plan
 }
 
 func (p *plan) size() int64 { return int64(p.count) }
+
+// proto returns "udp" for a UDP scan's plan, else "tcp".
+func (p *plan) proto() string {
+	if p.udp {
+		return "udp"
+	}
+	return "tcp"
+}
 
 // hostDown reports whether position pos belongs to a host discovery
 // found down.
@@ -736,7 +778,7 @@ func (p *plan) record(pr *probe, port Port) {
 // outcome counts the outcome of a probe and stores it in results; for a
 // stream it returns the record for the sink instead, with ok true.
 func (p *plan) outcome(pr *probe, port Port) (r Record, ok bool) {
-	p.states[port.State&3].Add(1)
+	p.states[min(port.State, OpenFiltered)].Add(1)
 	if p.status != nil {
 		if port.State == Open || port.State == Closed {
 			p.status.set(pr.host, port.State)
@@ -751,7 +793,7 @@ func (p *plan) outcome(pr *probe, port Port) (r Record, ok bool) {
 	if !hasName {
 		name = ""
 	}
-	port.Service = serviceName(port.Port)
+	port.Service = serviceName(port.Port, p.proto())
 	return Record{Pos: uint64(pr.pos), Host: name, IP: pr.ip, Port: port}, true
 }
 

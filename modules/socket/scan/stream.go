@@ -62,8 +62,9 @@ type Stats struct {
 	// Skipped counts positions not probed because a checkpoint said
 	// they were done, or because discovery found their host down.
 	Skipped uint64
-	// Open, Closed and Filtered count the outcomes of this run.
-	Open, Closed, Filtered uint64
+	// Open, Closed, Filtered and OpenFiltered (UDP) count the outcomes
+	// of this run.
+	Open, Closed, Filtered, OpenFiltered uint64
 	// Sent counts connect attempts, retries included.
 	Sent uint64
 	// Retries counts probes sent again after a timeout or self-connect.
@@ -82,8 +83,8 @@ type Stats struct {
 	Elapsed time.Duration
 }
 
-// Decided returns Open + Closed + Filtered.
-func (s Stats) Decided() uint64 { return s.Open + s.Closed + s.Filtered }
+// Decided returns Open + Closed + Filtered + OpenFiltered.
+func (s Stats) Decided() uint64 { return s.Open + s.Closed + s.Filtered + s.OpenFiltered }
 
 // Positions returns how many probes shard makes of targets × ports
 // after exclusions, without resolving names (each counts as one host).
@@ -175,7 +176,7 @@ func (s *Scanner) Stream(ctx context.Context, targets []Target, ports []int, opt
 		err = s.run(sctx, p)
 	}
 	counts := p.Stats()
-	st.Skipped, st.Open, st.Closed, st.Filtered = counts.Skipped, counts.Open, counts.Closed, counts.Filtered
+	st.Skipped, st.Open, st.Closed, st.Filtered, st.OpenFiltered = counts.Skipped, counts.Open, counts.Closed, counts.Filtered, counts.OpenFiltered
 	st.Sent, st.Retries, st.LocalErrors, st.Drops = counts.Sent, counts.Retries, counts.LocalErrors, counts.Drops
 	st.Elapsed = time.Since(start)
 	p.mu.Lock()
