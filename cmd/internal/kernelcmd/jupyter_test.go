@@ -95,3 +95,29 @@ func TestKernelspecList(t *testing.T) {
 		})
 	}
 }
+
+// TestProtocol drives the kernel through jupyter_client's KernelManager
+// (testdata/protocol_test.py): interrupt by SIGINT (interrupt_kernel) of a
+// `while True:` cell and by interrupt_request on control, both keeping
+// the variables; kernel_info on control; a message with a wrong HMAC
+// ignored and logged to stderr; input() with and without stdin;
+// table() as text/html; Python's exception names; a translated try/except
+// with an f-string; user_expressions.
+func TestProtocol(t *testing.T) {
+	needJupyter(t)
+	je := newJupyterEnv(t)
+	script, err := filepath.Abs("testdata/protocol_test.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := filepath.Join(je.dir, "kernel-stderr.txt")
+	je.env = append(je.env, "KERNEL_STDERR="+stderr)
+	out, err := je.python(t, script)
+	if err != nil {
+		log, _ := os.ReadFile(stderr)
+		t.Fatalf("protocol tests failed: %v\n%s\nkernel stderr:\n%s", err, out, log)
+	}
+	if !strings.Contains(out, "Ran 10 tests") {
+		t.Errorf("not every test ran:\n%s", out)
+	}
+}
