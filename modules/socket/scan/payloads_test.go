@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -33,4 +35,70 @@ func TestPayloads(t *testing.T) {
 	if Payload(9) != nil {
 		t.Error("a port without a protocol payload gets one")
 	}
+}
+
+func TestParseNmapPayloads(t *testing.T) {
+	ps, err := ParseNmapPayloads("# c\nudp 7 \"\\x0D\\x0A\"\nudp 53,69-70\n  \"\\x00a\" # tail\n  \"b\\\\\\\"\" source 53\nudp 9 \"\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []NmapPayload{{7, 7, []byte("\r\n")}, {53, 53, []byte("\x00ab\\\"")}, {69, 70, []byte("\x00ab\\\"")}, {9, 9, nil}}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d payloads, want %d: %+v", len(ps), len(want), ps)
+	}
+	for i := range want {
+		if ps[i].Lo != want[i].Lo || ps[i].Hi != want[i].Hi || string(ps[i].Data) != string(want[i].Data) {
+			t.Errorf("payload %d = %+v, want %+v", i, ps[i], want[i])
+		}
+	}
+	for _, bad := range []struct{ text, want string }{
+		{"tcp 7 \"x\"", `want "udp"`},
+		{"udp", "udp without ports"},
+		{"udp x \"a\"", "bad ports"},
+		{"udp 9-8 \"a\"", "bad ports"},
+		{"udp 70000 \"a\"", "bad ports"},
+		{"udp 7 \"abc", "line 1: unterminated string"},
+		{"udp 7\n\"\\xZZ\"", "line 2: bad \\x escape"},
+		{"udp 7 \"a\" source", "source without a port"},
+	} {
+		if _, err := ParseNmapPayloads(bad.text); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: err = %v, want %q", bad.text, err, bad.want)
+		}
+	}
+}
+
+// TestNmapPayloadsFile: nmap's own file parses, and a port netstar has
+// no payload of its own for gets nmap's.
+func TestNmapPayloadsFile(t *testing.T) {
+	b, err := os.ReadFile("/usr/share/nmap/nmap-payloads")
+	if err != nil {
+		t.Skip("needs nmap's nmap-payloads (apt-get install nmap)")
+	}
+	ps, err := ParseNmapPayloads(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) < 50 {
+		t.Errorf("%d payloads, want nmap's 60 or so", len(ps))
+	}
+	if got := string(Payload(7)); got != "\r\n\r\n" {
+		t.Errorf("Payload(7) = %q, want nmap's echo payload", got)
+	}
+}
+
+func FuzzNmapPayloads(f *testing.F) {
+	for _, s := range []string{"udp 7 \"\\x0D\\x0A\"", "udp 53,69-70\n \"a\" \"b\" source 53", "# x\n", "udp 1 \"\\", "udp 2 \"\\x1\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ps, err := ParseNmapPayloads(text)
+		if err != nil {
+			return
+		}
+		for _, p := range ps {
+			if p.Lo < 0 || p.Hi > MaxPort || p.Lo > p.Hi {
+				t.Fatalf("payload %+v out of range", p)
+			}
+		}
+	})
 }
