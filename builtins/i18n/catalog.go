@@ -240,4 +240,18 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 	"help.description": {"\nDESCRIPTION\n    %s\n", "\nDESCRIPCIÓN\n    %s\n"},
 	"help.functions":   {"\nFUNCTIONS\n%s\n", "\nFUNCIONES\n%s\n"},
 	"help.data":        {"\nDATA\n%s\n", "\nDATOS\n%s\n"},
+
+	// The interpreter's own errors (repl/interp). "cannot load %s" starts
+	// the error of a failed load(): %s is the name given to load().
+	"load.cannot": {"cannot load %s", "no se puede cargar %s"},
+	// %s lists the directories searched.
+	"load.notFound":   {"not found in %s (NETSTAR_PATH)", "no se encuentra en %s (NETSTAR_PATH)"},
+	"load.cycle":      {"cycle in load graph at %s", "ciclo en los load() al cargar %s"},
+	"import.wantName": {"import: want a module name", "import: falta el nombre del módulo"},
+	"import.notString": {
+		"import: module name must be a string, not %s",
+		"import: el nombre del módulo debe ser una cadena, no %s",
+	},
+	// A bug in netstar: %v is what went wrong.
+	"internal.error": {"internal error: %v (please report it)", "error interno: %v (por favor, avísanos)"},
 }

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/netstar/netstar/builtins/codec"
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/builtins/pybytes"
 	"github.com/netstar/netstar/builtins/pyclass"
 	"github.com/netstar/netstar/builtins/pyerr"
@@ -170,11 +173,11 @@ func init() { importBuiltin = starlark.NewBuiltin(importFunc, importModule) }
 
 func importModule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) == 0 || len(kwargs) > 0 {
-		return nil, fmt.Errorf("import: want a module name")
+		return nil, errors.New(i18n.T("import.wantName"))
 	}
 	name, ok := starlark.AsString(args[0])
 	if !ok {
-		return nil, fmt.Errorf("import: module name must be a string")
+		return nil, errors.New(i18n.T("import.notString", args[0].Type()))
 	}
 	m, err := modules.Get(name)
 	if err != nil {
@@ -310,7 +313,7 @@ func (s *Session) load(thread *starlark.Thread, module string) (starlark.StringD
 	if e != nil {
 		s.loads.mu.Unlock()
 		if e.loading {
-			return nil, fmt.Errorf("cycle in load graph at %s", module)
+			return nil, errors.New(i18n.T("load.cycle", module))
 		}
 		return e.globals, e.err
 	}
@@ -319,15 +322,20 @@ func (s *Session) load(thread *starlark.Thread, module string) (starlark.StringD
 	s.loads.mu.Unlock()
 
 	src, err := os.ReadFile(path)
-	if err == nil {
+	if err != nil {
+		err = fileError(path, err)
+	} else {
 		child := s.NewThread("load " + module)
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		child.SetMaxExecutionSteps(^uint64(0)) // the loader already holds the lock
 		e.globals, err = s.exec(child, path, src, s.Predeclared(name))
 		// A loaded module is shared by every file that loads it.
 		e.globals.Freeze()
-		if ee, ok := err.(*starlark.EvalError); ok {
-			err = fmt.Errorf("%s", ee.Backtrace())
+		if err != nil {
+			// The loaded file's report, as text: its syntax error is
+			// not the loading program's (no Python hint for it), and
+			// its backtrace reads as its own.
+			err = errors.New(FormatError(err))
 		}
 	}
 	s.loads.mu.Lock()
@@ -352,14 +360,45 @@ func (s *Session) resolveLoad(thread *starlark.Thread, module string) (string, e
 	dirs = append(dirs, s.path...)
 	for _, d := range dirs {
 		p := filepath.Join(d, module)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		st, err := os.Stat(p)
+		if err == nil && !st.IsDir() {
 			if abs, err := filepath.Abs(p); err == nil {
 				return abs, nil
 			}
 			return p, nil
 		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			// There, but out of reach (a directory without x permission):
+			// say so rather than "not found".
+			return "", fileError(p, err)
+		}
 	}
-	return "", fmt.Errorf("cannot load %s: not found in %s (NETSTAR_PATH)", module, strings.Join(dirs, ", "))
+	// Starlark writes "cannot load MODULE: " before this.
+	return "", errors.New(i18n.T("load.notFound", strings.Join(dirs, ", ")))
+}
+
+// fileError is the error of a file that load() found but cannot read:
+// the file and the system's reason ("permission denied"), in the
+// user's language.
+func fileError(path string, err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		for key, no := range errnoKeys {
+			if no == errno {
+				return fmt.Errorf("%s: %s", path, i18n.T(key))
+			}
+		}
+		return fmt.Errorf("%s: %s", path, errno.Error())
+	}
+	return err
+}
+
+// errnoKeys are the catalogue's texts of system errors, by key.
+var errnoKeys = map[string]syscall.Errno{
+	"errno.EACCES":  syscall.EACCES,
+	"errno.ENOENT":  syscall.ENOENT,
+	"errno.EISDIR":  syscall.EISDIR,
+	"errno.ENOTDIR": syscall.ENOTDIR,
 }
 
 func moduleMembers(v starlark.Value) starlark.StringDict {

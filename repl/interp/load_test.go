@@ -60,7 +60,7 @@ func TestLoad(t *testing.T) {
 		{"registered module unknown member", "load('interptest', 'nope')\n", "", "nope"},
 		{"not found", "load('missing.star', 'x')\n", "", "cannot load missing.star: not found in " + filepath.Join(dir, "lib") + ", " + pathDir + " (NETSTAR_PATH)"},
 		{"error in loaded file", "load('../bad/broken.star', 'x')\n", "", "broken.star:2:7"},
-		{"syntax error in loaded file", "load('../bad/syntax.star', 'x')\n", "", "syntax.star:1:6: not an identifier"},
+		{"syntax error in loaded file", "load('../bad/syntax.star', 'x')\n", "", "syntax.star:1:6: syntax error: not an identifier"},
 		{"missing name", "load('util.star', 'nope')\n", "", "load: name nope not found in module util.star"},
 	}
 	for _, tt := range tests {

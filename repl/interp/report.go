@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/builtins/pyfmt"
 
 	"go.starlark.net/resolve"
@@ -19,7 +20,7 @@ import (
 func FormatError(err error) string {
 	var ee *starlark.EvalError
 	if errors.As(err, &ee) {
-		return collapseRepeats(backtrace(ee))
+		return localizeLoad(collapseRepeats(backtrace(ee)))
 	}
 	var el resolve.ErrorList
 	if errors.As(err, &el) {
@@ -34,6 +35,22 @@ func FormatError(err error) string {
 		return fmt.Sprintf("%s: syntax error: %s", se.Pos, se.Msg)
 	}
 	return err.Error()
+}
+
+// cannotLoadRE matches the start of a failed load()'s error, which
+// go.starlark.net writes in English, in a report and the reports of the
+// files it loaded.
+var cannotLoadRE = lazyRE(`(?m)^Error: cannot load (.+?): `)
+
+// localizeLoad translates "cannot load X: " in a report.
+func localizeLoad(report string) string {
+	if i18n.Current() == i18n.English || !strings.Contains(report, "cannot load ") {
+		return report
+	}
+	return cannotLoadRE().ReplaceAllStringFunc(report, func(m string) string {
+		module := cannotLoadRE().FindStringSubmatch(m)[1]
+		return "Error: " + i18n.T("load.cannot", module) + ": "
+	})
 }
 
 // dialectHelpers are the predeclared functions the dialect's rewrites

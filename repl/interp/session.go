@@ -17,13 +17,13 @@ package interp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"go.starlark.net/starlark"
 )
 
@@ -351,7 +351,7 @@ func (s *Session) Run(fn func() error) (err error) {
 	defer s.gil.Unlock()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error: %v (please report it)", p)
+			err = errors.New(i18n.T("internal.error", p))
 		}
 	}()
 	return fn()

@@ -1,0 +1,4 @@
+package interp
+
+// FileError is fileError, for the tests.
+var FileError = fileError
