@@ -23,6 +23,16 @@ type pasteReader struct {
 	err     error  // the read error to return once ready is drained
 	inPaste bool
 	flags   []bool // one per newline passed on: pasted with more to come
+	raw     []byte // the read buffer
+
+	// Runs of plain characters (see coalesce), when coalescing.
+	coalescing bool
+	esc        escState
+	run        []byte   // the plain characters of the run being read
+	inserts    [][]rune // the runs passed on as insertMark, oldest first
+	// waitingFn reports whether more input is waiting to be read; nil
+	// asks the terminal (poll).
+	waitingFn func(full bool) bool
 }
 
 var (
@@ -33,24 +43,34 @@ var (
 func newPasteReader(r io.ReadCloser) *pasteReader { return &pasteReader{r: r} }
 
 func (p *pasteReader) Read(buf []byte) (int, error) {
-	p.mu.Lock()
-	if len(p.ready) > 0 || p.err != nil {
-		n := copy(buf, p.ready)
-		p.ready = p.ready[n:]
-		if len(p.ready) > 0 {
-			p.mu.Unlock()
-			return n, nil
-		}
-		err := p.err
-		p.err = nil
-		p.mu.Unlock()
-		return n, err
-	}
-	p.mu.Unlock()
 	for {
-		n, err := p.r.Read(buf)
 		p.mu.Lock()
-		data := append(p.pending, buf[:n]...)
+		if len(p.ready) > 0 || p.err != nil {
+			n := copy(buf, p.ready)
+			p.ready = p.ready[n:]
+			var err error
+			if len(p.ready) == 0 {
+				err, p.err = p.err, nil
+			}
+			p.mu.Unlock()
+			return n, err
+		}
+		p.mu.Unlock()
+		p.fill()
+	}
+}
+
+// fill reads from the terminal into ready. While the text being read
+// ends in a run of plain characters and more input is already waiting,
+// it reads on, so that a paste becomes one insertion.
+func (p *pasteReader) fill() {
+	if p.raw == nil {
+		p.raw = make([]byte, 4096)
+	}
+	for {
+		n, err := p.r.Read(p.raw)
+		p.mu.Lock()
+		data := append(p.pending, p.raw[:n]...)
 		p.pending = nil
 		out := p.filter(data)
 		if err != nil {
@@ -58,17 +78,17 @@ func (p *pasteReader) Read(buf []byte) (int, error) {
 			out = append(out, p.pending...)
 			p.pending = nil
 		}
-		// Held-back bytes from the last read can make out longer than
-		// buf: keep the rest for the next Read.
-		m := copy(buf, out)
-		if m < len(out) {
-			p.ready = append([]byte(nil), out[m:]...)
+		p.ready = p.coalesce(p.ready, out)
+		more := err == nil && len(p.run) > 0 && len(p.run) < maxRun && p.waiting(n == len(p.raw))
+		if !more {
+			p.ready = p.endRun(p.ready, err != nil)
+		}
+		if err != nil {
 			p.err = err
-			err = nil
 		}
 		p.mu.Unlock()
-		if len(out) > 0 || err != nil {
-			return m, err
+		if !more {
+			return
 		}
 	}
 }

@@ -85,6 +85,7 @@ type repl struct {
 	s       *interp.Session
 	rl      *readline.Instance
 	paste   *pasteReader
+	screen  *screen
 	thread  *starlark.Thread
 	globals starlark.StringDict
 	history *history
@@ -100,6 +101,9 @@ type repl struct {
 func newREPL(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) (*repl, error) {
 	r := &repl{cfg: cfg, s: cfg.Session}
 	r.paste = newPasteReader(stdin)
+	r.paste.coalescing = true
+	r.screen = newScreen(cfg.Stdout, cfg.Stderr)
+	ins := &inserter{paste: r.paste, op: func() *readline.Operation { return r.rl.Operation }}
 	r.globals = cfg.Globals
 	if r.globals == nil {
 		r.globals = r.s.Predeclared("__main__")
@@ -118,8 +122,12 @@ func newREPL(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) (*r
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
 		Stdin:                  r.paste,
-		Stdout:                 cfg.Stdout,
-		Stderr:                 cfg.Stderr,
+		Stdout:                 r.screen.Stdout(),
+		Stderr:                 r.screen.Stderr(),
+		// Linear redraws of long lines: see screen and inserter.
+		Painter:             r.screen,
+		Listener:            ins,
+		FuncFilterInputRune: ins.filterRune,
 	}
 	if editor != nil {
 		editor(rlc)
@@ -138,12 +146,12 @@ func newREPL(cfg Config, stdin io.ReadCloser, editor func(*readline.Config)) (*r
 	r.s.SetInput(r.input)
 	r.thread = r.s.NewThread("main")
 	r.echo = starlark.NewBuiltin(echoFunc, r.echoValue)
-	io.WriteString(cfg.Stdout, "\x1b[?2004h") // ask the terminal for bracketed paste
+	io.WriteString(r.screen.Stdout(), "\x1b[?2004h") // ask the terminal for bracketed paste
 	return r, nil
 }
 
 func (r *repl) close() {
-	io.WriteString(r.cfg.Stdout, "\x1b[?2004l")
+	io.WriteString(r.screen.Stdout(), "\x1b[?2004l")
 	r.s.SetStdout(r.cfg.Stdout)
 	r.s.SetStderr(r.cfg.Stderr)
 	r.rl.Close()
@@ -154,6 +162,7 @@ func (r *repl) close() {
 func (r *repl) input(prompt string) (string, error) {
 	r.rl.SetPrompt(prompt)
 	defer r.rl.SetPrompt(prompt1)
+	r.screen.reset()
 	line, err := r.rl.Readline()
 	r.paste.next()
 	if errors.Is(err, readline.ErrInterrupt) {
@@ -188,7 +197,7 @@ func (r *repl) loop() int {
 		}
 	}()
 
-	io.WriteString(r.cfg.Stdout, i18n.T("repl.banner", interp.Version))
+	io.WriteString(r.screen.Stdout(), i18n.T("repl.banner", interp.Version))
 	var lines block
 	for {
 		if r.terminated() {
@@ -199,6 +208,7 @@ func (r *repl) loop() int {
 		} else {
 			r.rl.SetPrompt(prompt1)
 		}
+		r.screen.reset()
 		line, err := r.rl.Readline()
 		if r.terminated() {
 			return 143
@@ -209,7 +219,7 @@ func (r *repl) loop() int {
 			fmt.Fprintln(r.rl.Stderr(), "KeyboardInterrupt")
 			continue
 		case err == io.EOF:
-			fmt.Fprintln(r.cfg.Stdout)
+			fmt.Fprintln(r.screen.Stdout())
 			return 0
 		case err != nil:
 			return 0
