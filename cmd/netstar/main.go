@@ -18,10 +18,16 @@ package main
 
 import (
 	"os"
+	"syscall"
 
 	_ "github.com/netstar/netstar/modules/standard"
 )
 
 func main() {
+	// Before anything opens a file: with too few descriptors the Go
+	// runtime dies when it makes its poller.
+	if status, ok := checkFileLimit(os.Stderr, syscall.Getrlimit); !ok {
+		os.Exit(status)
+	}
 	os.Exit(run(os.Args[1:], osStreams()))
 }
