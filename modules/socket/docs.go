@@ -34,7 +34,10 @@ var docs = map[string]string{
 	"socket.resolve": "resolve(names, workers=500, timeout=2.0, family=AF_INET)\n" +
 		"Resolves many names in parallel and returns a dict name -> list of addresses;\n" +
 		"a name that failed maps to its exception (r[name].errno == -2 for NXDOMAIN).\n" +
-		"family=AF_INET6 asks AAAA, AF_UNSPEC both. Ctrl-C stops it; progress shows on a terminal.",
+		"family=AF_INET6 asks AAAA, AF_UNSPEC both. Ctrl-C stops it; progress shows on a terminal.\n" +
+		"With a DNS server set (setresolver, NETSTAR_RESOLVER), a lost query is sent again after a\n" +
+		"wait learned from the server's round trips (at most 4 sends per name), and the queries in\n" +
+		"flight halve when queries are lost, as bulk resolvers do.",
 	"socket.reverse": "reverse(targets, workers=500, timeout=2.0)\n" +
 		"PTR lookups in parallel for a list of IPs or a CIDR ('10.0.0.0/24', at most 65536\n" +
 		"addresses); returns a dict ip -> list of names, or the exception for that ip.",
