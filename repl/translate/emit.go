@@ -85,6 +85,8 @@ type writer struct {
 	blanks int // pending blank lines
 	// note is a source comment to append to the next line written.
 	note string
+	// prefix and suffix go around the next code line written.
+	prefix, suffix string
 }
 
 func newWriter(size int) *writer {
@@ -134,6 +136,8 @@ func (w *writer) flushBlanks() {
 }
 
 func (w *writer) line(s string) {
+	s = w.prefix + s + w.suffix
+	w.prefix, w.suffix = "", ""
 	w.comment(s)
 	w.code++
 }
@@ -177,6 +181,9 @@ type translator struct {
 	cls *classCtx
 	// ps is the Python scope being written.
 	ps *pyScope
+	// gPending is set until the dict of the globals kept in cells is
+	// created, with the first statement of the module.
+	gPending bool
 }
 
 func newTranslator(filename string, u *unit, sh *shared) *translator {
@@ -239,25 +246,21 @@ func translateUnitsOpts(ctx context.Context, filename string, units []*unit, chu
 		sh.todoBound = map[string]string{}
 		var codes []string
 		var todos []TODO
+		gDone := false
 		for _, u := range units {
 			if u.mod == nil {
 				codes = append(codes, "")
 				continue
 			}
 			t := newTranslator(filename, u, sh)
+			if len(codes) == 0 || !gDone {
+				t.gPending = sh.scopes.gvar != "" && !chunk
+			}
 			t.stmts(u.mod.Body)
+			gDone = gDone || !t.gPending
 			t.flushTo(len(u.lines))
 			codes = append(codes, t.w.String())
 			todos = append(todos, t.todos...)
-		}
-		if g := sh.scopes.gvar; g != "" && !chunk {
-			// The globals that functions rebind live in one dict.
-			for i, u := range units {
-				if u.mod != nil {
-					codes[i] = g + " = {}\n" + codes[i]
-					break
-				}
-			}
 		}
 		grew := false
 		for name, why := range sh.todoBound {
@@ -385,12 +388,16 @@ func (t *translator) stmt(s ast.Stmt) {
 	}
 	ntodos := len(t.todos)
 	t.exprErr = nil
+	gLine := t.createG(s)
 	err := t.emitStmt(s)
 	if err == nil && t.exprErr != nil {
 		err = t.exprErr
 	}
 	if err == nil {
 		t.cellSync(s)
+		if gLine && t.w.prefix == "" && t.w.suffix == "" {
+			t.gPending = false
+		}
 	}
 	t.exprErr = nil
 	sub := t.w
@@ -426,6 +433,40 @@ func (t *translator) stmt(s ast.Stmt) {
 	if t.inline == 0 && end > t.lastLine {
 		t.lastLine = end
 	}
+}
+
+// sourceComment writes a statement that needs no code as a comment
+// holding its source, so that the lines after it keep their numbers.
+func (t *translator) sourceComment(s ast.Stmt) {
+	if l := s.GetLineno(); l > 0 && l < len(t.u.lines) && t.inline == 0 {
+		t.w.comment("# " + strings.TrimSpace(t.u.lines[l]))
+	}
+}
+
+// createG arranges for the dict of the globals kept in cells to be
+// created with the module's first statement s, on its line when it is
+// simple, so that the lines of the translation stay those of the
+// source; it reports whether it did.
+func (t *translator) createG(s ast.Stmt) bool {
+	if !t.gPending || t.ps.kind != scModule || t.try != nil || t.w.indent != 0 || t.inline > 0 {
+		return false
+	}
+	g := t.sh.scopes.gvar + " = {}"
+	switch s := s.(type) {
+	case *ast.Import, *ast.ImportFrom:
+		t.w.suffix = "; " + g // the import pre-pass wants import first
+	case *ast.ExprStmt, *ast.AugAssign:
+		t.w.prefix = g + "; "
+	case *ast.Assign:
+		if len(s.Targets) != 1 {
+			t.w.line(g)
+			break
+		}
+		t.w.prefix = g + "; "
+	default:
+		t.w.line(g)
+	}
+	return true
 }
 
 // todo writes the source of lines first..last as a comment under a TODO
@@ -518,10 +559,12 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 				}
 			}
 		}
+		t.sourceComment(s)
 	case *ast.Nonlocal:
 		if n := t.ps.badNonlocal; n != "" {
 			return todof(secGlobal, "no binding for nonlocal '%s' found", n)
 		}
+		t.sourceComment(s)
 	case *ast.Try:
 		return t.tryStmt(s)
 	case *ast.With:
@@ -946,6 +989,7 @@ func (t *translator) importFrom(s *ast.ImportFrom) error {
 		return todof(secModules, "relative imports are not supported")
 	}
 	if module == "__future__" {
+		t.sourceComment(s)
 		return nil
 	}
 	if !knownModule(module) {

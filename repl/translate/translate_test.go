@@ -327,7 +327,7 @@ def show():
 bump()
 show()
 `,
-		want: []string{"__ns_g = {}\n", `__ns_g["count"] = 0`, `__ns_g["count"] += 1`, "limit = 3", `print(limit, __ns_g["count"])`},
+		want: []string{`__ns_g = {}; __ns_g["count"] = 0`, `__ns_g["count"] += 1`, "limit = 3", `print(limit, __ns_g["count"])`},
 		not:  []string{"TODO"},
 		out:  "3 1\n",
 	},
