@@ -195,6 +195,10 @@ func Listen(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.ln = ln
+	if cfg.Log != nil {
+		// See logConn: requests net/http refuses itself are logged too.
+		s.ln = &logListener{Listener: ln, s: s}
+	}
 	addr := ln.Addr().(*net.TCPAddr)
 	s.port = addr.Port
 	urlHost := host
@@ -214,6 +218,12 @@ func Listen(cfg Config) (*Server, error) {
 		// net/http logs TLS handshake noise and the like here; the
 		// request log is ours.
 		ErrorLog: discardLogger,
+	}
+	if cfg.Log != nil {
+		s.srv.ConnState = connState
+		s.srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		}
 	}
 	return s, nil
 }
@@ -299,6 +309,9 @@ func (s *Server) Close() error {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inflight.add(1)
 	defer s.inflight.add(-1)
+	if c, ok := r.Context().Value(connKey{}).(*logConn); ok {
+		c.dispatched.Store(true)
+	}
 	rec := &recorder{w: w}
 	start := time.Now()
 	// Deferred calls run in reverse: recover, log, then drain what the
