@@ -3,18 +3,24 @@
 // under test at Addr, and Close it when done. Close waits for every
 // goroutine the server started.
 //
-// The server answers A, AAAA, PTR and CNAME questions from records added
-// with the Add methods (CNAME chains are followed within the server's
-// records, as a recursive resolver would) and answers NXDOMAIN for names
-// it does not know. An optional delay before each answer simulates a slow
-// resolver, and DropFirst a lossy network: the first attempts of a fixed
-// share of questions get no answer, so a client must retransmit.
+// The server listens on UDP and on TCP at the same port. It answers
+// questions from records added with the Add methods (A, AAAA, PTR and
+// CNAME with AddA...; any type in zone-file syntax with AddRR), follows
+// CNAME chains within its records as a recursive resolver would, and
+// answers NXDOMAIN for names it does not know. Zone transfers (AXFR,
+// over TCP) are answered for the zones named with AllowTransfer and
+// refused for the others. An optional delay before each answer simulates
+// a slow resolver, and DropFirst a lossy network: the first attempts of a
+// fixed share of questions get no answer, so a client must retransmit.
 package dnstest
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,22 +30,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Server is a running DNS server over UDP.
+// Server is a running DNS server over UDP and TCP.
 type Server struct {
-	// Addr is the server's "ip:port".
+	// Addr is the server's "ip:port", the same for UDP and TCP.
 	Addr string
 
-	srv     *dns.Server
+	srv     *dns.Server // UDP
+	tcp     *dns.Server
 	served  chan struct{}
+	tcpDone chan struct{}
 	done    chan struct{}
 	closing sync.Once
 
 	mu      sync.RWMutex
 	a       map[string][]netip.Addr // fqdn -> IPv4 addresses
 	aaaa    map[string][]netip.Addr
-	cname   map[string]string   // fqdn -> target fqdn
-	ptr     map[string][]string // reverse fqdn -> names
-	failing map[string]bool     // fqdn -> SERVFAIL
+	cname   map[string]string     // fqdn -> target fqdn
+	ptr     map[string][]string   // reverse fqdn -> names
+	failing map[string]bool       // fqdn -> SERVFAIL
+	rrs     map[question][]dns.RR // AddRR's other types
+	xfr     map[string]bool       // zones AXFR may transfer
 	delay   time.Duration
 
 	// Loss (DropFirst): every dropEvery-th distinct question loses its
@@ -77,9 +87,9 @@ func NewServer() *Server {
 }
 
 // Start starts a server on addr ("127.0.0.1:0" for any free port; a fixed
-// port such as 53 needs the privilege to bind it).
+// port such as 53 needs the privilege to bind it), over UDP and TCP.
 func Start(addr string) (*Server, error) {
-	pc, err := net.ListenPacket("udp", addr)
+	pc, ln, err := listenBoth(addr)
 	if err != nil {
 		return nil, err
 	}
@@ -87,28 +97,68 @@ func Start(addr string) (*Server, error) {
 	s := &Server{
 		Addr:    pc.LocalAddr().String(),
 		served:  make(chan struct{}),
+		tcpDone: make(chan struct{}),
 		done:    make(chan struct{}),
 		a:       map[string][]netip.Addr{},
 		aaaa:    map[string][]netip.Addr{},
 		cname:   map[string]string{},
 		ptr:     map[string][]string{},
 		failing: map[string]bool{},
+		rrs:     map[question][]dns.RR{},
+		xfr:     map[string]bool{},
 		seen:    map[question]*asked{},
 		byName:  map[string]int{},
 	}
-	started := make(chan struct{})
+	started, tcpStarted := make(chan struct{}), make(chan struct{})
 	s.srv = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serve), NotifyStartedFunc: func() { close(started) }}
+	s.tcp = &dns.Server{Listener: ln, Handler: dns.HandlerFunc(s.serve), NotifyStartedFunc: func() { close(tcpStarted) }}
 	go func() {
 		defer close(s.served)
 		s.srv.ActivateAndServe() // returns once Shutdown is called; serving errors end the server
 	}()
-	select {
-	case <-started:
-	case <-s.served:
-		pc.Close()
-		return nil, fmt.Errorf("dnstest: server on %s failed to start", s.Addr)
+	go func() {
+		defer close(s.tcpDone)
+		s.tcp.ActivateAndServe()
+	}()
+	for _, c := range []chan struct{}{started, tcpStarted} {
+		select {
+		case <-c:
+		case <-s.served:
+			s.Close()
+			return nil, fmt.Errorf("dnstest: server on %s failed to start", s.Addr)
+		case <-s.tcpDone:
+			s.Close()
+			return nil, fmt.Errorf("dnstest: TCP server on %s failed to start", s.Addr)
+		}
 	}
 	return s, nil
+}
+
+// listenBoth listens on UDP at addr and on TCP at the same port; with
+// port 0 it tries other free UDP ports while the TCP one is taken.
+func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dnstest: %w", err)
+	}
+	tries := 1
+	if port == "0" {
+		tries = 20
+	}
+	var lastErr error
+	for range tries {
+		pc, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		ln, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+		lastErr = err
+	}
+	return nil, nil, fmt.Errorf("dnstest: no port free for both UDP and TCP: %w", lastErr)
 }
 
 // Close stops the server and waits for its goroutines, cutting short any
@@ -117,7 +167,9 @@ func (s *Server) Close() {
 	s.closing.Do(func() {
 		close(s.done)
 		s.srv.Shutdown()
+		s.tcp.Shutdown()
 		<-s.served
+		<-s.tcpDone
 	})
 }
 
@@ -243,6 +295,130 @@ func (s *Server) AddServFail(name string) {
 	s.mu.Unlock()
 }
 
+// AddRR adds records written as zone-file lines with an absolute name
+// ("lab.test. 3600 IN MX 10 mail.lab.test."), of any type: MX, TXT, NS,
+// SRV, SOA... A, AAAA, CNAME and PTR records join those of AddA,
+// AddAAAA, AddCNAME and AddPTR (answered with a TTL of 60). It panics on
+// a line miekg/dns cannot parse (a programming error in the test).
+func (s *Server) AddRR(lines ...string) {
+	for _, line := range lines {
+		rr, err := dns.NewRR(line)
+		if err != nil || rr == nil {
+			panic(fmt.Sprintf("dnstest: record %q: %v", line, err))
+		}
+		h := rr.Header()
+		name := dns.CanonicalName(h.Name)
+		switch rr := rr.(type) {
+		case *dns.A:
+			s.AddA(name, rr.A.String())
+		case *dns.AAAA:
+			s.AddAAAA(name, rr.AAAA.String())
+		case *dns.CNAME:
+			s.AddCNAME(name, rr.Target)
+		case *dns.PTR:
+			s.mu.Lock()
+			s.ptr[name] = append(s.ptr[name], rr.Ptr)
+			s.mu.Unlock()
+		default:
+			h.Name = name
+			s.mu.Lock()
+			q := question{name, h.Rrtype}
+			s.rrs[q] = append(s.rrs[q], rr)
+			s.mu.Unlock()
+		}
+	}
+}
+
+// AllowTransfer lets zone be transferred with AXFR over TCP; the zone
+// needs a SOA record (AddRR). Transfers of other zones, and AXFR
+// questions over UDP, are answered REFUSED.
+func (s *Server) AllowTransfer(zone string) {
+	s.mu.Lock()
+	s.xfr[dns.CanonicalName(zone)] = true
+	s.mu.Unlock()
+}
+
+// errNoTransfer means a zone transfer is not allowed.
+var errNoTransfer = errors.New("transfer refused")
+
+// zoneRecords returns the records of zone in AXFR order: its SOA, every
+// record whose name is in the zone (sorted by name, then type), then the
+// SOA again. Called with s.mu held.
+func (s *Server) zoneRecords(zone string) ([]dns.RR, error) {
+	soa := s.rrs[question{zone, dns.TypeSOA}]
+	if !s.xfr[zone] || len(soa) == 0 {
+		return nil, errNoTransfer
+	}
+	in := func(name string) bool { return dns.IsSubDomain(zone, name) }
+	var out []dns.RR
+	for name, ips := range s.a {
+		for _, ip := range ips {
+			if in(name) {
+				out = append(out, &dns.A{Hdr: hdr(name, dns.TypeA), A: ip.AsSlice()})
+			}
+		}
+	}
+	for name, ips := range s.aaaa {
+		for _, ip := range ips {
+			if in(name) {
+				out = append(out, &dns.AAAA{Hdr: hdr(name, dns.TypeAAAA), AAAA: ip.AsSlice()})
+			}
+		}
+	}
+	for name, t := range s.cname {
+		if in(name) {
+			out = append(out, &dns.CNAME{Hdr: hdr(name, dns.TypeCNAME), Target: t})
+		}
+	}
+	for name, ns := range s.ptr {
+		for _, n := range ns {
+			if in(name) {
+				out = append(out, &dns.PTR{Hdr: hdr(name, dns.TypePTR), Ptr: n})
+			}
+		}
+	}
+	for q, rrs := range s.rrs {
+		if in(q.name) && q != (question{zone, dns.TypeSOA}) {
+			out = append(out, rrs...)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y dns.RR) int {
+		return cmp.Or(strings.Compare(x.Header().Name, y.Header().Name), cmp.Compare(x.Header().Rrtype, y.Header().Rrtype), strings.Compare(x.String(), y.String()))
+	})
+	out = append([]dns.RR{soa[0]}, out...)
+	return append(out, soa[0]), nil
+}
+
+// transferChunk is how many records go in one AXFR message, small so
+// that tests see transfers of several messages.
+const transferChunk = 4
+
+// transfer answers an AXFR question: the zone in messages of
+// transferChunk records over TCP, or REFUSED.
+func (s *Server) transfer(w dns.ResponseWriter, req *dns.Msg) {
+	zone := strings.ToLower(req.Question[0].Name)
+	s.mu.RLock()
+	rrs, err := s.zoneRecords(zone)
+	s.mu.RUnlock()
+	if _, udp := w.LocalAddr().(*net.UDPAddr); udp || err != nil {
+		m := new(dns.Msg)
+		m.SetRcode(req, dns.RcodeRefused)
+		w.WriteMsg(m)
+		return
+	}
+	for len(rrs) > 0 {
+		n := min(transferChunk, len(rrs))
+		m := new(dns.Msg)
+		m.SetReply(req)
+		m.Authoritative = true
+		m.Answer = rrs[:n]
+		rrs = rrs[n:]
+		if w.WriteMsg(m) != nil {
+			return
+		}
+	}
+}
+
 func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	s.queries.Add(1)
 	if len(req.Question) == 1 {
@@ -272,6 +448,10 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	q := req.Question[0]
+	if q.Qtype == dns.TypeAXFR {
+		s.transfer(w, req)
+		return
+	}
 	name := strings.ToLower(q.Name)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -289,7 +469,8 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 		m.Answer = append(m.Answer, &dns.CNAME{Hdr: hdr(name, dns.TypeCNAME), Target: target})
 		name = target
 	}
-	known := len(s.a[name]) > 0 || len(s.aaaa[name]) > 0 || s.cname[name] != "" || len(s.ptr[name]) > 0
+	known := len(s.a[name]) > 0 || len(s.aaaa[name]) > 0 || s.cname[name] != "" || len(s.ptr[name]) > 0 || s.hasRRs(name)
+	m.Answer = append(m.Answer, s.rrs[question{name, q.Qtype}]...)
 	switch q.Qtype {
 	case dns.TypeA:
 		for _, ip := range s.a[name] {
@@ -312,6 +493,17 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 		m.Rcode = dns.RcodeNameError
 	}
 	w.WriteMsg(m)
+}
+
+// hasRRs reports whether AddRR gave name a record of any type. Called
+// with s.mu held.
+func (s *Server) hasRRs(name string) bool {
+	for q := range s.rrs {
+		if q.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // growReadBuffer gives the socket room for bursts of thousands of

@@ -1,6 +1,7 @@
 package dnstest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +138,102 @@ func TestForget(t *testing.T) {
 			t.Errorf("round %d: Asked %d, Dropped %d; want 2, 1", round, srv.Asked("a.test"), srv.Dropped())
 		}
 		srv.Forget()
+	}
+}
+
+// TestRecordsAndTransfer checks AddRR's types over UDP and TCP, and
+// AXFR: the zone in several messages over TCP, SOA first and last;
+// refused for a zone not allowed and over UDP.
+func TestRecordsAndTransfer(t *testing.T) {
+	srv := dnstest.NewServer()
+	defer srv.Close()
+	srv.AddRR(
+		"lab.test. 3600 IN SOA ns1.lab.test. admin.lab.test. 2026120601 7200 3600 1209600 300",
+		"lab.test. 3600 IN NS ns1.lab.test.",
+		"lab.test. 3600 IN MX 10 mail.lab.test.",
+		"lab.test. 3600 IN MX 20 backup.lab.test.",
+		`lab.test. 3600 IN TXT "v=spf1 -all"`,
+		"_ldap._tcp.lab.test. 3600 IN SRV 0 5 389 dc1.lab.test.",
+		"mail.lab.test. 3600 IN A 10.0.0.25",
+		"other.test. 3600 IN SOA ns.other.test. admin.other.test. 1 2 3 4 5",
+	)
+	srv.AddA("www.lab.test", "10.0.0.80")
+	srv.AllowTransfer("lab.test")
+	for _, tc := range []struct {
+		net     string
+		name    string
+		qtype   uint16
+		rcode   int
+		answers int
+	}{
+		{"udp", "lab.test.", dns.TypeMX, dns.RcodeSuccess, 2},
+		{"tcp", "lab.test.", dns.TypeMX, dns.RcodeSuccess, 2},
+		{"udp", "lab.test.", dns.TypeTXT, dns.RcodeSuccess, 1},
+		{"udp", "lab.test.", dns.TypeSOA, dns.RcodeSuccess, 1},
+		{"udp", "lab.test.", dns.TypeA, dns.RcodeSuccess, 0},
+		{"udp", "_ldap._tcp.lab.test.", dns.TypeSRV, dns.RcodeSuccess, 1},
+		{"tcp", "mail.lab.test.", dns.TypeA, dns.RcodeSuccess, 1},
+		{"udp", "lab.test.", dns.TypeAXFR, dns.RcodeRefused, 0},
+	} {
+		c := &dns.Client{Net: tc.net}
+		m := new(dns.Msg)
+		m.SetQuestion(tc.name, tc.qtype)
+		in, _, err := c.Exchange(m, srv.Addr)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.net, tc.name, err)
+		}
+		if in.Rcode != tc.rcode || len(in.Answer) != tc.answers {
+			t.Errorf("%s %s %s: rcode %s, %d answers; want %s, %d", tc.net, tc.name, dns.TypeToString[tc.qtype],
+				dns.RcodeToString[in.Rcode], len(in.Answer), dns.RcodeToString[tc.rcode], tc.answers)
+		}
+	}
+
+	for _, tc := range []struct {
+		zone    string
+		records int    // with both SOAs
+		err     string // "" for success
+	}{
+		{"lab.test.", 9, ""},
+		{"other.test.", 0, "rcode: 5"}, // REFUSED
+		{"missing.test.", 0, "rcode: 5"},
+	} {
+		m := new(dns.Msg)
+		m.SetAxfr(tc.zone)
+		tr := &dns.Transfer{}
+		ch, err := tr.In(m, srv.Addr)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.zone, err)
+		}
+		var got []dns.RR
+		var envelopes int
+		var xerr error
+		for env := range ch {
+			envelopes++
+			if env.Error != nil {
+				xerr = env.Error
+				continue
+			}
+			got = append(got, env.RR...)
+		}
+		if tc.err != "" {
+			if xerr == nil || !strings.Contains(xerr.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %s", tc.zone, xerr, tc.err)
+			}
+			continue
+		}
+		if xerr != nil {
+			t.Fatalf("%s: %v", tc.zone, xerr)
+		}
+		if len(got) != tc.records || envelopes < 2 {
+			t.Fatalf("%s: %d records in %d messages, want %d in several: %v", tc.zone, len(got), envelopes, tc.records, got)
+		}
+		if got[0].Header().Rrtype != dns.TypeSOA || got[len(got)-1].Header().Rrtype != dns.TypeSOA {
+			t.Errorf("%s: want SOA first and last, got %v", tc.zone, got)
+		}
+		for _, rr := range got {
+			if !dns.IsSubDomain(tc.zone, rr.Header().Name) {
+				t.Errorf("%s: record outside the zone: %v", tc.zone, rr)
+			}
+		}
 	}
 }
