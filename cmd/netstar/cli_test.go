@@ -83,7 +83,7 @@ func TestRun(t *testing.T) {
 		{name: "-i without a terminal", args: []string{"-i", argvScript, "z"}, stdin: "print('repl')\n",
 			stdout: regexp.QuoteMeta("['"+argvScript+"', 'z']") + `\n`},
 		{name: "-i keeps the status", args: []string{"-i", failScript}, status: 1,
-			stderr: `(?s)Traceback.*floored division by zero\n`},
+			stderr: `(?s)Traceback.*ZeroDivisionError: integer division or modulo by zero\n`},
 		{name: "missing file", args: []string{missing}, status: 2,
 			stderr: regexp.QuoteMeta("netstar: can't open file '"+missing+"': no such file or directory") + `\n`},
 		{name: "a directory", args: []string{dir}, status: 2,
@@ -97,7 +97,7 @@ func TestRun(t *testing.T) {
 			stderr: `Traceback \(most recent call last\):\n` +
 				`  ` + regexp.QuoteMeta(failScript) + `:4:2: in <toplevel>\n` +
 				`  ` + regexp.QuoteMeta(failScript) + `:2:14: in f\n` +
-				`Error: floored division by zero\n`},
+				`Error: ZeroDivisionError: integer division or modulo by zero\n`},
 		{name: "uncaught error on stdin", stdin: "x = 1\nfail('boom')\n", status: 1,
 			stderr: `Traceback \(most recent call last\):\n  <stdin>:2:5: in <toplevel>\n.*boom\n`},
 		{name: "Python gets a hint", args: []string{"-c", `print(f"{1 + 1}")`}, status: 1,

@@ -171,7 +171,7 @@ func TestREPLEchoAndBlocks(t *testing.T) {
 	tm.send("nope\r")
 	tm.expect(`undefined: nope`)
 	tm.send("1 // 0\r")
-	tm.expect(`division by zero`)
+	tm.expect(`division or modulo by zero`)
 	tm.send("x\r")
 	tm.expect(`41`)
 	tm.send("\x04") // Ctrl-D
