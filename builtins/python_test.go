@@ -13,6 +13,10 @@ import (
 // netstar; the repr of the value, or the exception class and message,
 // must agree.
 var pythonCases = []string{
+	// list, tuple and sorted past netstar's bound raise MemoryError, as
+	// Python does for these sizes; a normal size works.
+	`list(range(1000000000000))`, `tuple(range(1000000000000))`, `sorted(range(1000000000000))`,
+	`sorted(range(5), reverse=True)`, `sorted(["b", "a", "cc"], key=len)`, `list(range(3))`, `tuple([1, 2])`,
 	// sum
 	`sum([1, 2, 3])`, `sum([1, 2.5])`, `sum([], 10)`, `sum([[1], [2]], [])`, `sum(range(101))`, `sum((0.1, 0.2))`,
 	`sum([1, 2], start=5)`, `sum([x * x for x in [1, 2, 3]])`,
