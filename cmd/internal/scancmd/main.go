@@ -19,6 +19,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,6 +126,12 @@ type usageError struct{ error }
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, bool), stderr io.Writer) (*config, error) {
+	return parseArgsContext(context.Background(), args, stdin, lookupEnv, stderr)
+}
+
+// parseArgsContext is parseArgs, stopped by ctx while it reads a target
+// list (-iL, --exclude-file): then its error is ctx's.
+func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, lookupEnv func(string) (string, bool), stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("netstar scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -366,7 +373,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 	budget := *maxHosts
 	var total uint64
 	for _, arg := range positional {
-		ts, n, err := parseTargetItems(arg, budget-total)
+		ts, n, err := parseTargetItems(arg, budget-total, budget)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
@@ -374,7 +381,7 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		total += n
 	}
 	if *iL != "" {
-		ts, n, err := readTargetFile(*iL, stdin, budget-total, c.where)
+		ts, n, err := readTargetFile(ctx, *iL, stdin, budget-total, budget, c.where)
 		if err != nil {
 			return nil, usagef("-iL: %v", err)
 		}
@@ -392,14 +399,14 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 		}
 	}
 	if *exclude != "" {
-		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2)
+		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2, math.MaxUint64>>2)
 		if err != nil {
 			return nil, usagef("--exclude: %v", err)
 		}
 		c.exclude = append(c.exclude, ts...)
 	}
 	if *excludeFile != "" {
-		ts, _, err := readTargetFile(*excludeFile, stdin, math.MaxUint64>>2, nil)
+		ts, _, err := readTargetFile(ctx, *excludeFile, stdin, math.MaxUint64>>2, math.MaxUint64>>2, nil)
 		if err != nil {
 			return nil, usagef("--exclude-file: %v", err)
 		}
@@ -422,8 +429,18 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 			outs["-"] = flagName
 		}
 	}
-	if c.resume != "" && (c.resume == c.oJ || c.resume == c.oX || c.resume == c.oG) {
+	if c.resume != "" && (c.resume == c.oJ || c.resume == c.oX || c.resume == c.oG || c.resume == c.oN) {
 		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
+	}
+	// Each output file is locked for one writer: two options naming the
+	// same file are refused here, in their own words.
+	files := [][2]string{{"-oJ", c.oJ}, {"-oX", c.oX}, {"-oG", c.oG}, {"-oN", c.oN}}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a[1] != "" && a[1] != "-" && filepath.Clean(a[1]) == filepath.Clean(b[1]) {
+				return nil, usagef("%s and %s both name %s: each output needs its own file", a[0], b[0], a[1])
+			}
+		}
 	}
 	return c, nil
 }
@@ -597,19 +614,48 @@ func topPortsExcluding(n int, excluded map[int]bool) ([]int, error) {
 	}
 }
 
-func readTargetFile(path string, stdin io.Reader, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
+// readTargetFile reads a target list (- is stdin). It returns ctx's
+// error as soon as ctx is done, even while the read waits for an idle
+// pipe or a FIFO's writer (the reading goroutine is then left blocked:
+// the process is about to exit).
+func readTargetFile(ctx context.Context, path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
+	type result struct {
+		ts    []scan.Target
+		n     uint64
+		where map[string]string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var w map[string]string
+		if where != nil {
+			w = map[string]string{}
+		}
+		ts, n, err := readTargetFileNow(path, stdin, budget, limit, w)
+		done <- result{ts, n, w, err}
+	}()
+	select {
+	case r := <-done:
+		maps.Copy(where, r.where)
+		return r.ts, r.n, r.err
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+}
+
+func readTargetFileNow(path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, 0, errors.New("no standard input")
 		}
-		return parseTargetList(stdin, "stdin", budget, where)
+		return parseTargetList(stdin, "stdin", budget, limit, where)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	return parseTargetList(f, path, budget, where)
+	return parseTargetList(f, path, budget, limit, where)
 }
 
 // parseSeconds reads "1", "0.5" or a Go duration such as "500ms".
@@ -671,9 +717,13 @@ func isTerminal(w io.Writer) bool {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
-	c, err := parseArgs(args, stdin, lookupEnv, stderr)
+	c, err := parseArgsContext(ctx, args, stdin, lookupEnv, stderr)
 	if err == flag.ErrHelp {
 		return ExitUsage
+	}
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(stderr, "netstar scan: interrupted while reading the targets; nothing probed\n")
+		return ExitInterrupted
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "netstar scan: %v\n", err)

@@ -710,14 +710,14 @@ func (m *merger) readXML(in *input) error {
 	var a, provisional audit
 	hasAudit, hasProvisional, nmapDone := false, false, false
 	var hosts []xmlHost // held until the audit (at the end) gives shard and seed
-	sawRun, cut := false, false
+	sawRun, cut, runClosed := false, false, false
 	cutAt := 0
 loop:
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
-			if sawRun && !hasAudit && !nmapDone {
-				cut = true // ended between elements, before <runstats>
+			if sawRun && !runClosed {
+				cut = true // ended between elements, before </nmaprun>
 				cutAt, _ = d.InputPos()
 			}
 			break
@@ -731,6 +731,8 @@ loop:
 			return fmt.Errorf("XML: %v", err)
 		}
 		switch t := tok.(type) {
+		case xml.EndElement:
+			runClosed = runClosed || t.Name.Local == "nmaprun"
 		case xml.Comment:
 			if pa, ok := parseAudit(string(t)); ok && !hasProvisional {
 				provisional, hasProvisional = pa, true

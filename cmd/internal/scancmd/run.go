@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/netstar/netstar/modules/socket/resolve"
@@ -26,10 +27,12 @@ type scanRun struct {
 	sinks   []sink
 	closers []io.Closer
 	journal *journal
-	tracker tracker
-	prev    markLine // counters of earlier runs, from the checkpoint
-	written uint64
-	info    runInfo // for the outputs' headers
+	// ckptFile is the --resume file, locked, until the journal owns it.
+	ckptFile *os.File
+	tracker  tracker
+	prev     markLine // counters of earlier runs, from the checkpoint
+	written  uint64
+	info     runInfo // for the outputs' headers
 
 	// failed lists the target names that did not resolve; others maps a
 	// name to its addresses not scanned.
@@ -99,6 +102,11 @@ var statusEvery = 10 * time.Second
 type tracker struct {
 	next  uint64
 	above map[uint64]struct{}
+	// bits, when not nil, holds the positions a damaged checkpoint
+	// holds (read only: the engine reads it too), and count the walk's
+	// size; above holds those recorded since.
+	bits  []uint64
+	count uint64
 }
 
 func (t *tracker) done(pos uint64) {
@@ -107,7 +115,11 @@ func (t *tracker) done(pos uint64) {
 		return
 	}
 	t.next++
-	for {
+	for t.bits == nil || t.next < t.count {
+		if t.bits != nil && bitSet(t.bits, t.next) {
+			t.next++
+			continue
+		}
 		if _, ok := t.above[t.next]; !ok {
 			return
 		}
@@ -116,21 +128,29 @@ func (t *tracker) done(pos uint64) {
 	}
 }
 
+// maxRepairPositions is the largest walk whose damaged checkpoint is
+// repaired: it takes a bit per position (256 MiB at most).
+const maxRepairPositions = 1 << 31
+
 func (s *scanRun) run(ctx context.Context) (int, error) {
 	c := s.cfg
 	start := time.Now()
 	defer s.closeAll()
 
-	// The checkpoint decides the seed when none is given.
-	var ckpt *checkpoint
+	// The checkpoint, locked for this run, decides the seed when none is
+	// given.
+	var header *checkpointHeader
 	if c.resume != "" {
-		var err error
-		ckpt, err = peekCheckpoint(c.resume)
+		f, err := openCheckpoint(c.resume)
 		if err != nil {
+			return ExitUsage, err
+		}
+		s.ckptFile = f
+		if header, err = readHeader(f); err != nil {
 			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
-		if ckpt != nil && !c.seedSet {
-			c.seed, c.seedSet = ckpt.header.Seed, true
+		if header != nil && !c.seedSet {
+			c.seed, c.seedSet = header.Seed, true
 		}
 	}
 	if !c.seedSet {
@@ -158,13 +178,52 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	if ckpt != nil {
-		if ckpt.header.Args != argsHash(canonical) {
+	var ckpt *checkpoint
+	var verify func(pos uint64, r *Record) error
+	if header != nil {
+		if header.Args != argsHash(canonical) {
 			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint was written by a scan with other arguments, so it cannot be continued:\n  checkpoint: %s\n  this scan:  %s\nrun with the same targets, ports, seed, shard, timeout, retries and banner, or give another --resume file to start over",
-				c.resume, ckpt.header.Command, canonical)
+				c.resume, header.Command, canonical)
 		}
-		if ckpt.header.Positions != positions {
-			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d (do the same target names resolve now?)", c.resume, ckpt.header.Positions, positions)
+		if header.Positions != positions {
+			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d (do the same target names resolve now?)", c.resume, header.Positions, positions)
+		}
+		// Every record must be what the walk probes at its position:
+		// a record edited, forged or from another scan is dropped and
+		// its position probed again.
+		w, err := newWalk(c.targets, c.exclude, c.ports, c.shard, c.seed)
+		if err != nil {
+			return ExitUsage, err
+		}
+		if w.count != positions {
+			return ExitFailure, fmt.Errorf("internal error: the walk holds %d probes, the engine counts %d", w.count, positions)
+		}
+		verify = func(pos uint64, r *Record) error {
+			if r.Seed != header.Seed || r.Shard != header.Shard {
+				return fmt.Errorf("position %d is recorded with seed %d shard %q, but the checkpoint is seed %d shard %q", pos, r.Seed, cmp.Or(r.Shard, "all"), header.Seed, cmp.Or(header.Shard, "all"))
+			}
+			return w.check(pos, r)
+		}
+		// A first reading checks the journal, before any output is
+		// written or probe sent.
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify})
+		if err != nil {
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		if ckpt.damaged() {
+			for _, n := range ckpt.notes {
+				fmt.Fprintf(s.stderr, "netstar scan: warning: --resume %s: %s\n", c.resume, n)
+			}
+			problems := int(ckpt.dropped)
+			if ckpt.lying {
+				problems++
+			}
+			if extra := problems - len(ckpt.notes); extra > 0 {
+				fmt.Fprintf(s.stderr, "netstar scan: warning: --resume %s: and %d more records dropped\n", c.resume, extra)
+			}
+			if positions > maxRepairPositions {
+				return ExitUsage, fmt.Errorf("--resume %s: the checkpoint is damaged, and its walk of %d probes is too large to repair (at most %d): give another --resume file to start over", c.resume, positions, uint64(maxRepairPositions))
+			}
 		}
 	}
 
@@ -176,17 +235,16 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	}
 	s.tracker.above = map[uint64]struct{}{}
 	opt := scan.StreamOptions{Exclude: c.exclude, Counters: &s.live, Up: s.info.up.add}
-	if ckpt != nil {
+	// doneSkipped counts the positions the engine skips because the
+	// checkpoint holds them, to tell them from those of hosts found down.
+	var doneSkipped atomic.Uint64
+	if ckpt != nil && !ckpt.damaged() {
 		// Replay what the checkpoint holds into the new outputs.
-		f, err := os.Open(c.resume)
-		if err != nil {
-			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
-		}
-		ckpt, err = readCheckpoint(f, func(pos uint64, r *Record) error {
+		var err error
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify, replay: func(pos uint64, r *Record) error {
 			s.written++
 			return s.emit(r)
-		})
-		f.Close()
+		}})
 		if err != nil {
 			return ExitFailure, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
@@ -197,17 +255,69 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		}
 		above := ckpt.above
 		opt.From = ckpt.from()
-		opt.Done = func(pos uint64) bool { _, ok := above[pos]; return ok }
-		if s.journal, err = appendJournal(c.resume, ckpt.size); err != nil {
+		opt.Done = func(pos uint64) bool {
+			_, ok := above[pos]
+			if ok {
+				doneSkipped.Add(1)
+			}
+			return ok
+		}
+		if s.journal, err = appendJournal(s.ckptFile, ckpt.size); err != nil {
 			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
+		s.ckptFile = nil // the journal owns it
 		fmt.Fprintf(s.stderr, "netstar scan: resuming from %s: %d of %d probes recorded\n", c.resume, ckpt.records, positions)
+	} else if ckpt != nil {
+		// A damaged checkpoint: its records are kept by position (the
+		// first of each), written into a new journal that replaces it,
+		// and every position without one is probed again.
+		bits := make([]uint64, (positions+63)/64)
+		var err error
+		rj, err := startRepair(c.resume, *header)
+		if err != nil {
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		s.journal = rj
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify, bits: bits, replay: func(pos uint64, r *Record) error {
+			s.written++
+			if err := rj.record(pos, r); err != nil {
+				return err
+			}
+			return s.emit(r)
+		}})
+		if err != nil {
+			return ExitFailure, fmt.Errorf("--resume %s: %w", c.resume, err)
+		}
+		s.prev = ckpt.mark
+		s.tracker.bits, s.tracker.count = bits, positions
+		for s.tracker.next < positions && bitSet(bits, s.tracker.next) {
+			s.tracker.next++
+		}
+		opt.From = s.tracker.next
+		opt.Done = func(pos uint64) bool {
+			ok := bitSet(bits, pos)
+			if ok {
+				doneSkipped.Add(1)
+			}
+			return ok
+		}
+		if err := s.checkpoint(scan.Stats{}, false); err != nil {
+			return ExitFailure, err
+		}
+		if err := rj.replace(c.resume); err != nil {
+			return ExitFailure, fmt.Errorf("--resume %s: replacing the damaged checkpoint: %w", c.resume, err)
+		}
+		s.ckptFile.Close() // the old journal, and its lock
+		s.ckptFile = nil
+		fmt.Fprintf(s.stderr, "netstar scan: resuming from %s: %d of %d probes recorded (%s dropped); the missing %d are probed again\n",
+			c.resume, ckpt.records, positions, plural(int(ckpt.dropped), "record", "records"), positions-ckpt.records)
 	} else if c.resume != "" {
-		s.journal, err = createJournal(c.resume, checkpointHeader{Version: checkpointVersion, Args: argsHash(canonical),
+		s.journal, err = createJournal(s.ckptFile, checkpointHeader{Version: checkpointVersion, Args: argsHash(canonical),
 			Command: canonical, Seed: c.seed, Shard: c.shard.String(), Positions: positions})
 		if err != nil {
-			return ExitUsage, fmt.Errorf("--resume: %w", err)
+			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
+		s.ckptFile = nil // the journal owns it
 	}
 
 	sc := &scan.Scanner{
@@ -274,7 +384,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		fmt.Fprintf(s.stderr, "netstar scan: connect scan of %d hosts × %d ports: %d probes in shard %s, seed %d\n",
 			hosts, len(c.ports), positions, cmp.Or(shard, "all"), c.seed)
 	}
-	if ckpt != nil && ckpt.mark.Complete {
+	if ckpt != nil && ckpt.mark.Complete && !ckpt.damaged() && (c.discover || ckpt.records == positions) {
 		fmt.Fprintf(s.stderr, "netstar scan: %s records a complete scan: outputs rewritten, nothing probed\n", c.resume)
 		st.Positions = positions
 	} else {
@@ -282,6 +392,11 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		st, err = sc.Stream(ctx, c.targets, c.ports, opt)
 		stopFlusher()
 		err = c.locate(err)
+		// Every probe of the shard has its one record, or its host was
+		// found down: else the scan is not complete.
+		if down := st.Skipped - min(st.Skipped, doneSkipped.Load()); err == nil && !c.pingOnly && s.written+down != positions {
+			err = fmt.Errorf("the walk ended with %d of %d probes recorded (%d skipped as down): run the same command with --resume to probe the rest", s.written, positions, down)
+		}
 	}
 	complete := err == nil
 	interrupted := ctx.Err() != nil
@@ -329,23 +444,6 @@ func quoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// peekCheckpoint reads a checkpoint's header and marks, or returns nil
-// when there is none yet (no file, or an empty one).
-func peekCheckpoint(path string) (*checkpoint, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-		return nil, nil
-	}
-	return readCheckpoint(f, nil)
-}
-
 func (s *scanRun) emit(r *Record) error {
 	for _, k := range s.sinks {
 		if err := k.add(r); err != nil {
@@ -365,8 +463,8 @@ func (s *scanRun) checkpoint(st scan.Stats, complete bool) error {
 	if s.journal == nil {
 		return nil
 	}
-	pos := s.tracker.next
-	m := markLine{Mark: &pos, Sent: s.prev.Sent + st.Sent, Retries: s.prev.Retries + st.Retries,
+	pos, records := s.tracker.next, s.written
+	m := markLine{Mark: &pos, Records: &records, Sent: s.prev.Sent + st.Sent, Retries: s.prev.Retries + st.Retries,
 		LocalErrors: s.prev.LocalErrors + st.LocalErrors, Drops: s.prev.Drops + st.Drops, Complete: complete}
 	if err := s.journal.mark(m); err != nil {
 		return fmt.Errorf("--resume %s: %w", s.cfg.resume, err)
@@ -408,11 +506,18 @@ func (s *scanRun) openOutputs() error {
 		if path == "-" {
 			return s.stdout, nil, nil
 		}
-		f, err := os.Create(path)
+		// Locked before it is emptied: a second scan writing to the
+		// same file is refused, and leaves the first's output whole.
+		f, err := openLocked(flag, path, os.O_WRONLY)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", flag, err)
+			return nil, nil, err
 		}
 		s.closers = append(s.closers, f)
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if err := f.Truncate(0); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", flag, err)
+			}
+		}
 		return f, f, nil
 	}
 	if c.oJ == "" && c.oX == "" && c.oG == "" && c.oN == "" {
@@ -460,6 +565,9 @@ func (s *scanRun) openOutputs() error {
 func (s *scanRun) closeAll() {
 	if s.journal != nil {
 		s.journal.close()
+	}
+	if s.ckptFile != nil {
+		s.ckptFile.Close()
 	}
 	for _, c := range s.closers {
 		c.Close()

@@ -581,13 +581,13 @@ func FuzzCheckpoint(f *testing.F) {
 	f.Add([]byte("\n\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := 0
-		c, err := readCheckpoint(bytes.NewReader(data), func(pos uint64, r *Record) error {
+		c, err := readCheckpoint(bytes.NewReader(data), readOptions{replay: func(pos uint64, r *Record) error {
 			n++
 			if err := r.check(); err != nil {
 				t.Fatalf("replayed a bad record: %v", err)
 			}
 			return nil
-		})
+		}})
 		if err != nil {
 			return
 		}
@@ -607,7 +607,7 @@ func FuzzTargetList(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ts, n, err := parseTargetList(strings.NewReader(s), "f", 1<<16, map[string]string{})
+		ts, n, err := parseTargetList(strings.NewReader(s), "f", 1<<16, 1<<16, map[string]string{})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f:") {
 				t.Fatalf("error without the file name: %v", err)

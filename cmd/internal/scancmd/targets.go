@@ -18,11 +18,12 @@ const maxLine = 64 << 10
 // address, a CIDR block, a range or an nmap octet pattern such as
 // 10.0.0.1-3,5 (see scan.ParseTargets and scan.SplitTargets); "#" starts
 // a comment that runs to the end of the line. budget is the most hosts
-// the list may add; it returns the targets and the hosts they hold.
+// the list may add, limit the --max-hosts an error names; it returns the
+// targets and the hosts they hold.
 // Errors name the file and the line. When where is not nil, it maps each
 // host name in the list to its "FILE:LINE", for errors found later (a
 // name that does not resolve).
-func parseTargetList(r io.Reader, name string, budget uint64, where map[string]string) ([]scan.Target, uint64, error) {
+func parseTargetList(r io.Reader, name string, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), maxLine)
 	var out []scan.Target
@@ -37,7 +38,7 @@ func parseTargetList(r io.Reader, name string, budget uint64, where map[string]s
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		ts, n, err := parseTargetItems(text, budget-total)
+		ts, n, err := parseTargetItems(text, budget-total, limit)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
@@ -59,8 +60,9 @@ func parseTargetList(r io.Reader, name string, budget uint64, where map[string]s
 }
 
 // parseTargetItems parses one line or argument of targets within budget
-// hosts.
-func parseTargetItems(spec string, budget uint64) ([]scan.Target, uint64, error) {
+// hosts; limit is the whole scan's --max-hosts, which an error names
+// (budget is what is left of it).
+func parseTargetItems(spec string, budget, limit uint64) ([]scan.Target, uint64, error) {
 	var out []scan.Target
 	var total uint64
 	for _, item := range scan.SplitTargets(spec) {
@@ -70,7 +72,7 @@ func parseTargetItems(spec string, budget uint64) ([]scan.Target, uint64, error)
 		ts, err := scan.ParseTargets(item, int(min(budget-total, 1<<62)))
 		if err != nil || budget-total == 0 {
 			if err == nil || strings.Contains(err.Error(), "expands to more than") {
-				return nil, 0, fmt.Errorf("target %q: the targets hold more than %d hosts in all; raise --max-hosts to scan them", item, budget)
+				return nil, 0, fmt.Errorf("target %q: the targets hold more than %d hosts in all (--max-hosts); raise --max-hosts to scan them", item, limit)
 			}
 			return nil, 0, err
 		}
