@@ -51,7 +51,9 @@ var catalog = map[string][2]string{
 			"\tr reruns, q quits; --all runs straight through)\n" +
 			"%[1]s scan -h\tthe non-interactive scanner: shards, resume, rate\n" +
 			"\tlimits, JSON Lines and nmap-compatible XML output\n" +
-			"%[1]s merge -h\tjoin shard outputs into one",
+			"%[1]s merge -h\tjoin shard outputs into one\n" +
+			"%[1]s kernel install\tinstall netstar as a Jupyter kernel (then pick \"netstar\"\n" +
+			"\tin Jupyter); kernel uninstall removes it",
 		"%[1]s\tinicia el intérprete interactivo (REPL); si la entrada\n" +
 			"\testándar no es un terminal, ejecuta el programa que contiene\n" +
 			"%[1]s ARCHIVO.star ARGS\tejecuta un script (sys.argv = [ARCHIVO.star, ARGS...])\n" +
@@ -65,7 +67,9 @@ var catalog = map[string][2]string{
 			"\tr repite, q sale; --all lo ejecuta todo seguido)\n" +
 			"%[1]s scan -h\tel escáner no interactivo: fragmentos, reanudación, límites\n" +
 			"\tde velocidad, JSON Lines y XML compatible con nmap\n" +
-			"%[1]s merge -h\tune en una sola las salidas de los fragmentos",
+			"%[1]s merge -h\tune en una sola las salidas de los fragmentos\n" +
+			"%[1]s kernel install\tinstala netstar como núcleo de Jupyter (luego elige\n" +
+			"\t\"netstar\" en Jupyter); kernel uninstall lo quita",
 	},
 	"cli.environment": {
 		"\nEnvironment:\n" +
@@ -254,4 +258,156 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 	},
 	// A bug in netstar: %v is what went wrong.
 	"internal.error": {"internal error: %v (please report it)", "error interno: %v (por favor, avísanos)"},
+	// netstar translate's output (repl/translate): the header, a
+	// notebook's cell headers, the TODO line above what it could not
+	// translate (why, the guide, its section), and the reasons.
+	// "TODO(netstar)" and "netstar translate" stay as they are: tools
+	// look for them.
+	"translate.header":         {"# Translated from %s by netstar translate.", "# Traducido de %s por netstar translate."},
+	"translate.cellHeader":     {"# --- cell %d ---", "# --- celda %d ---"},
+	"translate.todoLine":       {"# TODO(netstar): %s — see %s#%s", "# TODO(netstar): %s — véase %s#%s"},
+	"translate.todoString":     {"%s: %s (see %s#%s)", "%s: %s (véase %s#%s)"},
+	"translate.where.line":     {"line %d", "línea %d"},
+	"translate.where.cell":     {"cell %d, line %d", "celda %d, línea %d"},
+	"translate.magic":          {"(IPython magic: not run)", "(magia de IPython: no se ejecuta)"},
+	"translate.shell":          {"(IPython shell command: not run)", "(orden de shell de IPython: no se ejecuta)"},
+	"translate.nb.json":        {"%s: not a Jupyter notebook (invalid JSON: %v)", "%s: no es un cuaderno Jupyter (JSON no válido: %v)"},
+	"translate.nb.noCellList":  {"%s: not a Jupyter notebook (no \"cells\" list)", "%s: no es un cuaderno Jupyter (no hay lista \"cells\")"},
+	"translate.nb.format":      {"%s: nbformat %d is not supported (want 4; convert it with jupyter nbconvert --to notebook)", "%s: nbformat %d no está soportado (hace falta el 4; conviértelo con jupyter nbconvert --to notebook)"},
+	"translate.nb.empty":       {"%s: the notebook has no cells", "%s: el cuaderno no tiene celdas"},
+	"translate.nb.cell":        {"%s: cell %d", "%s: celda %d"},
+	"translate.nb.source":      {"source is neither a string nor a list of strings", "el código no es ni una cadena ni una lista de cadenas"},
+	"translate.todo.cellMagic": {"cell magic %%%%%s is not Python", "la magia de celda %%%%%s no es Python"},
+	"translate.todo.yield": {
+		"generators (yield) are not supported",
+		"los generadores (yield) no están soportados",
+	},
+	"translate.todo.whileElse": {
+		"while ... else is not supported",
+		"while ... else no está soportado",
+	},
+	"translate.todo.forElse": {
+		"for ... else is not supported",
+		"for ... else no está soportado",
+	},
+	"translate.todo.replGlobal": {
+		"global %s is rebound by a function typed in the REPL: later inputs would not see it (run the program from a .py file, or keep the value in a dict or list)",
+		"global %s: la reasigna una función escrita en el REPL y las entradas siguientes no la verían (ejecuta el programa desde un archivo .py, o guarda el valor en un dict o una lista)",
+	},
+	"translate.todo.delVar": {
+		"del of a variable or attribute is not supported",
+		"del de una variable o un atributo no está soportado",
+	},
+	"translate.todo.delSlice": {
+		"del of a slice is not supported",
+		"del de un trozo (slice) no está soportado",
+	},
+	"translate.todo.stmtType": {
+		"%T statements are not supported",
+		"las sentencias %T no están soportadas",
+	},
+	"translate.todo.chainedAssign": {
+		"chained assignment without a plain variable is not supported",
+		"la asignación encadenada sin una variable simple no está soportada",
+	},
+	"translate.todo.augOp": {
+		"the %s= operator is not supported",
+		"el operador %s= no está soportado",
+	},
+	"translate.todo.classDecorator": {
+		"class decorators are not supported",
+		"los decoradores de clase no están soportados",
+	},
+	"translate.todo.metaclass": {
+		"class %s: metaclasses and class keywords are not supported",
+		"class %s: las metaclases y los argumentos con nombre de una clase no están soportados",
+	},
+	"translate.todo.oneBase": {
+		"class %s: netstar classes have one base class",
+		"class %s: las clases de netstar tienen una sola clase base",
+	},
+	"translate.todo.generatorFunc": {
+		"generator function %s (yield) is not supported: return a list",
+		"la función generadora %s (yield) no está soportada: devuelve una lista",
+	},
+	"translate.todo.outsideLoop": {
+		"%s outside a loop",
+		"%s fuera de un bucle",
+	},
+	"translate.todo.noModule": {
+		"netstar has no module %s (it has %s)",
+		"netstar no tiene el módulo %s (tiene %s)",
+	},
+	"translate.todo.relativeImport": {
+		"relative imports are not supported",
+		"las importaciones relativas no están soportadas",
+	},
+	"translate.todo.noMember": {
+		"netstar's %s module has no %s",
+		"el módulo %s de netstar no tiene %s",
+	},
+	"translate.todo.computedRaise": {
+		"raise of a computed exception is not supported",
+		"raise de una excepción calculada no está soportado",
+	},
+	"translate.todo.withPattern": {
+		"with ... as with a pattern target is not supported",
+		"with ... as con un patrón como destino no está soportado",
+	},
+	"translate.todo.starredAssign": {
+		"starred assignment (a, *b = ...) is not supported",
+		"la asignación con asterisco (a, *b = ...) no está soportada",
+	},
+	"translate.todo.assignTo": {
+		"cannot assign to %T",
+		"no se puede asignar a %T",
+	},
+	"translate.todo.dictStar": {
+		"** in a dict display is not supported",
+		"** dentro de un dict literal no está soportado",
+	},
+	"translate.todo.starHere": {
+		"* unpacking here is not supported",
+		"desempaquetar con * aquí no está soportado",
+	},
+	"translate.todo.ellipsis": {
+		"... (Ellipsis) is not supported",
+		"... (Ellipsis) no está soportado",
+	},
+	"translate.todo.exprType": {
+		"%T expressions are not supported",
+		"las expresiones %T no están soportadas",
+	},
+	"translate.todo.extSlice": {
+		"extended slices are not supported",
+		"los trozos (slices) extendidos no están soportados",
+	},
+	"translate.todo.untranslated": {
+		"uses %s, which was not translated (%s)",
+		"usa %s, que no se ha traducido (%s)",
+	},
+	"translate.todo.noBuiltin": {
+		"netstar has no Python builtin %s()",
+		"netstar no tiene la función integrada de Python %s()",
+	},
+	"translate.todo.operator": {
+		"this operator is not supported",
+		"este operador no está soportado",
+	},
+	"translate.todo.powRedefined": {
+		"the ** operator needs netstar's pow(), which this program redefines",
+		"el operador ** necesita el pow() de netstar, y este programa lo redefine",
+	},
+	"translate.todo.chainedCompare": {
+		"chained comparison with a computed middle operand is not supported",
+		"la comparación encadenada con un operando central calculado no está soportada",
+	},
+	"translate.todo.complex": {
+		"complex numbers are not supported",
+		"los números complejos no están soportados",
+	},
+	"translate.todo.computedExcept": {
+		"except with a computed exception class is not supported",
+		"except con una clase de excepción calculada no está soportado",
+	},
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-python/gpython/ast"
+	"github.com/netstar/netstar/builtins/i18n"
 )
 
 // todoErr is the reason a construct cannot be translated.
@@ -21,8 +22,10 @@ type todoErr struct {
 
 func (e *todoErr) Error() string { return e.reason }
 
-func todof(section, format string, a ...any) *todoErr {
-	return &todoErr{reason: fmt.Sprintf(format, a...), section: section}
+// todof is the TODO whose reason is the catalogue's message key
+// (builtins/i18n), in the locale's language.
+func todof(section, key string, a ...any) *todoErr {
+	return &todoErr{reason: i18n.T(key, a...), section: section}
 }
 
 // Guide sections (anchors in scripts/README.md) the TODOs point to.
@@ -406,7 +409,7 @@ func (t *translator) stmt(s ast.Stmt) {
 	if err != nil {
 		te, ok := err.(*todoErr)
 		if !ok {
-			te = todof(secOther, "%v", err)
+			te = &todoErr{reason: err.Error(), section: secOther}
 		}
 		*saved.out = (*saved.out)[:sub.base]
 		t.todos = t.todos[:ntodos]
@@ -477,7 +480,7 @@ func (t *translator) todo(first, last int, e *todoErr) {
 		t.seen[key] = true
 		t.todos = append(t.todos, TODO{Cell: t.u.cell, Line: first, Reason: e.reason, Section: e.section})
 	}
-	t.w.comment(fmt.Sprintf("# TODO(netstar): %s — see %s#%s", e.reason, Guide, e.section))
+	t.w.comment(i18n.T("translate.todoLine", e.reason, Guide, e.section))
 	if first <= 0 || first >= len(t.u.lines) {
 		return
 	}
@@ -500,7 +503,7 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 	switch s := s.(type) {
 	case *ast.ExprStmt:
 		if containsYield(s.Value) {
-			return todof(secClasses, "generators (yield) are not supported")
+			return todof(secClasses, "translate.todo.yield")
 		}
 		t.w.line(t.exprList(s.Value))
 	case *ast.Assign:
@@ -519,7 +522,7 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 		return t.ifStmt(s, "if")
 	case *ast.While:
 		if len(s.Orelse) > 0 {
-			return todof(secOther, "while ... else is not supported")
+			return todof(secOther, "translate.todo.whileElse")
 		}
 		test := t.expr(s.Test, precLambda)
 		if t.exprErr != nil {
@@ -531,7 +534,7 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 		t.loop--
 	case *ast.For:
 		if len(s.Orelse) > 0 {
-			return todof(secOther, "for ... else is not supported")
+			return todof(secOther, "translate.todo.forElse")
 		}
 		target := t.target(s.Target, true)
 		iter := t.exprList(s.Iter)
@@ -555,14 +558,15 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 		if t.sh.chunk && t.ps.kind != scModule {
 			for _, n := range s.Names {
 				if t.sh.scopes.gcells[string(n)] {
-					return todof(secGlobal, "global %s is rebound by a function typed in the REPL: later inputs would not see it (run the program from a .py file, or keep the value in a dict or list)", n)
+					return todof(secGlobal, "translate.todo.replGlobal", n)
 				}
 			}
 		}
 		t.sourceComment(s)
 	case *ast.Nonlocal:
 		if n := t.ps.badNonlocal; n != "" {
-			return todof(secGlobal, "no binding for nonlocal '%s' found", n)
+			// Python's own SyntaxError, in its words.
+			return &todoErr{reason: fmt.Sprintf("no binding for nonlocal '%s' found", n), section: secGlobal}
 		}
 		t.sourceComment(s)
 	case *ast.Try:
@@ -597,11 +601,11 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 			}
 			sub, ok := target.(*ast.Subscript)
 			if !ok {
-				return todof(secOther, "del of a variable or attribute is not supported")
+				return todof(secOther, "translate.todo.delVar")
 			}
 			idx, ok := sub.Slice.(*ast.Index)
 			if !ok {
-				return todof(secOther, "del of a slice is not supported")
+				return todof(secOther, "translate.todo.delSlice")
 			}
 			lines = append(lines, t.expr(sub.Value, precPrimary)+".pop("+t.expr(idx.Value, precLambda)+")")
 		}
@@ -612,7 +616,7 @@ func (t *translator) emitStmt(s ast.Stmt) error {
 			t.w.line(l)
 		}
 	default:
-		return todof(secOther, "%T statements are not supported", s)
+		return todof(secOther, "translate.todo.stmtType", s)
 	}
 	return nil
 }
@@ -666,7 +670,7 @@ func (t *translator) assign(s *ast.Assign) error {
 		}
 	}
 	if anchor < 0 {
-		return todof(secOther, "chained assignment without a plain variable is not supported")
+		return todof(secOther, "translate.todo.chainedAssign")
 	}
 	name := t.target(s.Targets[anchor], true)
 	lines := []string{name + " = " + value}
@@ -715,7 +719,7 @@ func (t *translator) augAssign(s *ast.AugAssign) error {
 	}
 	op, ok := augOps[s.Op]
 	if !ok {
-		return todof(secOther, "the %s= operator is not supported", binOps[s.Op].op)
+		return todof(secOther, "translate.todo.augOp", binOps[s.Op].op)
 	}
 	value := t.exprList(s.Value)
 	if t.exprErr != nil {
@@ -745,13 +749,13 @@ type classCtx struct {
 //	Scanner = __ns_class__("Scanner", None, __ns_class_Scanner())
 func (t *translator) classDef(s *ast.ClassDef) error {
 	if len(s.DecoratorList) > 0 {
-		return todof(secClasses, "class decorators are not supported")
+		return todof(secClasses, "translate.todo.classDecorator")
 	}
 	if len(s.Keywords) > 0 || s.Starargs != nil || s.Kwargs != nil {
-		return todof(secClasses, "class %s: metaclasses and class keywords are not supported", s.Name)
+		return todof(secClasses, "translate.todo.metaclass", s.Name)
 	}
 	if len(s.Bases) > 1 {
-		return todof(secClasses, "class %s: netstar classes have one base class", s.Name)
+		return todof(secClasses, "translate.todo.oneBase", s.Name)
 	}
 	base := "None"
 	if len(s.Bases) == 1 {
@@ -808,7 +812,7 @@ func (t *translator) funcDef(s *ast.FunctionDef) error {
 		return t.exprErr
 	}
 	if bodyHasYield(s.Body) {
-		return todof(secClasses, "generator function %s (yield) is not supported: return a list", s.Name)
+		return todof(secClasses, "translate.todo.generatorFunc", s.Name)
 	}
 	params := t.params(s.Args)
 	if t.exprErr != nil {
@@ -895,7 +899,7 @@ func (t *translator) escape(kind string, value ast.Expr) error {
 		}
 	}
 	if kind != "return" && t.loop == 0 && t.try == nil {
-		return todof(secOther, "%s outside a loop", kind)
+		return todof(secOther, "translate.todo.outsideLoop", kind)
 	}
 	var run []final
 	for i := len(t.finals) - 1; i >= 0; i-- {
@@ -965,11 +969,11 @@ func (t *translator) importStmt(s *ast.Import) error {
 		return nil
 	}
 	if len(ok) == 0 {
-		return todof(secModules, "netstar has no module %s (it has %s)", strings.Join(bad, ", "), strings.Join(moduleNames(), ", "))
+		return todof(secModules, "translate.todo.noModule", strings.Join(bad, ", "), strings.Join(moduleNames(), ", "))
 	}
 	// Keep the modules netstar has; the rest is a TODO.
 	t.w.line("import " + strings.Join(ok, ", "))
-	e := todof(secModules, "netstar has no module %s (it has %s)", strings.Join(bad, ", "), strings.Join(moduleNames(), ", "))
+	e := todof(secModules, "translate.todo.noModule", strings.Join(bad, ", "), strings.Join(moduleNames(), ", "))
 	t.todo(s.Lineno, s.Lineno, e)
 	for _, a := range s.Names {
 		if !knownModule(string(a.Name)) {
@@ -986,14 +990,14 @@ func (t *translator) importStmt(s *ast.Import) error {
 func (t *translator) importFrom(s *ast.ImportFrom) error {
 	module := string(s.Module)
 	if s.Level > 0 {
-		return todof(secModules, "relative imports are not supported")
+		return todof(secModules, "translate.todo.relativeImport")
 	}
 	if module == "__future__" {
 		t.sourceComment(s)
 		return nil
 	}
 	if !knownModule(module) {
-		return todof(secModules, "netstar has no module %s (it has %s)", module, strings.Join(moduleNames(), ", "))
+		return todof(secModules, "translate.todo.noModule", module, strings.Join(moduleNames(), ", "))
 	}
 	var items []string
 	for _, a := range s.Names {
@@ -1003,7 +1007,7 @@ func (t *translator) importFrom(s *ast.ImportFrom) error {
 			return nil
 		}
 		if !moduleHas(module, name) {
-			return todof(secModules, "netstar's %s module has no %s", module, name)
+			return todof(secModules, "translate.todo.noMember", module, name)
 		}
 		if a.AsName != "" {
 			name += " as " + string(a.AsName)
@@ -1050,7 +1054,7 @@ func (t *translator) raise(s *ast.Raise) error {
 		cls = string(e.Attr)
 	}
 	if cls == "" {
-		return todof(secTry, "raise of a computed exception is not supported")
+		return todof(secTry, "translate.todo.computedRaise")
 	}
 	if cls == "SystemExit" {
 		a := ""
@@ -1111,7 +1115,7 @@ func (t *translator) withStmt(s *ast.With) error {
 			enter = append(enter, t.target(v, true)+" = "+ctx)
 			exit = append([]ast.Stmt{callStmt(v, "close")}, exit...)
 		default:
-			return todof("with", "with ... as with a pattern target is not supported")
+			return todof("with", "translate.todo.withPattern")
 		}
 	}
 	if t.exprErr != nil {

@@ -105,9 +105,9 @@ func (t *translator) target(e ast.Expr, top bool) string {
 	case *ast.Attribute, *ast.Subscript:
 		return t.expr(e, precPrimary)
 	case *ast.Starred:
-		return t.fail(todof(secOther, "starred assignment (a, *b = ...) is not supported"))
+		return t.fail(todof(secOther, "translate.todo.starredAssign"))
 	}
-	return t.fail(todof(secOther, "cannot assign to %T", e))
+	return t.fail(todof(secOther, "translate.todo.assignTo", e))
 }
 
 // expr prints e, parenthesized if its precedence is below min.
@@ -202,7 +202,7 @@ func (t *translator) expr1(e ast.Expr) (string, int) {
 		var parts []string
 		for i := range e.Keys {
 			if e.Keys[i] == nil {
-				return t.fail(todof(secOther, "** in a dict display is not supported")), precAtom
+				return t.fail(todof(secOther, "translate.todo.dictStar")), precAtom
 			}
 			parts = append(parts, t.expr(e.Keys[i], precLambda)+": "+t.expr(e.Values[i], precLambda))
 		}
@@ -224,13 +224,13 @@ func (t *translator) expr1(e ast.Expr) (string, int) {
 		defer t.enter(e)()
 		return "{" + t.expr(e.Key, precLambda) + ": " + t.expr(e.Value, precLambda) + t.comprehension(e.Generators, first) + "}", precAtom
 	case *ast.Yield, *ast.YieldFrom:
-		return t.fail(todof(secClasses, "generators (yield) are not supported")), precAtom
+		return t.fail(todof(secClasses, "translate.todo.yield")), precAtom
 	case *ast.Starred:
-		return t.fail(todof(secOther, "* unpacking here is not supported")), precAtom
+		return t.fail(todof(secOther, "translate.todo.starHere")), precAtom
 	case *ast.Ellipsis:
-		return t.fail(todof(secOther, "... (Ellipsis) is not supported")), precAtom
+		return t.fail(todof(secOther, "translate.todo.ellipsis")), precAtom
 	}
-	return t.fail(todof(secOther, "%T expressions are not supported", e)), precAtom
+	return t.fail(todof(secOther, "translate.todo.exprType", e)), precAtom
 }
 
 func (t *translator) exprs(list []ast.Expr) string {
@@ -285,7 +285,7 @@ func (t *translator) slice(s ast.Slicer) string {
 		}
 		return b.String()
 	}
-	return t.fail(todof(secOther, "extended slices are not supported"))
+	return t.fail(todof(secOther, "translate.todo.extSlice"))
 }
 
 // name prints a variable reference, refusing names bound only by
@@ -297,10 +297,10 @@ func (t *translator) name(e *ast.Name) string {
 	}
 	if e.Ctx != ast.Store && !t.sc.isBound(n) {
 		if why, ok := t.sh.missing[n]; ok {
-			return t.fail(todof(secOther, "uses %s, which was not translated (%s)", n, why))
+			return t.fail(todof(secOther, "translate.todo.untranslated", n, why))
 		}
 		if pythonOnlyBuiltins[n] && !t.sh.fileBound[n] && !netstarHas(n) {
-			return t.fail(todof(secBuiltin, "netstar has no Python builtin %s()", n))
+			return t.fail(todof(secBuiltin, "translate.todo.noBuiltin", n))
 		}
 	}
 	return ident(n)
@@ -447,7 +447,7 @@ func (t *translator) binop(e *ast.BinOp) (string, int) {
 	}
 	op, ok := binOps[e.Op]
 	if !ok {
-		return t.fail(todof(secOther, "this operator is not supported")), precAtom
+		return t.fail(todof(secOther, "translate.todo.operator")), precAtom
 	}
 	return t.expr(e.Left, op.prec) + " " + op.op + " " + t.expr(e.Right, op.prec+1), op.prec
 }
@@ -456,7 +456,7 @@ func (t *translator) binop(e *ast.BinOp) (string, int) {
 // pow keeps ** as a TODO.
 func (t *translator) powCall(a, b ast.Expr) string {
 	if t.sh.fileBound["pow"] || !netstarHas("pow") {
-		return t.fail(todof(secOther, "the ** operator needs netstar's pow(), which this program redefines"))
+		return t.fail(todof(secOther, "translate.todo.powRedefined"))
 	}
 	return "pow(" + t.expr(a, precLambda) + ", " + t.expr(b, precLambda) + ")"
 }
@@ -505,7 +505,7 @@ func (t *translator) compare(e *ast.Compare) (string, int) {
 	for i, op := range e.Ops {
 		right := e.Comparators[i]
 		if i < len(e.Ops)-1 && !simpleExpr(right) {
-			return t.fail(todof(secOther, "chained comparison with a computed middle operand is not supported")), precAtom
+			return t.fail(todof(secOther, "translate.todo.chainedCompare")), precAtom
 		}
 		parts = append(parts, t.expr(left, precCmp+1)+" "+cmpOps[op]+" "+t.expr(right, precCmp+1))
 		left = right
@@ -535,7 +535,7 @@ func (t *translator) num(n py.Object) string {
 		}
 		return s
 	}
-	return t.fail(todof(secOther, "complex numbers are not supported"))
+	return t.fail(todof(secOther, "translate.todo.complex"))
 }
 
 func pyInt(i int) py.Object { return py.Int(i) }

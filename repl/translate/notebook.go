@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/netstar/netstar/builtins/i18n"
 )
 
 // Cell is one step of a notebook or script: its Python source and its
@@ -43,22 +45,22 @@ type cellJSON struct {
 func NotebookCells(filename string, src []byte) ([]Cell, error) {
 	var nb notebookJSON
 	if err := json.Unmarshal(src, &nb); err != nil {
-		return nil, fmt.Errorf("%s: not a Jupyter notebook (invalid JSON: %v)", filename, err)
+		return nil, errors.New(i18n.T("translate.nb.json", filename, err))
 	}
 	if nb.Cells == nil {
-		return nil, fmt.Errorf("%s: not a Jupyter notebook (no \"cells\" list)", filename)
+		return nil, errors.New(i18n.T("translate.nb.noCellList", filename))
 	}
 	if nb.Nbformat != 4 {
-		return nil, fmt.Errorf("%s: nbformat %d is not supported (want 4; convert it with jupyter nbconvert --to notebook)", filename, nb.Nbformat)
+		return nil, errors.New(i18n.T("translate.nb.format", filename, nb.Nbformat))
 	}
 	if len(*nb.Cells) == 0 {
-		return nil, fmt.Errorf("%s: the notebook has no cells", filename)
+		return nil, errors.New(i18n.T("translate.nb.empty", filename))
 	}
 	var cells []Cell
 	for i, c := range *nb.Cells {
 		text, err := cellSource(c.Source)
 		if err != nil {
-			return nil, fmt.Errorf("%s: cell %d: %v", filename, i+1, err)
+			return nil, fmt.Errorf("%s: %w", i18n.T("translate.nb.cell", filename, i+1), err)
 		}
 		cells = append(cells, Cell{Number: i + 1, Markdown: c.CellType != "code", Python: text})
 	}
@@ -77,7 +79,7 @@ func cellSource(raw json.RawMessage) (string, error) {
 	}
 	var list []string
 	if err := json.Unmarshal(raw, &list); err != nil {
-		return "", fmt.Errorf("source is neither a string nor a list of strings")
+		return "", errors.New(i18n.T("translate.nb.source"))
 	}
 	return strings.Join(list, ""), nil
 }
@@ -151,14 +153,14 @@ func stripMagics(src string) (string, string) {
 			if name != "time" && name != "timeit" && name != "capture" {
 				return "", name
 			}
-			lines[i] = "# " + strings.TrimSpace(l) + "  (IPython magic: not run)"
+			lines[i] = "# " + strings.TrimSpace(l) + "  " + i18n.T("translate.magic")
 		case shellMagicRE.MatchString(l):
-			lines[i] = leadingSpace(l) + "# " + strings.TrimSpace(l) + "  (IPython shell command: not run)"
+			lines[i] = leadingSpace(l) + "# " + strings.TrimSpace(l) + "  " + i18n.T("translate.shell")
 		case timeMagicRE.MatchString(l):
 			m := timeMagicRE.FindStringSubmatch(l)
 			lines[i] = m[1] + m[3] + "  # %" + m[2]
 		case lineMagicRE.MatchString(l) || helpMagicRE.MatchString(l) && strings.Contains(l, "?"):
-			lines[i] = leadingSpace(l) + "# " + strings.TrimSpace(l) + "  (IPython magic: not run)"
+			lines[i] = leadingSpace(l) + "# " + strings.TrimSpace(l) + "  " + i18n.T("translate.magic")
 		}
 	}
 	return strings.Join(lines, "\n"), ""
@@ -181,8 +183,8 @@ func translateCells(filename string, cells []Cell, notebook bool) error {
 			src, magic = stripMagics(src)
 			if magic != "" {
 				c.Code = commentOut(c.Python)
-				t := TODO{Cell: c.Number, Line: 1, Reason: fmt.Sprintf("cell magic %%%%%s is not Python", magic), Section: secOther}
-				c.Code = fmt.Sprintf("# TODO(netstar): %s — see %s#%s\n", t.Reason, Guide, t.Section) + c.Code
+				t := TODO{Cell: c.Number, Line: 1, Reason: i18n.T("translate.todo.cellMagic", magic), Section: secOther}
+				c.Code = i18n.T("translate.todoLine", t.Reason, Guide, t.Section) + "\n" + c.Code
 				c.TODOs = append(c.TODOs, t)
 				continue
 			}
@@ -221,7 +223,7 @@ func commentOut(src string) string {
 }
 
 // Notebook translates a Jupyter notebook (nbformat 4) to one netstar
-// program: code cells in order under "# --- celda N ---" headers,
+// program: code cells in order under "# --- cell N ---" headers,
 // markdown cells as comments, IPython magics as comments. A cell with a
 // syntax error is kept as a comment and reported in the error (with its
 // cell, line and column); the other cells are still translated, so the
@@ -232,7 +234,7 @@ func Notebook(filename string, src []byte) (Result, error) {
 		return Result{}, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Traducido de %s por netstar translate · translated from %s by netstar translate.\n", baseName(filename), baseName(filename))
+	b.WriteString(i18n.T("translate.header", baseName(filename)) + "\n")
 	var todos []TODO
 	for _, c := range cells {
 		b.WriteString("\n")
@@ -242,7 +244,7 @@ func Notebook(filename string, src []byte) (Result, error) {
 			}
 			continue
 		}
-		fmt.Fprintf(&b, "# --- celda %d ---\n", c.Number)
+		b.WriteString(i18n.T("translate.cellHeader", c.Number) + "\n")
 		if c.Err != nil {
 			fmt.Fprintf(&b, "# ERROR(netstar): %s\n", strings.ReplaceAll(c.Err.Error(), "\n", "\n# "))
 			b.WriteString(commentOut(c.Python))

@@ -58,7 +58,7 @@ func TestCourseNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"# --- celda 3 ---\nimport socket\n\ndir(socket)", "# ## 3. Recopilación de información con sockets", "def __ns_try_5():"} {
+	for _, w := range []string{"# --- cell 3 ---\nimport socket\n\ndir(socket)", "# ## 3. Recopilación de información con sockets", "def __ns_try_5():"} {
 		if !strings.Contains(r.Code, w) {
 			t.Errorf("notebook translation lacks %q", w)
 		}
@@ -106,7 +106,7 @@ func TestNotebookSyntaxErrorKeepsOtherCells(t *testing.T) {
 	if !strings.Contains(err.Error(), "nb.ipynb: cell 3: line 1, column") {
 		t.Errorf("message %q does not name cell, line and column", err)
 	}
-	for _, w := range []string{"# --- celda 1 ---\nx = 1", "# --- celda 3 ---\n# ERROR(netstar):", "# def f(:", `print('{}'.format(x))`} {
+	for _, w := range []string{"# --- cell 1 ---\nx = 1", "# --- cell 3 ---\n# ERROR(netstar):", "# def f(:", `print('{}'.format(x))`} {
 		if !strings.Contains(r.Code, w) {
 			t.Errorf("output lacks %q:\n%s", w, r.Code)
 		}

@@ -49,6 +49,7 @@ import (
 	"github.com/go-python/gpython/ast"
 	"github.com/go-python/gpython/parser"
 	"github.com/go-python/gpython/py"
+	"github.com/netstar/netstar/builtins/i18n"
 )
 
 // Guide is the document TODO comments point to.
@@ -79,11 +80,11 @@ type TODO struct {
 }
 
 func (t TODO) String() string {
-	where := fmt.Sprintf("line %d", t.Line)
+	where := i18n.T("translate.where.line", t.Line)
 	if t.Cell > 0 {
-		where = fmt.Sprintf("cell %d, line %d", t.Cell, t.Line)
+		where = i18n.T("translate.where.cell", t.Cell, t.Line)
 	}
-	return fmt.Sprintf("%s: %s (see %s#%s)", where, t.Reason, Guide, t.Section)
+	return i18n.T("translate.todoString", where, t.Reason, Guide, t.Section)
 }
 
 // SyntaxError is Python source the translator cannot parse. For the
@@ -154,7 +155,7 @@ func PythonContext(ctx context.Context, filename string, src []byte) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	header := fmt.Sprintf("# Traducido de %s por netstar translate · translated from %s by netstar translate.\n\n", baseName(filename), baseName(filename))
+	header := i18n.T("translate.header", baseName(filename)) + "\n\n"
 	return Result{Code: header + codes[0], TODOs: todos}, nil
 }
 

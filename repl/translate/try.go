@@ -481,7 +481,7 @@ func (t *translator) handlerClasses(e ast.Expr) (string, bool, error) {
 				name = a
 			}
 		default:
-			return "", false, todof(secTry, "except with a computed exception class is not supported")
+			return "", false, todof(secTry, "translate.todo.computedExcept")
 		}
 		if name == "Exception" || name == "BaseException" {
 			return "", true, nil
