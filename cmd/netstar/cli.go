@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/netstar/netstar/builtins/i18n"
+	"github.com/netstar/netstar/cmd/internal/kernelcmd"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
 	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/repl"
@@ -110,6 +111,11 @@ func run(args []string, stdio streams) int {
 			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "merge":
 			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "kernel":
+			if status, ok := checkResolverEnv(stdio); !ok {
+				return status
+			}
+			return kernelcmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "step":
 			if status, ok := checkResolverEnv(stdio); !ok {
 				return status
