@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/miekg/dns"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,10 +41,11 @@ type Options struct {
 const AnyFamily = -1
 
 // Result is the outcome of one name or address in a bulk lookup:
-// addresses (Resolve) or names (Reverse), or the error (a socket.gaierror
-// or socket.herror as *pyerr.Error).
+// addresses (Resolve) or names (Reverse) in Values, records (Records) in
+// RRs, or the error (a socket.gaierror or socket.herror as *pyerr.Error).
 type Result struct {
 	Values []string
+	RRs    []dns.RR
 	Err    error
 }
 
