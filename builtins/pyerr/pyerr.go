@@ -173,6 +173,8 @@ var parents = map[string]string{
 	"EOFError":                "Exception",
 	"SyntaxError":             "Exception",
 	"IndentationError":        "SyntaxError",
+	"TabError":                "IndentationError",
+	"MemoryError":             "Exception",
 	"UnicodeError":            "ValueError",
 	"UnicodeEncodeError":      "UnicodeError",
 	"SSLError":                "OSError",

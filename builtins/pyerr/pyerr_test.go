@@ -60,6 +60,8 @@ func TestIsSubclass(t *testing.T) {
 		{"TimeoutError", "OSError", true},
 		{"RemoteDisconnected", "ConnectionResetError", true},
 		{"RemoteDisconnected", "ConnectionError", true},
+		{"MemoryError", "Exception", true},
+		{"TabError", "SyntaxError", true},
 		{"UnicodeDecodeError", "ValueError", true},
 		{"UnicodeEncodeError", "UnicodeError", true},
 		{"UnicodeEncodeError", "ValueError", true},
