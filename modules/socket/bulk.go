@@ -3,13 +3,17 @@ package socket
 import (
 	"context"
 	"io"
+	"math"
 	"net/netip"
+	"strings"
 	"time"
 
+	"github.com/miekg/dns"
 	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
 	"github.com/netstar/netstar/modules/socket/idna"
 	"github.com/netstar/netstar/modules/socket/resolve"
+	"github.com/netstar/netstar/modules/socket/scan"
 	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 	"golang.org/x/sys/unix"
@@ -20,15 +24,19 @@ type bulkArgs struct {
 	workers int
 	timeout time.Duration
 	family  int
+	qtype   uint16 // resolve(type=...): 0 for addresses by family
 }
 
 func unpackBulk(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, withFamily bool) (starlark.Value, bulkArgs, error) {
 	var targets starlark.Value
-	var timeoutV starlark.Value = starlark.Float(2)
+	var timeoutV, familyV, typeV starlark.Value = starlark.Float(2), starlark.None, starlark.None
 	a := bulkArgs{workers: resolve.DefaultWorkers, family: unix.AF_INET}
 	var err error
 	if withFamily {
-		err = starlark.UnpackArgs(b.Name(), args, kwargs, "names", &targets, "workers?", &a.workers, "timeout?", &timeoutV, "family?", &a.family)
+		err = starlark.UnpackArgs(b.Name(), args, kwargs, "names", &targets, "workers?", &a.workers, "timeout?", &timeoutV, "family?", &familyV, "type?", &typeV)
+		if err == nil {
+			err = unpackFamilyType(b, familyV, typeV, &a)
+		}
 	} else {
 		err = starlark.UnpackArgs(b.Name(), args, kwargs, "targets", &targets, "workers?", &a.workers, "timeout?", &timeoutV)
 	}
@@ -41,10 +49,45 @@ func unpackBulk(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tupl
 	if a.timeout, err = pyarg.Timeout(b.Name(), "timeout", timeoutV, pyarg.TimeoutOptions{Max: time.Hour}); err != nil {
 		return nil, a, err
 	}
-	if withFamily && a.family != unix.AF_INET && a.family != unix.AF_INET6 && a.family != unix.AF_UNSPEC {
-		return nil, a, pyerr.Errorf("ValueError", "%s: for parameter family: want AF_INET, AF_INET6 or AF_UNSPEC, got %d", b.Name(), a.family)
-	}
 	return targets, a, nil
+}
+
+// unpackFamilyType reads resolve's family and type: family (AF_INET,
+// AF_INET6, AF_UNSPEC) asks addresses; type a record type by name, which
+// "A" and "AAAA" answer as family AF_INET and AF_INET6 do. Both at once
+// is an error unless they agree.
+func unpackFamilyType(b *starlark.Builtin, familyV, typeV starlark.Value, a *bulkArgs) error {
+	if familyV != starlark.None {
+		if err := starlark.AsInt(familyV, &a.family); err != nil {
+			return pyerr.Errorf("TypeError", "%s: for parameter family: got %s, want int (AF_INET, AF_INET6 or AF_UNSPEC)", b.Name(), familyV.Type())
+		}
+		if a.family != unix.AF_INET && a.family != unix.AF_INET6 && a.family != unix.AF_UNSPEC {
+			return pyerr.Errorf("ValueError", "%s: for parameter family: want AF_INET, AF_INET6 or AF_UNSPEC, got %d", b.Name(), a.family)
+		}
+	}
+	if typeV == starlark.None {
+		return nil
+	}
+	name, ok := starlark.AsString(typeV)
+	if !ok {
+		return pyerr.Errorf("TypeError", "%s: for parameter type: got %s, want str (\"MX\", \"TXT\"...)", b.Name(), typeV.Type())
+	}
+	qtype, ok := resolve.RecordTypes[strings.ToUpper(name)]
+	if !ok {
+		return pyerr.Errorf("ValueError", "%s: for parameter type: unknown record type %q (want one of %s)", b.Name(), name, strings.Join(recordTypeNames(), ", "))
+	}
+	typeFamily := map[uint16]int{dns.TypeA: unix.AF_INET, dns.TypeAAAA: unix.AF_INET6}
+	if familyV != starlark.None {
+		if f, ok := typeFamily[qtype]; !ok || f != a.family {
+			return pyerr.Errorf("ValueError", "%s: type=%q and family=%d ask different things; give one of them", b.Name(), name, a.family)
+		}
+	}
+	if f, ok := typeFamily[qtype]; ok {
+		a.family = f // addresses, from the hosts file first as before
+		return nil
+	}
+	a.qtype = qtype
+	return nil
 }
 
 // stringsOf collects the strings of an iterable (list, tuple, set...).
@@ -102,6 +145,9 @@ func resolveFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
+	if a.qtype != 0 {
+		return recordsFn(thread, b, names, a)
+	}
 	progress, clear := resolve.ProgressTo(sessionProgress(thread), "resolve")
 	family := a.family
 	if family == unix.AF_UNSPEC {
@@ -133,37 +179,46 @@ func resolveFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return resultsDict(names, results), nil
 }
 
-// reverseTargets expands the targets of reverse(): a CIDR string, one
-// address, or a list of addresses.
+// reverseTargets expands the targets of reverse() as scan() reads them:
+// a target spec string ("10.0.0.1", "10.0.0.1-20", "10.0.0.0/24",
+// "10.0.0.1-10.0.1.5", nmap's octet patterns, several separated by
+// commas or spaces) or a list of them, at most resolve.MaxReverse
+// addresses. Host names are refused: they have no address to look up
+// until resolved.
 func reverseTargets(b *starlark.Builtin, v starlark.Value) ([]netip.Addr, error) {
-	if s, ok := v.(starlark.String); ok {
-		if p, err := netip.ParsePrefix(string(s)); err == nil {
-			p = p.Masked()
-			bits := p.Addr().BitLen() - p.Bits()
-			if bits > 16 {
-				return nil, pyerr.Errorf("ValueError", "%s: %s has more than %d addresses", b.Name(), s, resolve.MaxReverse)
-			}
-			var out []netip.Addr
-			for a := p.Addr(); p.Contains(a); a = a.Next() {
-				out = append(out, a)
-				if !a.Next().IsValid() {
-					break
-				}
-			}
-			return out, nil
+	var spec targetArg
+	if err := spec.Unpack(v); err != nil {
+		msg := err.Error()
+		if pe, ok := pyerr.As(err); ok {
+			msg = pe.Str()
 		}
+		return nil, pyerr.Errorf("TypeError", "%s: for parameter targets: %s", b.Name(), msg)
 	}
-	strs, err := stringsOf(b, "targets", v)
+	if strings.TrimSpace(spec.spec) == "" {
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter targets: no address given", b.Name())
+	}
+	// Ranges, not addresses, come back: a large limit costs nothing, and
+	// the count is checked below with reverse's own message.
+	targets, err := scan.ParseTargets(spec.spec, math.MaxInt)
 	if err != nil {
-		return nil, err
+		return nil, pyerr.Errorf("ValueError", "%s: for parameter targets: %v", b.Name(), err)
 	}
-	out := make([]netip.Addr, len(strs))
-	for i, s := range strs {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return nil, pyerr.Errorf("ValueError", "%s: for parameter targets: %q is not an IP address or CIDR", b.Name(), s)
+	var total uint64
+	for _, t := range targets {
+		if t.Name != "" {
+			return nil, pyerr.Errorf("ValueError", "%s: for parameter targets: %q is not an IP address or range (reverse looks up addresses; resolve names first)", b.Name(), t.Spec)
 		}
-		out[i] = a.Unmap()
+		total += t.Len()
+		if total > resolve.MaxReverse {
+			return nil, pyerr.Errorf("ValueError", "%s: %s has more than %d addresses", b.Name(), spec.spec, resolve.MaxReverse)
+		}
+	}
+	out := make([]netip.Addr, 0, total)
+	for _, t := range targets {
+		t.Addrs(func(a netip.Addr) bool {
+			out = append(out, a.Unmap())
+			return true
+		})
 	}
 	return out, nil
 }

@@ -31,16 +31,35 @@ var docs = map[string]string{
 	"socket.setresolver":       "setresolver(addr)\nSends every lookup to the DNS server addr ('127.0.0.1:5353'; port 53 by default).\nNone goes back to the system's resolver. NETSTAR_RESOLVER does the same at start.",
 	"socket.scan":              scanDoc,
 	"socket.serve_http":        serveHTTPDoc,
-	"socket.resolve": "resolve(names, workers=500, timeout=2.0, family=AF_INET)\n" +
+	"socket.resolve": "resolve(names, workers=500, timeout=2.0, family=AF_INET, type=None)\n" +
 		"Resolves many names in parallel and returns a dict name -> list of addresses;\n" +
 		"a name that failed maps to its exception (r[name].errno == -2 for NXDOMAIN).\n" +
 		"family=AF_INET6 asks AAAA, AF_UNSPEC both. Ctrl-C stops it; progress shows on a terminal.\n" +
+		"type='MX', 'TXT', 'NS', 'SRV', 'CNAME', 'SOA', 'PTR' (or 'A', 'AAAA', as family does) asks\n" +
+		"records; each name maps to a list of them, shaped like dnspython's rdata fields:\n" +
+		"  MX (preference, exchange)   (10, 'mail.lab.test')\n" +
+		"  TXT the record's strings joined: 'v=spf1 -all'\n" +
+		"  NS, CNAME, PTR a name: 'ns1.lab.test' (PTR of an IP asks its in-addr.arpa name)\n" +
+		"  SRV (priority, weight, port, target)   (0, 5, 389, 'dc1.lab.test')\n" +
+		"  SOA a dict: mname, rname, serial, refresh, retry, expire, minimum\n" +
+		"Names come without the final dot. A name without records of the type maps to\n" +
+		"socket.gaierror -5, an unknown name to -2, no answer to -3. Without setresolver, the\n" +
+		"servers of /etc/resolv.conf are asked.\n" +
 		"With a DNS server set (setresolver, NETSTAR_RESOLVER), a lost query is sent again after a\n" +
 		"wait learned from the server's round trips (at most 4 sends per name), and the queries in\n" +
 		"flight halve when queries are lost, as bulk resolvers do.",
 	"socket.reverse": "reverse(targets, workers=500, timeout=2.0)\n" +
-		"PTR lookups in parallel for a list of IPs or a CIDR ('10.0.0.0/24', at most 65536\n" +
-		"addresses); returns a dict ip -> list of names, or the exception for that ip.",
+		"PTR lookups in parallel for the targets scan() takes: an IP, a range ('10.0.0.1-20',\n" +
+		"'10.0.0.1-10.0.1.5'), a CIDR ('10.0.0.0/24'), nmap's octet patterns, several separated by\n" +
+		"commas, or a list of them; at most 65536 addresses. Returns a dict ip -> list of names, or\n" +
+		"the exception for that ip (socket.herror).",
+	"socket.axfr": "axfr(zone, server, timeout=10.0)\n" +
+		"Asks server (an IP, 'ip:port' or a host name; port 53) for a zone transfer (AXFR over TCP)\n" +
+		"of zone and returns its records as a list of (name, ttl, type, value) tuples, as\n" +
+		"dnspython's zone.iterate_rdatas() gives them: the SOA first, value shaped as resolve()'s\n" +
+		"records (('lab.test', 3600, 'MX', (10, 'mail.lab.test'))). A server that refuses raises\n" +
+		"dns.xfr.TransferError: Zone transfer error: REFUSED; timeout bounds the connection and\n" +
+		"each read. Ctrl-C stops it.",
 	"socket.accept":      "accept()\nWaits for a connection: returns (conn, (ip, port)).",
 	"socket.bind":        "bind(address)\nBinds to (host, port); '' is every interface. A path for AF_UNIX.",
 	"socket.close":       "close()\nCloses the socket (again is harmless). A socket the script can no longer reach is closed\nby the garbage collector, and leftover sockets close at exit.",

@@ -109,6 +109,7 @@ func init() {
 		"setresolver":       setresolver,
 		"resolve":           resolveFn,
 		"reverse":           reverseFn,
+		"axfr":              axfrFn,
 		"scan":              scanBuiltin,
 		"serve_http":        serveHTTP,
 	}
