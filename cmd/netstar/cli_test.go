@@ -105,7 +105,7 @@ func TestRun(t *testing.T) {
 				`hint: this is Python that netstar does not run as it is; in netstar it reads:\n\n` +
 				regexp.QuoteMeta(`print("{}".format(1 + 1))`) + `\n`},
 		{name: "translate", args: []string{"translate", pyScript},
-			stdout: `(?s)# Traducido de t\.py.*\nx = 2\nprint\('x=\{\}'\.format\(x\)\)\n`,
+			stdout: `(?s)# Translated from t\.py.*\nx = 2\nprint\('x=\{\}'\.format\(x\)\)\n`,
 			stderr: regexp.QuoteMeta(`netstar translate: `+pyScript+`: 0 TODO`) + `\n`},
 		{name: "translate without a file", args: []string{"translate"}, status: 2,
 			stderr: `(?s)netstar translate: missing FILE\.py or FILE\.ipynb\nusage: netstar translate .*`},

@@ -161,11 +161,7 @@ func formatPythonError(w io.Writer, err error) {
 				fmt.Fprintf(w, "    %s^\n", strings.Repeat(" ", col))
 			}
 		}
-		msg := se.Msg
-		if !strings.Contains(msg, "Error:") {
-			msg = "SyntaxError: " + msg
-		}
-		fmt.Fprintln(w, msg)
+		fmt.Fprintln(w, se.PythonMessage())
 	}
 }
 

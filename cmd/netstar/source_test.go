@@ -147,7 +147,7 @@ func TestFormatPythonError(t *testing.T) {
 		},
 		{
 			name: "an error class in the message",
-			err:  &translate.SyntaxError{Filename: "x.py", Line: 3, Msg: "IndentationError: unexpected indent", Text: "  x = 1"},
+			err:  &translate.SyntaxError{Filename: "x.py", Line: 3, Class: "IndentationError", Msg: "unexpected indent", Text: "  x = 1"},
 			want: "  File \"x.py\", line 3\n    x = 1\nIndentationError: unexpected indent\n",
 		},
 		{

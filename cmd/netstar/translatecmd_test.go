@@ -39,7 +39,7 @@ func TestTranslateMain(t *testing.T) {
 		{name: "-o writes the file", args: []string{good, "-o", out}, code: 0, stderr: "0 TODO", noStdout: true},
 		{name: "not Python", args: []string{bad}, code: 1, stderr: "bad.py: line 1, column 5: '(' was never closed", noStdout: true},
 		{name: "python 2 print", args: []string{py2}, code: 1, stderr: "Python 2 print statement", noStdout: true},
-		{name: "notebook with a bad cell", args: []string{nb}, code: 1, stdout: "# --- celda 3 ---\nprint(x)", stderr: "nb.ipynb: cell 2: line 1"},
+		{name: "notebook with a bad cell", args: []string{nb}, code: 1, stdout: "# --- cell 3 ---\nprint(x)", stderr: "nb.ipynb: cell 2: line 1"},
 		{name: "not a notebook", args: []string{notnb}, code: 1, stderr: "not a Jupyter notebook", noStdout: true},
 		{name: "missing file", args: []string{filepath.Join(dir, "none.py")}, code: 1, stderr: "no such file", noStdout: true},
 		{name: "no args", args: nil, code: 2, stderr: "missing FILE.py"},

@@ -124,12 +124,18 @@ func ExecChunk(thread *starlark.Thread, f *syntax.File, globals starlark.StringD
 		keep = s.reservedHelpers()
 	}
 	for name := range globals {
-		if strings.HasPrefix(name, Reserved) && !keep[name] {
+		if strings.HasPrefix(name, Reserved) && !keep[name] && name != ReservedGlobals {
 			delete(globals, name)
 		}
 	}
 	return err
 }
+
+// ReservedGlobals is the one invented name that outlives its input: the
+// dict where a translation keeps the module globals that functions
+// rebind (Python's global statement), which later inputs and notebook
+// cells read and write.
+const ReservedGlobals = Reserved + "g"
 
 // Reserved starts every name that repl/translate invents
 // (translate.Reserved is the same string).
