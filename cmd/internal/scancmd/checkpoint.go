@@ -150,8 +150,16 @@ func readCheckpoint(r io.Reader, opt readOptions) (*checkpoint, error) {
 		switch {
 		case bytes.HasPrefix(b, []byte(`{"mark":`)):
 			var m markLine
-			if err := json.Unmarshal(b, &m); err != nil || m.Mark == nil || *m.Mark > c.header.Positions || *m.Mark < c.from() {
-				return nil, fmt.Errorf("corrupt checkpoint: line %d: bad mark", line)
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("corrupt checkpoint: line %d (a mark): %s", line, jsonProblem(err))
+			}
+			switch {
+			case m.Mark == nil:
+				return nil, fmt.Errorf(`corrupt checkpoint: line %d (a mark): field "mark" is null: want the position below which every probe is recorded`, line)
+			case *m.Mark > c.header.Positions:
+				return nil, fmt.Errorf(`corrupt checkpoint: line %d: the mark %d is past the end of the walk (%d probes)`, line, *m.Mark, c.header.Positions)
+			case *m.Mark < c.from():
+				return nil, fmt.Errorf(`corrupt checkpoint: line %d: the mark %d goes back: an earlier mark is %d, and marks only grow`, line, *m.Mark, c.from())
 			}
 			if opt.bits == nil {
 				for p := range c.above {
@@ -174,13 +182,16 @@ func readCheckpoint(r io.Reader, opt readOptions) (*checkpoint, error) {
 		case bytes.HasPrefix(b, []byte(`{"pos":`)):
 			var jr journalRecord
 			if err := json.Unmarshal(b, &jr); err != nil {
-				return nil, fmt.Errorf("corrupt checkpoint: line %d: %v", line, err)
+				return nil, fmt.Errorf("corrupt checkpoint: line %d (a record): %s", line, jsonProblem(err))
 			}
 			if err := jr.Record.check(); err != nil {
-				return nil, fmt.Errorf("corrupt checkpoint: line %d: %v", line, err)
+				return nil, fmt.Errorf("corrupt checkpoint: line %d (a record): %v", line, err)
+			}
+			if jr.Pos >= c.header.Positions && c.header.Positions == 0 {
+				return nil, fmt.Errorf("corrupt checkpoint: line %d: a record, but the header says the walk has no probes", line)
 			}
 			if jr.Pos >= c.header.Positions {
-				return nil, fmt.Errorf("corrupt checkpoint: line %d: position %d past the end (%d)", line, jr.Pos, c.header.Positions)
+				return nil, fmt.Errorf(`corrupt checkpoint: line %d: field "pos" is %d, past the end of the walk: want 0-%d`, line, jr.Pos, c.header.Positions-1)
 			}
 			if opt.verify != nil {
 				if err := opt.verify(jr.Pos, &jr.Record); err != nil {
@@ -211,7 +222,7 @@ func readCheckpoint(r io.Reader, opt readOptions) (*checkpoint, error) {
 				}
 			}
 		default:
-			return nil, fmt.Errorf("corrupt checkpoint: line %d is neither a record nor a mark", line)
+			return nil, fmt.Errorf(`corrupt checkpoint: line %d is neither a record ({"pos":...}) nor a mark ({"mark":...})`, line)
 		}
 		c.size += int64(len(b))
 	}
@@ -292,7 +303,9 @@ func readHeader(f *os.File) (*checkpointHeader, error) {
 		return nil, err
 	}
 	var h checkpointHeader
-	if err := json.Unmarshal(b, &h); err != nil || h.Version == 0 {
+	if err := json.Unmarshal(b, &h); err != nil && bytes.HasPrefix(b, []byte(`{"netstar_checkpoint":`)) {
+		return nil, fmt.Errorf("corrupt checkpoint: line 1 (its header): %s", jsonProblem(err))
+	} else if err != nil || h.Version == 0 {
 		return nil, fmt.Errorf("not a netstar checkpoint (line 1 is not its header)")
 	}
 	if h.Version != checkpointVersion {

@@ -556,7 +556,7 @@ func (m *merger) jsonLine(in *input, line int, b []byte, last bool) error {
 	if bytes.HasPrefix(b, []byte(`{"netstar_summary"`)) {
 		var s summaryLine
 		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("line %d: %v", line, err)
+			return fmt.Errorf("line %d (a summary): %s", line, jsonProblem(err))
 		}
 		m.audits = append(m.audits, audit{Shard: strings.Join(s.Shards, "+"), Seed: s.Seed, Probes: s.Records, Sent: s.Sent,
 			Retries: s.Retries, LocalErrors: s.LocalErrors, Drops: s.Drops, Complete: s.Finished})
@@ -572,7 +572,7 @@ func (m *merger) jsonLine(in *input, line int, b []byte, last bool) error {
 			fmt.Fprintf(m.stderr, "netstar merge: warning: %s:%d: the last line is cut short (a scan that did not finish?): dropped\n", in.name, line)
 			return nil
 		}
-		return fmt.Errorf("line %d: %v", line, err)
+		return fmt.Errorf("line %d: %s", line, jsonProblem(err))
 	}
 	if why := takeable(&r); why != "" {
 		m.skip(in, line, "%s", why)

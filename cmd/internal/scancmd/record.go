@@ -3,8 +3,10 @@ package scancmd
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -83,20 +85,20 @@ func (r *Record) check() error {
 	if r.BannerB64 != "" {
 		b, err := base64.StdEncoding.DecodeString(r.BannerB64)
 		if err != nil {
-			return fmt.Errorf("bad banner_b64: %v", err)
+			return fmt.Errorf(`field "banner_b64" is not base64: %v`, err)
 		}
 		r.Banner, r.BannerB64 = string(b), ""
 	}
 	ip, err := netip.ParseAddr(r.IP)
 	if err != nil {
-		return fmt.Errorf("bad ip %q", r.IP)
+		return fmt.Errorf(`field "ip" is %q: want an IP address`, r.IP)
 	}
 	r.IP = ip.String()
 	if r.Port < 1 || r.Port > scan.MaxPort {
-		return fmt.Errorf("bad port %d", r.Port)
+		return fmt.Errorf(`field "port" is %d: want a port, 1-65535`, r.Port)
 	}
 	if _, ok := stateOf(r.State); !ok {
-		return fmt.Errorf("bad state %q", r.State)
+		return fmt.Errorf(`field "state" is %q: want open, closed or filtered`, r.State)
 	}
 	if r.Proto == "" {
 		r.Proto = "tcp"
@@ -105,6 +107,67 @@ func (r *Record) check() error {
 		return fmt.Errorf("protocol %q: netstar scans tcp only", r.Proto)
 	}
 	return nil
+}
+
+// jsonProblem says what is wrong with a line that does not decode, in
+// the file's terms (the field, what it holds, what it should hold),
+// never in Go's ("Go struct field journalRecord.pos of type uint64").
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if i := strings.LastIndexByte(field, '.'); i >= 0 {
+			field = field[i+1:]
+		}
+		got := te.Value
+		switch {
+		case strings.HasPrefix(got, "number "):
+			got = strings.TrimPrefix(got, "number ")
+		case got == "number":
+			got = "a number"
+		case got == "string":
+			got = "a string"
+		case got == "bool":
+			got = "true or false"
+		case got == "array":
+			got = "a list"
+		case got == "object":
+			got = "an object"
+		}
+		if field == "" {
+			return fmt.Sprintf("the line is %s, not a JSON object", got)
+		}
+		return fmt.Sprintf("field %q is %s: want %s", field, got, jsonWant(te.Type))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("not a whole JSON object (at byte %d: %s)", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonWant names what a field of type t holds.
+func jsonWant(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return jsonWant(t.Elem())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }
 
 func stateOf(s string) (scan.State, bool) {

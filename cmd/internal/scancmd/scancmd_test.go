@@ -488,7 +488,7 @@ func TestMergeBadInput(t *testing.T) {
 		{nil, "no input files"},
 		{[]string{"-f", "csv", j}, `-f "csv"`},
 		{[]string{g}, "grepable output cannot be merged"},
-		{[]string{j}, `bad.jsonl: line 2: bad ip "x"`},
+		{[]string{j}, `bad.jsonl: line 2: field "ip" is "x": want an IP address`},
 		{[]string{filepath.Join(dir, "missing")}, "no such file"},
 	} {
 		var errb bytes.Buffer
