@@ -213,7 +213,8 @@ func TestMergeCutXML(t *testing.T) {
 	run := bytes.Index(full, []byte("<nmaprun"))
 	run += bytes.IndexByte(full[run:], '>') // the end of its start tag
 	cut := filepath.Join(dir, "cut.xml")
-	for n := 0; n < len(full); n += 7 {
+	// A cut that leaves out only the last newline leaves the document whole.
+	for n := 0; n < len(bytes.TrimRight(full, "\n")); n += 7 {
 		os.WriteFile(cut, full[:n], 0o644)
 		var out, errb bytes.Buffer
 		code := MergeMain([]string{"-f", "jsonl", cut}, nil, &out, &errb)
