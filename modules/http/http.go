@@ -28,23 +28,42 @@ import (
 
 // Module is the http module:
 //
-//	def get(url, *, headers={}, timeout=30)
-//	def post(url, body="", *, headers={}, timeout=30)
-//	def request(method, url, body=None, *, headers={}, timeout=30)
+//	def get(url, *, headers={}, timeout=30, verify=True, ca=None, follow_redirects=True, save_to=None, proxy=None)
+//	def post(url, body="", *, headers={}, timeout=30, ...the same options)
+//	def request(method, url, body=None, *, headers={}, timeout=30, ...the same options)
 //	def response(status=200, headers={}, body="")
 //
 // get, post and request return a response with status (int), headers
-// (dict, lower-case names), body (bytes), text (str), ok (status < 400),
-// url (after redirects) and json(). A status of 4xx or 5xx is a
-// response, not an error; errors are connection failures
-// (ConnectionRefusedError: [Errno 111] Connection refused), timeouts
-// (TimeoutError: timed out), bad URLs (ValueError) and Ctrl-C.
-// Redirects are followed (at most 10); HTTP proxies from the
-// environment are not used; bodies over 64 MiB are an error.
-// timeout=None waits as long as the server takes (Ctrl-C still stops it).
-// The client sends "User-Agent: netstar" unless headers names another,
-// and the URL's host as Host unless headers has "Host" (as curl's -A and
-// -H "Host: ..." do; a redirect gets its own URL's host).
+// (dict, lower-case names), body (bytes), text (str, decoded with the
+// Content-Type charset), encoding (that charset, or None), cookies
+// (dict name -> value of every Set-Cookie), ok (status < 400), url
+// (after redirects), saved_to, size (body bytes received) and json().
+// Each header's repeated values are joined with ", ", except
+// Set-Cookie, which is a list when the server sent more than one. A
+// status of 4xx or 5xx is a response, not an error; errors are
+// connection failures (ConnectionRefusedError: [Errno 111] Connection
+// refused), timeouts (TimeoutError: timed out), certificates that fail
+// verification (ssl.SSLCertVerificationError), bad URLs and arguments
+// (ValueError, TypeError) and Ctrl-C.
+//
+// Options, as requests and httpx name them:
+//   - verify=False accepts any TLS certificate; ca="FILE" (or
+//     verify="FILE") trusts the PEM certificates of FILE instead of the
+//     system's.
+//   - follow_redirects=False returns a 3xx as it came (its Location in
+//     headers); by default at most 10 redirects are followed.
+//   - save_to="PATH" streams the body to PATH (replaced only once the
+//     whole body has arrived) without the 64 MiB cap of bodies held in
+//     memory: body is then b"" and text "".
+//   - proxy="http://HOST:PORT" sends the request through an HTTP proxy
+//     (CONNECT for https://; socks5:// also works). Proxies from the
+//     environment are never used.
+//
+// timeout covers the whole request, body included; timeout=None waits
+// as long as the server takes (Ctrl-C still stops it). The client sends
+// "User-Agent: netstar" unless headers names another, and the URL's host
+// as Host unless headers has "Host" (as curl's -A and -H "Host: ..." do;
+// a redirect gets its own URL's host).
 //
 // response builds the answer of a socket.serve_http handler.
 var Module = &starlarkstruct.Module{
@@ -57,21 +76,18 @@ var Module = &starlarkstruct.Module{
 	},
 }
 
-// MaxBodyBytes caps a response body read by the client.
+// MaxBodyBytes caps a response body read by the client into memory
+// (save_to has no cap).
 const MaxBodyBytes = 64 << 20
 
-// client follows redirects and keeps no idle connections, so that a
-// program leaves no connection goroutines behind; it never uses a proxy.
-// Host names are resolved by the socket module's resolver (dial).
-var client = &gohttp.Client{
-	Transport: &gohttp.Transport{
-		Proxy:                 nil,
-		DialContext:           dial,
-		DisableKeepAlives:     true,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 0,
-	},
-}
+// maxRedirects is how many redirects the client follows, as net/http.
+const maxRedirects = 10
+
+const optionsDoc = "Options: verify=False (any certificate), ca=\"FILE\" (trust FILE's PEM certificates),\n" +
+	"follow_redirects=False (return the 3xx), save_to=\"PATH\" (stream the body to a file, no 64 MiB cap),\n" +
+	"proxy=\"http://HOST:PORT\". The response has status, headers, body, text (decoded with the charset\n" +
+	"of Content-Type), encoding, cookies (dict of Set-Cookie), ok, url, saved_to, size, json().\n" +
+	"headers['set-cookie'] is a list when the server sent several."
 
 func init() {
 	modules.Register(modules.Module{
@@ -81,44 +97,61 @@ func init() {
 		Docs: map[string]string{
 			"http": "HTTP client (get, post, request) and response() for socket.serve_http handlers.\n" +
 				"Example: r = http.get(\"http://127.0.0.1:8080/\"); print(r.status, r.text)",
-			"http.get":      "get(url, headers={}, timeout=30)\nSends GET and returns the response: status, headers, body (bytes), text, ok, url, json().\nA 404 is a response, not an error.",
-			"http.post":     "post(url, body=\"\", headers={}, timeout=30)\nSends POST with body (str or bytes) and returns the response.",
-			"http.request":  "request(method, url, body=None, headers={}, timeout=30)\nSends any method and returns the response.",
+			"http.get":      "get(url, headers={}, timeout=30, verify=True, ca=None, follow_redirects=True, save_to=None, proxy=None)\nSends GET and returns the response.\nA 404 is a response, not an error.\n" + optionsDoc,
+			"http.post":     "post(url, body=\"\", headers={}, timeout=30, ...)\nSends POST with body (str or bytes) and returns the response; options as get's.\n" + optionsDoc,
+			"http.request":  "request(method, url, body=None, headers={}, timeout=30, ...)\nSends any method and returns the response; options as get's.\n" + optionsDoc,
 			"http.response": responseDoc,
 		},
 	})
 }
 
+// options are the keyword arguments every client call takes.
+type options struct {
+	headers, timeout, verify, ca, follow, saveTo, proxy starlark.Value
+}
+
+// unpack reads a client call's arguments: the positional ones named in
+// pairs, then the options.
+func unpack(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, pairs ...any) (options, error) {
+	o := options{headers: starlark.None, timeout: starlark.MakeInt(30), verify: starlark.True, ca: starlark.None,
+		follow: starlark.True, saveTo: starlark.None, proxy: starlark.None}
+	pairs = append(pairs, "headers?", &o.headers, "timeout?", &o.timeout, "verify?", &o.verify, "ca?", &o.ca,
+		"follow_redirects?", &o.follow, "save_to?", &o.saveTo, "proxy?", &o.proxy)
+	return o, starlark.UnpackArgs(b.Name(), args, kwargs, pairs...)
+}
+
 func get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var rawURL string
-	var headers, timeout starlark.Value = starlark.None, starlark.MakeInt(30)
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &rawURL, "headers?", &headers, "timeout?", &timeout); err != nil {
+	o, err := unpack(b, args, kwargs, "url", &rawURL)
+	if err != nil {
 		return nil, err
 	}
-	return do(thread, b.Name(), "GET", rawURL, starlark.None, headers, timeout)
+	return do(thread, b.Name(), "GET", rawURL, starlark.None, o)
 }
 
 func post(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var rawURL string
-	var body, headers, timeout starlark.Value = starlark.String(""), starlark.None, starlark.MakeInt(30)
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &rawURL, "body?", &body, "headers?", &headers, "timeout?", &timeout); err != nil {
+	var body starlark.Value = starlark.String("")
+	o, err := unpack(b, args, kwargs, "url", &rawURL, "body?", &body)
+	if err != nil {
 		return nil, err
 	}
-	return do(thread, b.Name(), "POST", rawURL, body, headers, timeout)
+	return do(thread, b.Name(), "POST", rawURL, body, o)
 }
 
 func request(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var method, rawURL string
-	var body, headers, timeout starlark.Value = starlark.None, starlark.None, starlark.MakeInt(30)
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "method", &method, "url", &rawURL, "body?", &body, "headers?", &headers, "timeout?", &timeout); err != nil {
+	var body starlark.Value = starlark.None
+	o, err := unpack(b, args, kwargs, "method", &method, "url", &rawURL, "body?", &body)
+	if err != nil {
 		return nil, err
 	}
-	return do(thread, b.Name(), method, rawURL, body, headers, timeout)
+	return do(thread, b.Name(), method, rawURL, body, o)
 }
 
 // do sends one request. Everything Starlark is converted before the
 // interpreter lock is released.
-func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeout starlark.Value) (starlark.Value, error) {
+func do(thread *starlark.Thread, fn, method, rawURL string, body starlark.Value, o options) (starlark.Value, error) {
 	if method == "" || strings.ContainsAny(method, " \t\r\n") {
 		return nil, pyerr.Errorf("ValueError", "%s: for parameter method: invalid method %q", fn, method)
 	}
@@ -145,10 +178,10 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 	}
 	hdr := gohttp.Header{}
 	var host string // a Host override: net/http sends req.Host, not a Host header
-	if headers != starlark.None {
-		d, ok := headers.(starlark.IterableMapping)
+	if o.headers != starlark.None {
+		d, ok := o.headers.(starlark.IterableMapping)
 		if !ok {
-			return nil, pyerr.Errorf("TypeError", "%s: for parameter headers: got %s, want dict", fn, headers.Type())
+			return nil, pyerr.Errorf("TypeError", "%s: for parameter headers: got %s, want dict", fn, o.headers.Type())
 		}
 		for _, kv := range d.Items() {
 			k, ok1 := starlark.AsString(kv[0])
@@ -170,16 +203,26 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 		// The caller's User-Agent wins, as curl's -A does.
 		hdr.Set("User-Agent", "netstar")
 	}
-	limit, err := pyarg.Timeout(fn, "timeout", timeout, pyarg.TimeoutOptions{None: true})
+	limit, err := pyarg.Timeout(fn, "timeout", o.timeout, pyarg.TimeoutOptions{None: true})
 	if err != nil {
 		return nil, err
 	}
+	cfg, err := clientConfig(fn, o)
+	if err != nil {
+		return nil, err
+	}
+	client, err := cfg.client()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	defer client.CloseIdleConnections()
 
 	type result struct {
 		status int
 		header gohttp.Header
 		body   []byte
 		url    string
+		size   int64
 	}
 	res, err := interp.Blocking(thread, func(ctx context.Context) (result, error) {
 		var cancel context.CancelFunc = func() {}
@@ -204,23 +247,28 @@ func do(thread *starlark.Thread, fn, method, rawURL string, body, headers, timeo
 			return result{}, clientError(ctx, err)
 		}
 		defer resp.Body.Close()
+		r := result{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL.String()}
+		if cfg.saveTo != "" {
+			r.size, err = saveBody(resp.Body, cfg.saveTo)
+			if err != nil {
+				return result{}, clientError(ctx, err)
+			}
+			return r, nil
+		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 		if err != nil {
 			return result{}, clientError(ctx, err)
 		}
 		if len(data) > MaxBodyBytes {
-			return result{}, pyerr.Errorf("ValueError", "response body is larger than %d MiB", MaxBodyBytes>>20)
+			return result{}, pyerr.Errorf("ValueError", "response body is larger than %d MiB (save_to=PATH streams it to a file)", MaxBodyBytes>>20)
 		}
-		return result{resp.StatusCode, resp.Header, data, resp.Request.URL.String()}, nil
+		r.body, r.size = data, int64(len(data))
+		return r, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fn, err)
 	}
-	h := starlark.NewDict(len(res.header))
-	for k, vs := range res.header {
-		h.SetKey(starlark.String(strings.ToLower(k)), starlark.String(strings.Join(vs, ", ")))
-	}
-	return &httpvalue.Response{Status: res.status, Headers: h, Body: res.body, URL: res.url}, nil
+	return newClientResponse(res.status, res.header, res.body, res.url, res.size, cfg.saveTo), nil
 }
 
 var errTimedOut = errors.New("timed out")
@@ -292,8 +340,12 @@ func clientError(ctx context.Context, err error) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return &pyerr.Error{Type: "TimeoutError", Strerror: "timed out", Err: err}
 	}
+	if te := tlsError(err); te != nil {
+		return te
+	}
 	if pe, ok := pyerr.As(err); ok {
-		// The resolver's socket.gaierror, without net/http's wrapping.
+		// The resolver's socket.gaierror (or a file's OSError, a
+		// redirect limit), without net/http's wrapping.
 		return pe
 	}
 	if pe := pyerr.OSError(err); pe != err {

@@ -88,7 +88,7 @@ print(r.status, r.ok, r.text.strip())`, "404 False nope"},
 print(r.status, r.url.endswith("/hello"), r.text)`, "200 True hello GET"},
 		{"head", `r = http.request("HEAD", URL + "/hello")
 print(r.status, len(r.body))`, "200 0"},
-		{"attrs", `print(dir(http.get(URL + "/hello")))`, `['body', 'headers', 'json', 'ok', 'status', 'text', 'url']`},
+		{"attrs", `print(dir(http.get(URL + "/hello")))`, `['body', 'cookies', 'encoding', 'headers', 'json', 'ok', 'saved_to', 'size', 'status', 'text', 'url']`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
