@@ -52,6 +52,7 @@ var catalog = map[string][2]string{
 			"%[1]s scan -h\tthe non-interactive scanner: shards, resume, rate\n" +
 			"\tlimits, JSON Lines and nmap-compatible XML output\n" +
 			"%[1]s merge -h\tjoin shard outputs into one\n" +
+			"%[1]s serve -h\tserve a directory over HTTP, as python3 -m http.server\n" +
 			"%[1]s kernel install\tinstall netstar as a Jupyter kernel (then pick \"netstar\"\n" +
 			"\tin Jupyter); kernel uninstall removes it",
 		"%[1]s\tinicia el intérprete interactivo (REPL); si la entrada\n" +
@@ -68,6 +69,7 @@ var catalog = map[string][2]string{
 			"%[1]s scan -h\tel escáner no interactivo: fragmentos, reanudación, límites\n" +
 			"\tde velocidad, JSON Lines y XML compatible con nmap\n" +
 			"%[1]s merge -h\tune en una sola las salidas de los fragmentos\n" +
+			"%[1]s serve -h\tsirve un directorio por HTTP, como python3 -m http.server\n" +
 			"%[1]s kernel install\tinstala netstar como núcleo de Jupyter (luego elige\n" +
 			"\t\"netstar\" en Jupyter); kernel uninstall lo quita",
 	},
@@ -409,5 +411,256 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 	"translate.todo.computedExcept": {
 		"except with a computed exception class is not supported",
 		"except con una clase de excepción calculada no está soportado",
+	},
+
+	// netstar scan (cmd/internal/scancmd): its usage, its options' help
+	// (scan.flag.NAME, NAME the option without dashes, in camelCase)
+	// and its own messages. A word in backquotes (`ARCHIVO`) names the
+	// option's value in the help's first column.
+	"scan.usage": {
+		"usage: netstar scan TARGETS... [-p PORTS|-F|--top-ports N] [--exclude-ports PORTS] [-iL FILE|-]\n" +
+			"       [--exclude TARGETS] [--exclude-file FILE] [-6] [--timeout S] [--retries N] [--rate PPS]\n" +
+			"       [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE] [-T0..5]\n" +
+			"       [-Pn|-sn] [--unprivileged] [--disable-arp-ping] [--min-rtt-timeout S] [--initial-rtt-timeout S]\n" +
+			"       [--max-rtt-timeout S] [--host-timeout S] [--min-rate PPS] [--max-rate PPS]\n" +
+			"       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--reason] [--banner] [-v|-vv]\n" +
+			"\n" +
+			"TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.\n" +
+			"Targets: names, addresses, CIDR blocks, ranges and nmap's octet patterns (10.0.0.1-3,5 10.0-1.0.1).\n" +
+			"Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).\n" +
+			"Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume),\n" +
+			"4 done but some target names did not resolve (each is named on stderr).\n" +
+			"Host names are resolved by the system's resolver, or by the DNS server NETSTAR_RESOLVER names (ip[:port]).\n" +
+			"\n",
+		"uso: netstar scan OBJETIVOS... [-p PUERTOS|-F|--top-ports N] [--exclude-ports PUERTOS] [-iL ARCHIVO|-]\n" +
+			"       [--exclude OBJETIVOS] [--exclude-file ARCHIVO] [-6] [--timeout S] [--retries N] [--rate PPS]\n" +
+			"       [--max-concurrency N] [--shard I/N] [--seed S] [--resume ARCHIVO] [-T0..5]\n" +
+			"       [-Pn|-sn] [--unprivileged] [--disable-arp-ping] [--min-rtt-timeout S] [--initial-rtt-timeout S]\n" +
+			"       [--max-rtt-timeout S] [--host-timeout S] [--min-rate PPS] [--max-rate PPS]\n" +
+			"       [-oJ ARCHIVO|-] [-oX ARCHIVO|-] [-oG ARCHIVO|-] [-oN ARCHIVO|-] [-oA BASE] [--open] [--reason] [--banner] [-v|-vv]\n" +
+			"\n" +
+			"Escaneo TCP connect de OBJETIVOS × PUERTOS, en flujo. Sin opciones -o, JSON Lines va a stdout.\n" +
+			"Objetivos: nombres, direcciones, bloques CIDR, rangos y los patrones de octetos de nmap (10.0.0.1-3,5 10.0-1.0.1).\n" +
+			"Los fragmentos empiezan en 0: --shard 0/4 ... 3/4 (--shard /N toma el índice de JOB_COMPLETION_INDEX).\n" +
+			"Códigos de salida: 0 hecho, 1 fallo, 2 argumentos incorrectos (nada sondeado), 3 interrumpido (se reanuda con --resume),\n" +
+			"4 hecho pero algunos nombres de objetivo no se resolvieron (cada uno se nombra en stderr).\n" +
+			"Los nombres los resuelve el resolvedor del sistema, o el servidor DNS que indique NETSTAR_RESOLVER (ip[:puerto]).\n" +
+			"\n",
+	},
+	"scan.flag.p": {
+		"ports: `SPEC` such as 22,80,443 or 1-1024 or - (all); given once, as nmap's",
+		"puertos: `LISTA` como 22,80,443 o 1-1024 o - (todos); una sola vez, como en nmap",
+	},
+	"scan.flag.v": {
+		"more progress on stderr: open ports as they are found, status lines (nmap's -v; -vv: more often, filtered ports too)",
+		"más progreso en stderr: los puertos abiertos al encontrarlos, líneas de estado (el -v de nmap; -vv: más a menudo, y también los filtrados)",
+	},
+	"scan.flag.iL": {
+		"read targets from `FILE` (- for stdin), one or more per line, # comments",
+		"leer los objetivos de `ARCHIVO` (- para stdin), uno o más por línea, comentarios con #",
+	},
+	"scan.flag.excludeFile": {
+		"do not probe the addresses, ranges and CIDR blocks in `FILE`",
+		"no sondear las direcciones, rangos y bloques CIDR de `ARCHIVO`",
+	},
+	"scan.flag.exclude": {
+		"do not probe these comma-separated `TARGETS`",
+		"no sondear estos `OBJETIVOS` separados por comas",
+	},
+	"scan.flag.timeout": {
+		"probe timeout in `SECONDS` (or a duration such as 500ms)",
+		"tiempo de espera de un sondeo en `SEGUNDOS` (o una duración como 500ms)",
+	},
+	"scan.flag.retries": {
+		"times an unanswered port is probed again",
+		"veces que se vuelve a sondear un puerto que no responde",
+	},
+	"scan.flag.rate": {
+		"most probes per second sent by this instance, retries included (0: no cap)",
+		"máximo de sondeos por segundo que envía esta instancia, reintentos incluidos (0: sin límite)",
+	},
+	"scan.flag.maxConcurrency": {
+		"most probes in flight (lowered to the descriptor limit)",
+		"máximo de sondeos en vuelo (se baja al límite de descriptores)",
+	},
+	"scan.flag.shard": {
+		"probe only shard `I/N` of the seeded walk (0-based; /N: I from JOB_COMPLETION_INDEX)",
+		"sondear solo el fragmento `I/N` del recorrido con semilla (desde 0; /N: I de JOB_COMPLETION_INDEX)",
+	},
+	"scan.flag.seed": {
+		"seed of the pseudo-random walk (`S`, required with --shard; random otherwise)",
+		"semilla del recorrido pseudoaleatorio (`S`, obligatoria con --shard; si no, al azar)",
+	},
+	"scan.flag.resume": {
+		"checkpoint `FILE`: continue the scan it records, or start it",
+		"`ARCHIVO` de punto de control: continúa el escaneo que registra, o lo empieza",
+	},
+	"scan.flag.oJ": {
+		"write JSON Lines to `FILE` (- for stdout)",
+		"escribir JSON Lines en `ARCHIVO` (- para stdout)",
+	},
+	"scan.flag.oX": {
+		"write nmap XML to `FILE` (- for stdout)",
+		"escribir XML de nmap en `ARCHIVO` (- para stdout)",
+	},
+	"scan.flag.oG": {
+		"write nmap grepable output to `FILE` (- for stdout)",
+		"escribir la salida grepable de nmap en `ARCHIVO` (- para stdout)",
+	},
+	"scan.flag.oN": {
+		"write nmap's normal output (Nmap scan report, Host is up, Not shown, PORT STATE SERVICE) to `FILE` (- for stdout)",
+		"escribir la salida normal de nmap (Nmap scan report, Host is up, Not shown, PORT STATE SERVICE) en `ARCHIVO` (- para stdout)",
+	},
+	"scan.flag.banner": {
+		"read what open ports send first",
+		"leer lo primero que envían los puertos abiertos",
+	},
+	"scan.flag.maxHosts": {
+		"refuse targets holding more hosts than this",
+		"rechazar objetivos con más hosts que este número",
+	},
+	"scan.flag.netns": {
+		"Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)",
+		"Linux: sondear desde el espacio de nombres de red en `RUTA` (necesita CAP_SYS_ADMIN)",
+	},
+	"scan.flag.topPorts": {
+		"scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports",
+		"escanear los `N` puertos que la tabla de frecuencias de nmap (nmap-services) da como abiertos más a menudo, como el --top-ports de nmap",
+	},
+	"scan.flag.open": {
+		"show only open ports, and only hosts with one, in every output, as nmap's --open (XML keeps the others as extraports; the summary and --resume still count every probe)",
+		"mostrar solo los puertos abiertos, y solo los hosts que tienen alguno, en todas las salidas, como el --open de nmap (el XML guarda los demás como extraports; el resumen y --resume siguen contando todos los sondeos)",
+	},
+	"scan.flag.oA": {
+		"write `BASE`.nmap, BASE.xml and BASE.gnmap, as nmap does, and BASE.jsonl",
+		"escribir `BASE`.nmap, BASE.xml y BASE.gnmap, como nmap, y BASE.jsonl",
+	},
+	"scan.flag.F": {
+		"fast scan: the 100 ports nmap's frequency table ranks first, as nmap's -F (--top-ports 100)",
+		"escaneo rápido: los 100 primeros puertos de la tabla de frecuencias de nmap, como el -F de nmap (--top-ports 100)",
+	},
+	"scan.flag.excludePorts": {
+		"do not probe these `PORTS` (nmap's --exclude-ports; with --top-ports and -F, the top N of the others)",
+		"no sondear estos `PUERTOS` (el --exclude-ports de nmap; con --top-ports y -F, los N primeros de los demás)",
+	},
+	"scan.flag.reason": {
+		"show why each port has its state: a REASON column in -oN (JSON Lines and XML always carry it)",
+		"mostrar por qué cada puerto tiene su estado: una columna REASON en -oN (JSON Lines y XML siempre la llevan)",
+	},
+	"scan.flag.6": {
+		"IPv6 scan, as nmap's -6: names resolve to their IPv6 addresses; IPv4 targets are refused",
+		"escaneo IPv6, como el -6 de nmap: los nombres se resuelven a sus direcciones IPv6; los objetivos IPv4 se rechazan",
+	},
+	"scan.flag.n": {
+		"accepted for nmap compatibility: netstar scan never does reverse DNS",
+		"se acepta por compatibilidad con nmap: netstar scan nunca hace DNS inverso",
+	},
+	"scan.flag.sT": {
+		"accepted for nmap compatibility: netstar scan is a TCP connect scan",
+		"se acepta por compatibilidad con nmap: netstar scan es un escaneo TCP connect",
+	},
+	"scan.flag.Pn": {
+		"skip host discovery and scan every target, as nmap's -Pn (by default hosts are first asked by ARP on an attached segment when root, else pinged by TCP connect to 80 and 443 and, as root, by ICMP echo; hosts found down are not scanned)",
+		"saltar el descubrimiento de hosts y escanear todos los objetivos, como el -Pn de nmap (por omisión, a los hosts se les pregunta antes por ARP en un segmento conectado si se es root, y si no se les hace ping con TCP connect a 80 y 443 y, como root, con ICMP echo; los hosts caídos no se escanean)",
+	},
+	"scan.flag.sn": {
+		"host discovery only, as nmap's -sn: no port scan",
+		"solo descubrimiento de hosts, como el -sn de nmap: sin escaneo de puertos",
+	},
+	"scan.flag.disableArpPing": {
+		"discovery asks no host by ARP (as nmap's option): hosts on the segment get ICMP echo (as root) and TCP pings too",
+		"el descubrimiento no pregunta a ningún host por ARP (como la opción de nmap): los hosts del segmento reciben ICMP echo (como root) y pings TCP también",
+	},
+	"scan.flag.unprivileged": {
+		"discover as nmap does without root, even as root: TCP connect pings to 80 and 443 only, no ARP, no ICMP echo",
+		"descubrir como nmap sin root, aun siendo root: solo pings TCP connect a 80 y 443, sin ARP ni ICMP echo",
+	},
+	"scan.flag.maxRetries": {
+		"nmap's name for --retries",
+		"el nombre de nmap para --retries",
+	},
+	"scan.flag.minRttTimeout": {
+		"the shortest probe timeout a host's round-trip time can give, as nmap's --min-rtt-timeout (`SECONDS` or a duration; default 100ms)",
+		"el tiempo de espera más corto que puede dar el tiempo de ida y vuelta de un host, como el --min-rtt-timeout de nmap (`SEGUNDOS` o una duración; por omisión 100ms)",
+	},
+	"scan.flag.initialRttTimeout": {
+		"how long a probe of a host that has not answered yet waits, as nmap's --initial-rtt-timeout (`SECONDS` or a duration; default --timeout)",
+		"cuánto espera un sondeo a un host que aún no ha respondido, como el --initial-rtt-timeout de nmap (`SEGUNDOS` o una duración; por omisión --timeout)",
+	},
+	"scan.flag.maxRttTimeout": {
+		"the longest any probe waits, as nmap's --max-rtt-timeout (`SECONDS` or a duration; default --timeout)",
+		"lo más que espera cualquier sondeo, como el --max-rtt-timeout de nmap (`SEGUNDOS` o una duración; por omisión --timeout)",
+	},
+	"scan.flag.hostTimeout": {
+		"give up on a host this long after its first probe, as nmap's --host-timeout (`SECONDS` or a duration): its undecided ports are recorded filtered, reason host-timeout",
+		"abandonar un host este tiempo después de su primer sondeo, como el --host-timeout de nmap (`SEGUNDOS` o una duración): sus puertos sin decidir se registran filtrados, con motivo host-timeout",
+	},
+	"scan.flag.minRate": {
+		"keep at least this many probes a second in flight, as nmap's --min-rate (the window is not cut below it; --max-concurrency still caps it)",
+		"mantener al menos estos sondeos por segundo en vuelo, como el --min-rate de nmap (la ventana no baja de ahí; --max-concurrency sigue siendo el tope)",
+	},
+	"scan.flag.maxRate": {
+		"nmap's name for --rate",
+		"el nombre de nmap para --rate",
+	},
+	"scan.flag.minHostgroup": {
+		"accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing",
+		"se acepta por compatibilidad con nmap, sin efecto: netstar scan intercala todos los hosts, cada uno con sus propios tiempos",
+	},
+	"scan.flag.maxHostgroup": {
+		"accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing",
+		"se acepta por compatibilidad con nmap, sin efecto: netstar scan intercala todos los hosts, cada uno con sus propios tiempos",
+	},
+	"scan.locked": {
+		"%[1]s %[2]s: another netstar scan is writing to %[2]s (the file is locked): wait for it to finish, or choose another file",
+		"%[1]s %[2]s: otro netstar scan está escribiendo en %[2]s (el archivo está bloqueado): espera a que termine, o elige otro archivo",
+	},
+	"scan.interruptedReading": {
+		"interrupted while reading the targets; nothing probed",
+		"interrumpido mientras leía los objetivos; no se ha sondeado nada",
+	},
+	"scan.interruptedResolving": {
+		"interrupted while resolving names; nothing probed",
+		"interrumpido mientras resolvía nombres; no se ha sondeado nada",
+	},
+	"scan.interruptedResume": {
+		"interrupted; run the same command with --resume %s to continue",
+		"interrumpido; ejecuta la misma orden con --resume %s para continuar",
+	},
+	"scan.interruptedNoResume": {
+		"interrupted (no --resume checkpoint: a rerun starts over)",
+		"interrumpido (sin punto de control --resume: otra ejecución empieza de cero)",
+	},
+	"scan.seeHelp": {
+		"run 'netstar scan -h' for the options",
+		"ejecuta 'netstar scan -h' para ver las opciones",
+	},
+	"scan.resumeNotRegular": {
+		"not a regular file (a checkpoint is a file netstar rewrites)",
+		"no es un archivo normal (un punto de control es un archivo que netstar reescribe)",
+	},
+	"scan.resumeWarning": {
+		"warning: --resume %s: %s",
+		"aviso: --resume %s: %s",
+	},
+	"scan.resumeMoreDropped": {
+		"warning: --resume %s: and %d more records dropped",
+		"aviso: --resume %s: y %d registros descartados más",
+	},
+	"scan.resuming": {
+		"resuming from %s: %d of %d probes recorded",
+		"reanudando desde %s: %d de %d sondeos registrados",
+	},
+	"scan.resumingRepaired": {
+		"resuming from %s: %d of %d probes recorded (%d dropped); the missing %d are probed again",
+		"reanudando desde %s: %d de %d sondeos registrados (%d descartados); los %d que faltan se sondean de nuevo",
+	},
+	"scan.complete": {
+		"%s records a complete scan: outputs rewritten, nothing probed",
+		"%s registra un escaneo completo: salidas reescritas, nada sondeado",
+	},
+	"scan.budget": {
+		"target %q: the targets hold more than %d hosts in all (--max-hosts); raise --max-hosts to scan them",
+		"objetivo %q: los objetivos suman más de %d hosts (--max-hosts); sube --max-hosts para escanearlos",
 	},
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/cmd/internal/kernelcmd"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
+	"github.com/netstar/netstar/cmd/internal/servecmd"
 	"github.com/netstar/netstar/modules/socket/resolve"
 	"github.com/netstar/netstar/repl"
 	"github.com/netstar/netstar/repl/interp"
@@ -111,6 +112,8 @@ func run(args []string, stdio streams) int {
 			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "merge":
 			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "serve":
+			return servecmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "kernel":
 			if status, ok := checkResolverEnv(stdio); !ok {
 				return status
