@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -513,5 +514,27 @@ only=1 {'only': '1'}
 `
 	if out != want {
 		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+// TestSaveToCtrlC: a download stopped by Ctrl-C leaves no file, and no
+// part file, behind.
+func TestSaveToCtrlC(t *testing.T) {
+	srv := httptest.NewServer(gohttp.HandlerFunc(func(w gohttp.ResponseWriter, r *gohttp.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		io.WriteString(w, "first bytes")
+		w.(gohttp.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := run(t, ctx, fmt.Sprintf("import http\nhttp.get(%q, save_to=%q, timeout=None)\n", srv.URL, filepath.Join(dir, "out.bin")))
+	if err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("got %v, want context canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
 	}
 }

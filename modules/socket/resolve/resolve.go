@@ -2,8 +2,10 @@
 // Starlark: the system resolver (/etc/hosts, then DNS, as getaddrinfo
 // does), or every query sent to one DNS server (SetServer,
 // NETSTAR_RESOLVER) with miekg/dns; numeric hosts parsed as glibc parses
-// them; and bulk forward and reverse lookups in parallel (Resolve,
-// Reverse). Failures are socket.gaierror and socket.herror as
+// them; bulk forward and reverse lookups in parallel (Resolve,
+// Reverse), bulk lookups of other record types (Records: MX, TXT, NS,
+// SRV, CNAME, SOA, PTR) and zone transfers (Transfer, AXFR over TCP).
+// Failures are socket.gaierror and socket.herror as
 // *pyerr.Error values, with glibc's codes. IP literals and "localhost"
 // never cause a query.
 package resolve
