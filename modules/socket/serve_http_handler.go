@@ -116,11 +116,28 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hdr[k] = vs
 	}
 	// The length is the body's, whatever the handler said.
-	hdr["Content-Length"] = []string{strconv.Itoa(len(a.Body))}
+	hdr["Content-Length"] = contentLength(len(a.Body))
 	w.WriteHeader(a.Status)
 	if r.Method != http.MethodHead {
 		w.Write(a.Body)
 	}
+}
+
+// smallLengths are the Content-Length values of bodies under 1 KiB,
+// made once: net/http only reads a header's values (Set and Del replace
+// the slice), so a request can share them instead of allocating two.
+var smallLengths = func() (v [1024][]string) {
+	for i := range v {
+		v[i] = []string{strconv.Itoa(i)}
+	}
+	return v
+}()
+
+func contentLength(n int) []string {
+	if n < len(smallLengths) {
+		return smallLengths[n]
+	}
+	return []string{strconv.Itoa(n)}
 }
 
 // backtraceEnds is how many frames capBacktrace keeps at each end.

@@ -192,7 +192,7 @@ func (c *logConn) logRefused(p []byte, line string) {
 	buf = append(buf, "\" "...)
 	buf = strconv.AppendInt(buf, int64(code), 10)
 	buf = append(buf, " -\n"...)
-	c.s.cfg.Log.Write(buf)
+	c.s.log.Write(buf)
 }
 
 // refusalMessage is python's message for the request line it refuses

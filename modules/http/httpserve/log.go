@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -29,7 +30,9 @@ func (s *Server) logRequest(rec *recorder, r *http.Request, start time.Time) {
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	buf := make([]byte, 0, 128)
+	bp := entryBufs.Get().(*[]byte)
+	defer entryBufs.Put(bp)
+	buf := (*bp)[:0]
 	for _, n := range notes {
 		buf = appendNote(buf, n)
 		buf = append(buf, '\n')
@@ -56,8 +59,15 @@ func (s *Server) logRequest(rec *recorder, r *http.Request, start time.Time) {
 	buf = append(buf, "\" "...)
 	buf = strconv.AppendInt(buf, int64(status), 10)
 	buf = append(buf, " -\n"...)
-	s.cfg.Log.Write(buf)
+	s.log.Write(buf)
+	if cap(buf) <= 4<<10 {
+		*bp = buf
+	}
 }
+
+// entryBufs holds the buffers logRequest formats entries in (the log
+// writer copies them).
+var entryBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 const hexDigits = "0123456789abcdef"
 

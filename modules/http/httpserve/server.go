@@ -100,7 +100,10 @@ type Config struct {
 	// Log receives one python-style line per request, preceded by a
 	// "code N, message M" line for errors the server generates, and the
 	// cause of handler failures. nil discards the log. Each request's
-	// lines are written with one Write call.
+	// lines are written with one Write call; under load (a request less
+	// than 5 ms after the last write) several requests' lines are
+	// gathered into one Write, at most 5 ms later, and Shutdown writes
+	// what waits.
 	Log io.Writer
 
 	// BaseContext is the parent of every request's context; cancelling
@@ -131,6 +134,7 @@ type Server struct {
 
 	inflight inflight
 	dates    dateCache
+	log      *logWriter // cfg.Log, gathered under load; nil without a log
 
 	budgetOnce sync.Once
 	budgetText string
@@ -176,6 +180,9 @@ func Listen(cfg Config) (*Server, error) {
 		cfg.BaseContext = context.Background()
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{})}
+	if cfg.Log != nil {
+		s.log = newLogWriter(cfg.Log)
+	}
 	if cfg.Handler == nil {
 		dir := cfg.Dir
 		if dir == "" {
@@ -291,6 +298,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		if st, ok := s.static.(*staticHandler); ok {
 			st.close()
+		}
+		if s.log != nil {
+			s.log.close()
 		}
 	})
 	return s.shutErr
