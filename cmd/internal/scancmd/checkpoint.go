@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"io"
 	"os"
 	"path/filepath"
@@ -273,15 +274,15 @@ func appendJournal(f *os.File, size int64) (*journal, error) {
 // openCheckpoint opens the --resume file, creating it, and locks it for
 // this run. It must be a regular file: a FIFO or a device is refused
 // at once (opening it does not wait for a writer).
-func openCheckpoint(path string) (*os.File, error) {
-	f, err := openLocked("--resume", path, os.O_RDWR|syscall.O_NONBLOCK)
+func openCheckpoint(lang i18n.Lang, path string) (*os.File, error) {
+	f, err := openLocked(lang, "--resume", path, os.O_RDWR|syscall.O_NONBLOCK)
 	if err != nil {
 		return nil, err
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
 		if err == nil {
-			err = fmt.Errorf("not a regular file (a checkpoint is a file netstar rewrites)")
+			err = errors.New(lang.T("scan.resumeNotRegular"))
 		}
 		return nil, fmt.Errorf("--resume %s: %w", path, err)
 	}

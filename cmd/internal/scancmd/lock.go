@@ -3,6 +3,7 @@ package scancmd
 import (
 	"errors"
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -12,10 +13,16 @@ import (
 var errLocked = errors.New("locked")
 
 // lockedError says that another netstar scan holds path.
-func lockedError(flag, path string) error {
-	return fmt.Errorf("%s %s: another netstar scan is writing to %s (the file is locked): wait for it to finish, or choose another file: %w",
-		flag, path, path, errLocked)
+func lockedError(lang i18n.Lang, flag, path string) error {
+	return &lockError{lang.T("scan.locked", flag, path)}
 }
+
+// lockError is the error of a file another process holds; it wraps
+// errLocked.
+type lockError struct{ text string }
+
+func (e *lockError) Error() string { return e.text }
+func (e *lockError) Unwrap() error { return errLocked }
 
 // openLocked opens path with flag (plus O_CREATE) and, when it is a
 // regular file, takes an exclusive lock on it (flock, not waiting), so
@@ -27,7 +34,7 @@ func lockedError(flag, path string) error {
 // A file renamed over path between the open and the lock (a finished
 // scan replacing its output) is opened again, so the lock is always on
 // the file path names.
-func openLocked(flagName, path string, flag int) (*os.File, error) {
+func openLocked(lang i18n.Lang, flagName, path string, flag int) (*os.File, error) {
 	for try := 0; ; try++ {
 		f, err := os.OpenFile(path, flag|os.O_CREATE, 0o644)
 		if err != nil {
@@ -44,7 +51,7 @@ func openLocked(flagName, path string, flag int) (*os.File, error) {
 		if err := flock(f); err != nil {
 			f.Close()
 			if errors.Is(err, unix.EWOULDBLOCK) {
-				return nil, lockedError(flagName, path)
+				return nil, lockedError(lang, flagName, path)
 			}
 			return nil, fmt.Errorf("%s %s: locking it: %w", flagName, path, err)
 		}
@@ -53,7 +60,7 @@ func openLocked(flagName, path string, flag int) (*os.File, error) {
 		}
 		f.Close()
 		if try == 2 {
-			return nil, lockedError(flagName, path)
+			return nil, lockedError(lang, flagName, path)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"io"
 	"maps"
 	"math"
@@ -68,21 +69,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return run(ctx, args, stdin, stdout, stderr, os.LookupEnv)
 }
 
-const scanUsage = `usage: netstar scan TARGETS... [-p PORTS|-F|--top-ports N] [--exclude-ports PORTS] [-iL FILE|-]
-       [--exclude TARGETS] [--exclude-file FILE] [-6] [--timeout S] [--retries N] [--rate PPS]
-       [--max-concurrency N] [--shard I/N] [--seed S] [--resume FILE] [-T0..5]
-       [-Pn|-sn] [--unprivileged] [--disable-arp-ping] [--min-rtt-timeout S] [--initial-rtt-timeout S]
-       [--max-rtt-timeout S] [--host-timeout S] [--min-rate PPS] [--max-rate PPS]
-       [-oJ FILE|-] [-oX FILE|-] [-oG FILE|-] [-oN FILE|-] [-oA BASE] [--open] [--reason] [--banner] [-v|-vv]
-
-TCP connect scan of TARGETS × PORTS, streamed. Without -o options, JSON Lines go to stdout.
-Targets: names, addresses, CIDR blocks, ranges and nmap's octet patterns (10.0.0.1-3,5 10.0-1.0.1).
-Shards are 0-based: --shard 0/4 ... 3/4 (--shard /4 takes the index from JOB_COMPLETION_INDEX).
-Exit codes: 0 done, 1 failed, 2 bad arguments (nothing probed), 3 interrupted (resumable with --resume),
-4 done but some target names did not resolve (each is named on stderr).
-Host names are resolved by the system's resolver, or by the DNS server NETSTAR_RESOLVER names (ip[:port]).
-
-`
+// langOf returns the language the environment asks for (LC_ALL,
+// LC_MESSAGES, LANG): netstar scan's usage and own messages are in it.
+func langOf(lookupEnv func(string) (string, bool)) i18n.Lang {
+	return i18n.FromEnv(func(k string) string { v, _ := lookupEnv(k); return v })
+}
 
 // config is the checked command line.
 type config struct {
@@ -118,6 +109,7 @@ type config struct {
 	namespace string
 	resolver  string            // NETSTAR_RESOLVER as "ip:port", or ""
 	where     map[string]string // host names from -iL: "FILE:LINE"
+	lang      i18n.Lang         // of the usage and messages
 	args      string            // the command line, for outputs
 }
 
@@ -134,58 +126,59 @@ func parseArgs(args []string, stdin io.Reader, lookupEnv func(string) (string, b
 func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, lookupEnv func(string) (string, bool), stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("netstar scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	lang := langOf(lookupEnv)
 	fs.Usage = func() {
-		io.WriteString(stderr, scanUsage)
+		io.WriteString(stderr, lang.T("scan.usage"))
 		fs.PrintDefaults()
 	}
 	ports := &portsFlag{spec: "1-1024"}
-	fs.Var(ports, "p", "ports: `SPEC` such as 22,80,443 or 1-1024 or - (all); given once, as nmap's")
+	fs.Var(ports, "p", lang.T("scan.flag.p"))
 	verbose := new(verboseFlag)
-	fs.Var(verbose, "v", "more progress on stderr: open ports as they are found, status lines (nmap's -v; -vv: more often, filtered ports too)")
+	fs.Var(verbose, "v", lang.T("scan.flag.v"))
 	refused := map[string]*bool{}
 	for name, why := range refusedFlags {
 		refused[name] = fs.Bool(name, false, "not supported: "+why)
 	}
 	var (
-		iL          = fs.String("iL", "", "read targets from `FILE` (- for stdin), one or more per line, # comments")
-		excludeFile = fs.String("exclude-file", "", "do not probe the addresses, ranges and CIDR blocks in `FILE`")
-		exclude     = fs.String("exclude", "", "do not probe these comma-separated `TARGETS`")
-		timeout     = fs.String("timeout", "1", "probe timeout in `SECONDS` (or a duration such as 500ms)")
-		retries     = fs.Int("retries", scan.DefaultRetries, "times an unanswered port is probed again")
-		rate        = fs.Float64("rate", 0, "most probes per second sent by this instance, retries included (0: no cap)")
-		workers     = fs.Int("max-concurrency", scan.DefaultWorkers, "most probes in flight (lowered to the descriptor limit)")
-		shard       = fs.String("shard", "", "probe only shard `I/N` of the seeded walk (0-based; /N: I from JOB_COMPLETION_INDEX)")
-		seed        = fs.String("seed", "", "seed of the pseudo-random walk (`S`, required with --shard; random otherwise)")
-		resume      = fs.String("resume", "", "checkpoint `FILE`: continue the scan it records, or start it")
-		oJ          = fs.String("oJ", "", "write JSON Lines to `FILE` (- for stdout)")
-		oX          = fs.String("oX", "", "write nmap XML to `FILE` (- for stdout)")
-		oG          = fs.String("oG", "", "write nmap grepable output to `FILE` (- for stdout)")
-		oN          = fs.String("oN", "", "write nmap's normal output (Nmap scan report, Host is up, Not shown, PORT STATE SERVICE) to `FILE` (- for stdout)")
-		banner      = fs.Bool("banner", false, "read what open ports send first")
-		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, "refuse targets holding more hosts than this")
-		namespace   = fs.String("netns", "", "Linux: probe from the network namespace at `PATH` (needs CAP_SYS_ADMIN)")
-		topPorts    = fs.Int("top-ports", 0, "scan the `N` ports nmap's frequency table (nmap-services) lists as most often open, as nmap's --top-ports")
-		openOnly    = fs.Bool("open", false, "show only open ports, and only hosts with one, in every output, as nmap's --open (XML keeps the others as extraports; the summary and --resume still count every probe)")
-		oA          = fs.String("oA", "", "write `BASE`.nmap, BASE.xml and BASE.gnmap, as nmap does, and BASE.jsonl")
-		_           = fs.Bool("F", false, "fast scan: the 100 ports nmap's frequency table ranks first, as nmap's -F (--top-ports 100)")
-		excludePort = fs.String("exclude-ports", "", "do not probe these `PORTS` (nmap's --exclude-ports; with --top-ports and -F, the top N of the others)")
-		reason      = fs.Bool("reason", false, "show why each port has its state: a REASON column in -oN (JSON Lines and XML always carry it)")
-		ipv6        = fs.Bool("6", false, "IPv6 scan, as nmap's -6: names resolve to their IPv6 addresses; IPv4 targets are refused")
-		_           = fs.Bool("n", true, "accepted for nmap compatibility: netstar scan never does reverse DNS")
-		_           = fs.Bool("sT", true, "accepted for nmap compatibility: netstar scan is a TCP connect scan")
-		noPing      = fs.Bool("Pn", false, "skip host discovery and scan every target, as nmap's -Pn (by default hosts are first asked by ARP on an attached segment when root, else pinged by TCP connect to 80 and 443 and, as root, by ICMP echo; hosts found down are not scanned)")
-		pingOnly    = fs.Bool("sn", false, "host discovery only, as nmap's -sn: no port scan")
-		noARP       = fs.Bool("disable-arp-ping", false, "discovery asks no host by ARP (as nmap's option): hosts on the segment get ICMP echo (as root) and TCP pings too")
-		unpriv      = fs.Bool("unprivileged", false, "discover as nmap does without root, even as root: TCP connect pings to 80 and 443 only, no ARP, no ICMP echo")
-		maxRetries  = fs.Int("max-retries", -1, "nmap's name for --retries")
-		minRTT      = fs.String("min-rtt-timeout", "", "the shortest probe timeout a host's round-trip time can give, as nmap's --min-rtt-timeout (`SECONDS` or a duration; default 100ms)")
-		initRTT     = fs.String("initial-rtt-timeout", "", "how long a probe of a host that has not answered yet waits, as nmap's --initial-rtt-timeout (`SECONDS` or a duration; default --timeout)")
-		maxRTT      = fs.String("max-rtt-timeout", "", "the longest any probe waits, as nmap's --max-rtt-timeout (`SECONDS` or a duration; default --timeout)")
-		hostTimeout = fs.String("host-timeout", "", "give up on a host this long after its first probe, as nmap's --host-timeout (`SECONDS` or a duration): its undecided ports are recorded filtered, reason host-timeout")
-		minRate     = fs.Float64("min-rate", 0, "keep at least this many probes a second in flight, as nmap's --min-rate (the window is not cut below it; --max-concurrency still caps it)")
-		maxRate     = fs.Float64("max-rate", 0, "nmap's name for --rate")
-		_           = fs.Int("min-hostgroup", 0, "accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing")
-		_           = fs.Int("max-hostgroup", 0, "accepted for nmap compatibility, without effect: netstar scan interleaves every host, each with its own timing")
+		iL          = fs.String("iL", "", lang.T("scan.flag.iL"))
+		excludeFile = fs.String("exclude-file", "", lang.T("scan.flag.excludeFile"))
+		exclude     = fs.String("exclude", "", lang.T("scan.flag.exclude"))
+		timeout     = fs.String("timeout", "1", lang.T("scan.flag.timeout"))
+		retries     = fs.Int("retries", scan.DefaultRetries, lang.T("scan.flag.retries"))
+		rate        = fs.Float64("rate", 0, lang.T("scan.flag.rate"))
+		workers     = fs.Int("max-concurrency", scan.DefaultWorkers, lang.T("scan.flag.maxConcurrency"))
+		shard       = fs.String("shard", "", lang.T("scan.flag.shard"))
+		seed        = fs.String("seed", "", lang.T("scan.flag.seed"))
+		resume      = fs.String("resume", "", lang.T("scan.flag.resume"))
+		oJ          = fs.String("oJ", "", lang.T("scan.flag.oJ"))
+		oX          = fs.String("oX", "", lang.T("scan.flag.oX"))
+		oG          = fs.String("oG", "", lang.T("scan.flag.oG"))
+		oN          = fs.String("oN", "", lang.T("scan.flag.oN"))
+		banner      = fs.Bool("banner", false, lang.T("scan.flag.banner"))
+		maxHosts    = fs.Uint64("max-hosts", DefaultMaxHosts, lang.T("scan.flag.maxHosts"))
+		namespace   = fs.String("netns", "", lang.T("scan.flag.netns"))
+		topPorts    = fs.Int("top-ports", 0, lang.T("scan.flag.topPorts"))
+		openOnly    = fs.Bool("open", false, lang.T("scan.flag.open"))
+		oA          = fs.String("oA", "", lang.T("scan.flag.oA"))
+		_           = fs.Bool("F", false, lang.T("scan.flag.F"))
+		excludePort = fs.String("exclude-ports", "", lang.T("scan.flag.excludePorts"))
+		reason      = fs.Bool("reason", false, lang.T("scan.flag.reason"))
+		ipv6        = fs.Bool("6", false, lang.T("scan.flag.6"))
+		_           = fs.Bool("n", true, lang.T("scan.flag.n"))
+		_           = fs.Bool("sT", true, lang.T("scan.flag.sT"))
+		noPing      = fs.Bool("Pn", false, lang.T("scan.flag.Pn"))
+		pingOnly    = fs.Bool("sn", false, lang.T("scan.flag.sn"))
+		noARP       = fs.Bool("disable-arp-ping", false, lang.T("scan.flag.disableArpPing"))
+		unpriv      = fs.Bool("unprivileged", false, lang.T("scan.flag.unprivileged"))
+		maxRetries  = fs.Int("max-retries", -1, lang.T("scan.flag.maxRetries"))
+		minRTT      = fs.String("min-rtt-timeout", "", lang.T("scan.flag.minRttTimeout"))
+		initRTT     = fs.String("initial-rtt-timeout", "", lang.T("scan.flag.initialRttTimeout"))
+		maxRTT      = fs.String("max-rtt-timeout", "", lang.T("scan.flag.maxRttTimeout"))
+		hostTimeout = fs.String("host-timeout", "", lang.T("scan.flag.hostTimeout"))
+		minRate     = fs.Float64("min-rate", 0, lang.T("scan.flag.minRate"))
+		maxRate     = fs.Float64("max-rate", 0, lang.T("scan.flag.maxRate"))
+		_           = fs.Int("min-hostgroup", 0, lang.T("scan.flag.minHostgroup"))
+		_           = fs.Int("max-hostgroup", 0, lang.T("scan.flag.maxHostgroup"))
 		timing      [6]*bool
 	)
 	for i := range timing {
@@ -207,7 +200,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	c := &config{where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG, oN: *oN,
+	c := &config{lang: lang, where: map[string]string{}, retries: *retries, rate: *rate, workers: *workers, resume: *resume, oJ: *oJ, oX: *oX, oG: *oG, oN: *oN,
 		banner: *banner, namespace: *namespace, openOnly: *openOnly, reason: *reason, verbose: verbose.n, ipv6: *ipv6,
 		args: "netstar scan " + strings.Join(args, " ")}
 	for _, name := range slices.Sorted(maps.Keys(refused)) {
@@ -373,7 +366,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	budget := *maxHosts
 	var total uint64
 	for _, arg := range positional {
-		ts, n, err := parseTargetItems(arg, budget-total, budget)
+		ts, n, err := parseTargetItems(lang, arg, budget-total, budget)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
@@ -381,7 +374,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		total += n
 	}
 	if *iL != "" {
-		ts, n, err := readTargetFile(ctx, *iL, stdin, budget-total, budget, c.where)
+		ts, n, err := readTargetFile(ctx, lang, *iL, stdin, budget-total, budget, c.where)
 		if err != nil {
 			return nil, usagef("-iL: %v", err)
 		}
@@ -399,14 +392,14 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		}
 	}
 	if *exclude != "" {
-		ts, _, err := parseTargetItems(*exclude, math.MaxUint64>>2, math.MaxUint64>>2)
+		ts, _, err := parseTargetItems(lang, *exclude, math.MaxUint64>>2, math.MaxUint64>>2)
 		if err != nil {
 			return nil, usagef("--exclude: %v", err)
 		}
 		c.exclude = append(c.exclude, ts...)
 	}
 	if *excludeFile != "" {
-		ts, _, err := readTargetFile(ctx, *excludeFile, stdin, math.MaxUint64>>2, math.MaxUint64>>2, nil)
+		ts, _, err := readTargetFile(ctx, lang, *excludeFile, stdin, math.MaxUint64>>2, math.MaxUint64>>2, nil)
 		if err != nil {
 			return nil, usagef("--exclude-file: %v", err)
 		}
@@ -618,7 +611,7 @@ func topPortsExcluding(n int, excluded map[int]bool) ([]int, error) {
 // error as soon as ctx is done, even while the read waits for an idle
 // pipe or a FIFO's writer (the reading goroutine is then left blocked:
 // the process is about to exit).
-func readTargetFile(ctx context.Context, path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
+func readTargetFile(ctx context.Context, lang i18n.Lang, path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	type result struct {
 		ts    []scan.Target
 		n     uint64
@@ -631,7 +624,7 @@ func readTargetFile(ctx context.Context, path string, stdin io.Reader, budget, l
 		if where != nil {
 			w = map[string]string{}
 		}
-		ts, n, err := readTargetFileNow(path, stdin, budget, limit, w)
+		ts, n, err := readTargetFileNow(lang, path, stdin, budget, limit, w)
 		done <- result{ts, n, w, err}
 	}()
 	select {
@@ -643,19 +636,19 @@ func readTargetFile(ctx context.Context, path string, stdin io.Reader, budget, l
 	}
 }
 
-func readTargetFileNow(path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
+func readTargetFileNow(lang i18n.Lang, path string, stdin io.Reader, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, 0, errors.New("no standard input")
 		}
-		return parseTargetList(stdin, "stdin", budget, limit, where)
+		return parseTargetList(lang, stdin, "stdin", budget, limit, where)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	return parseTargetList(f, path, budget, limit, where)
+	return parseTargetList(lang, f, path, budget, limit, where)
 }
 
 // parseSeconds reads "1", "0.5" or a Go duration such as "500ms".
@@ -722,14 +715,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitUsage
 	}
 	if err != nil && ctx.Err() != nil {
-		fmt.Fprintf(stderr, "netstar scan: interrupted while reading the targets; nothing probed\n")
+		fmt.Fprintf(stderr, "netstar scan: %s\n", langOf(lookupEnv).T("scan.interruptedReading"))
 		return ExitInterrupted
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "netstar scan: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) && strings.HasPrefix(ue.Error(), "flag provided but not defined") {
-			fmt.Fprintf(stderr, "run 'netstar scan -h' for the options\n")
+			fmt.Fprintf(stderr, "%s\n", langOf(lookupEnv).T("scan.seeHelp"))
 		}
 		return ExitUsage
 	}

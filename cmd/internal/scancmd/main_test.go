@@ -23,5 +23,10 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(main(args, os.Stdin, os.Stdout, os.Stderr))
 	}
+	// The machine's locale must not change the messages tests expect:
+	// a test that wants Spanish asks for it (children inherit this).
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Unsetenv(k)
+	}
 	os.Exit(m.Run())
 }

@@ -17,7 +17,14 @@ import (
 // status and stderr.
 func runChild(t *testing.T, args ...string) (int, string) {
 	t.Helper()
+	return runChildEnv(t, nil, args...)
+}
+
+// runChildEnv is runChild with env added to the child's environment.
+func runChildEnv(t *testing.T, env []string, args ...string) (int, string) {
+	t.Helper()
 	cmd := child("scan", args...)
+	cmd.Env = append(cmd.Env, env...)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	err := cmd.Run()

@@ -141,7 +141,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	// given.
 	var header *checkpointHeader
 	if c.resume != "" {
-		f, err := openCheckpoint(c.resume)
+		f, err := openCheckpoint(c.lang, c.resume)
 		if err != nil {
 			return ExitUsage, err
 		}
@@ -169,7 +169,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	}
 	if err := s.resolveTargets(ctx, resolver); err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(s.stderr, "netstar scan: interrupted while resolving names; nothing probed\n")
+			fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.interruptedResolving"))
 			return ExitInterrupted, nil
 		}
 		return ExitFailure, err
@@ -212,14 +212,14 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		}
 		if ckpt.damaged() {
 			for _, n := range ckpt.notes {
-				fmt.Fprintf(s.stderr, "netstar scan: warning: --resume %s: %s\n", c.resume, n)
+				fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.resumeWarning", c.resume, n))
 			}
 			problems := int(ckpt.dropped)
 			if ckpt.lying {
 				problems++
 			}
 			if extra := problems - len(ckpt.notes); extra > 0 {
-				fmt.Fprintf(s.stderr, "netstar scan: warning: --resume %s: and %d more records dropped\n", c.resume, extra)
+				fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.resumeMoreDropped", c.resume, extra))
 			}
 			if positions > maxRepairPositions {
 				return ExitUsage, fmt.Errorf("--resume %s: the checkpoint is damaged, and its walk of %d probes is too large to repair (at most %d): give another --resume file to start over", c.resume, positions, uint64(maxRepairPositions))
@@ -266,7 +266,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
 		s.ckptFile = nil // the journal owns it
-		fmt.Fprintf(s.stderr, "netstar scan: resuming from %s: %d of %d probes recorded\n", c.resume, ckpt.records, positions)
+		fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.resuming", c.resume, ckpt.records, positions))
 	} else if ckpt != nil {
 		// A damaged checkpoint: its records are kept by position (the
 		// first of each), written into a new journal that replaces it,
@@ -309,8 +309,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		}
 		s.ckptFile.Close() // the old journal, and its lock
 		s.ckptFile = nil
-		fmt.Fprintf(s.stderr, "netstar scan: resuming from %s: %d of %d probes recorded (%s dropped); the missing %d are probed again\n",
-			c.resume, ckpt.records, positions, plural(int(ckpt.dropped), "record", "records"), positions-ckpt.records)
+		fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.resumingRepaired", c.resume, ckpt.records, positions, ckpt.dropped, positions-ckpt.records))
 	} else if c.resume != "" {
 		s.journal, err = createJournal(s.ckptFile, checkpointHeader{Version: checkpointVersion, Args: argsHash(canonical),
 			Command: canonical, Seed: c.seed, Shard: c.shard.String(), Positions: positions})
@@ -385,7 +384,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 			hosts, len(c.ports), positions, cmp.Or(shard, "all"), c.seed)
 	}
 	if ckpt != nil && ckpt.mark.Complete && !ckpt.damaged() && (c.discover || ckpt.records == positions) {
-		fmt.Fprintf(s.stderr, "netstar scan: %s records a complete scan: outputs rewritten, nothing probed\n", c.resume)
+		fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.complete", c.resume))
 		st.Positions = positions
 	} else {
 		stopFlusher := s.startFlusher(positions)
@@ -421,9 +420,9 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	switch {
 	case interrupted:
 		if c.resume != "" {
-			fmt.Fprintf(s.stderr, "netstar scan: interrupted; run the same command with --resume %s to continue\n", c.resume)
+			fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.interruptedResume", c.resume))
 		} else {
-			fmt.Fprintf(s.stderr, "netstar scan: interrupted (no --resume checkpoint: a rerun starts over)\n")
+			fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.interruptedNoResume"))
 		}
 		return ExitInterrupted, nil
 	case err != nil:
@@ -508,7 +507,7 @@ func (s *scanRun) openOutputs() error {
 		}
 		// Locked before it is emptied: a second scan writing to the
 		// same file is refused, and leaves the first's output whole.
-		f, err := openLocked(flag, path, os.O_WRONLY)
+		f, err := openLocked(c.lang, flag, path, os.O_WRONLY)
 		if err != nil {
 			return nil, nil, err
 		}

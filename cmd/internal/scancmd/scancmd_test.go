@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -607,7 +608,7 @@ func FuzzTargetList(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ts, n, err := parseTargetList(strings.NewReader(s), "f", 1<<16, 1<<16, map[string]string{})
+		ts, n, err := parseTargetList(i18n.English, strings.NewReader(s), "f", 1<<16, 1<<16, map[string]string{})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f:") {
 				t.Fatalf("error without the file name: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"io"
 	"strings"
 
@@ -23,7 +24,7 @@ const maxLine = 64 << 10
 // Errors name the file and the line. When where is not nil, it maps each
 // host name in the list to its "FILE:LINE", for errors found later (a
 // name that does not resolve).
-func parseTargetList(r io.Reader, name string, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
+func parseTargetList(lang i18n.Lang, r io.Reader, name string, budget, limit uint64, where map[string]string) ([]scan.Target, uint64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), maxLine)
 	var out []scan.Target
@@ -38,7 +39,7 @@ func parseTargetList(r io.Reader, name string, budget, limit uint64, where map[s
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		ts, n, err := parseTargetItems(text, budget-total, limit)
+		ts, n, err := parseTargetItems(lang, text, budget-total, limit)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
@@ -62,7 +63,7 @@ func parseTargetList(r io.Reader, name string, budget, limit uint64, where map[s
 // parseTargetItems parses one line or argument of targets within budget
 // hosts; limit is the whole scan's --max-hosts, which an error names
 // (budget is what is left of it).
-func parseTargetItems(spec string, budget, limit uint64) ([]scan.Target, uint64, error) {
+func parseTargetItems(lang i18n.Lang, spec string, budget, limit uint64) ([]scan.Target, uint64, error) {
 	var out []scan.Target
 	var total uint64
 	for _, item := range scan.SplitTargets(spec) {
@@ -72,7 +73,7 @@ func parseTargetItems(spec string, budget, limit uint64) ([]scan.Target, uint64,
 		ts, err := scan.ParseTargets(item, int(min(budget-total, 1<<62)))
 		if err != nil || budget-total == 0 {
 			if err == nil || strings.Contains(err.Error(), "expands to more than") {
-				return nil, 0, fmt.Errorf("target %q: the targets hold more than %d hosts in all (--max-hosts); raise --max-hosts to scan them", item, limit)
+				return nil, 0, errors.New(lang.T("scan.budget", item, limit))
 			}
 			return nil, 0, err
 		}

@@ -1,0 +1,57 @@
+package scancmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLanguage: netstar scan's usage and its own messages are English
+// by default and Spanish under a Spanish locale, with POSIX's
+// precedence (LC_ALL, then LC_MESSAGES, then LANG).
+func TestLanguage(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "t.txt")
+	os.WriteFile(list, []byte("10.0.0.0/24\n10.0.1.0/24\n"), 0o644)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"usage, no locale", nil, []string{"-h"}, []string{"usage: netstar scan TARGETS...", "read targets from FILE", "-iL FILE"}},
+		{"usage, LANG=es_ES.UTF-8", map[string]string{"LANG": "es_ES.UTF-8"}, []string{"-h"},
+			[]string{"uso: netstar scan OBJETIVOS...", "Códigos de salida: 0 hecho", "-iL ARCHIVO", "leer los objetivos de ARCHIVO", "escribir JSON Lines en ARCHIVO"}},
+		{"usage, LC_ALL=C wins over LANG=es", map[string]string{"LANG": "es_ES.UTF-8", "LC_ALL": "C"}, []string{"-h"}, []string{"usage: netstar scan TARGETS..."}},
+		{"usage, LC_MESSAGES=es_MX", map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "es_MX"}, []string{"-h"}, []string{"uso: netstar scan OBJETIVOS..."}},
+		{"budget, LANG=es", map[string]string{"LANG": "es"}, []string{"10.9.0.0/24", "-iL", list, "--max-hosts", "512"},
+			[]string{`t.txt:2: objetivo "10.0.1.0/24": los objetivos suman más de 512 hosts (--max-hosts)`}},
+		{"unknown option, LANG=es", map[string]string{"LANG": "es_ES"}, []string{"127.0.0.1", "--nope"}, []string{"ejecuta 'netstar scan -h' para ver las opciones"}},
+		{"a device as checkpoint, LANG=es", map[string]string{"LANG": "es_ES"}, []string{"127.0.0.1", "-p", "1", "--resume", "/dev/null"}, []string{"--resume /dev/null: no es un archivo normal"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errs := runScan(t, tt.env, tt.args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d", code, ExitUsage)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errs)
+				}
+			}
+		})
+	}
+	// Another scan's lock, in Spanish.
+	ck := filepath.Join(dir, "scan.ckpt")
+	f, err := openLocked(langOf(func(string) (string, bool) { return "", false }), "--resume", ck, os.O_RDWR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	code, errs := runChildEnv(t, []string{"LANG=es_ES.UTF-8"}, "127.0.0.1", "-p", "1", "--resume", ck)
+	if want := "--resume " + ck + ": otro netstar scan está escribiendo en " + ck + " (el archivo está bloqueado)"; code != ExitUsage || !strings.Contains(errs, want) {
+		t.Errorf("locked checkpoint, LANG=es: exit %d, want %d and %q:\n%s", code, ExitUsage, want, errs)
+	}
+}
