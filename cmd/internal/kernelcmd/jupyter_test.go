@@ -117,7 +117,35 @@ func TestProtocol(t *testing.T) {
 		log, _ := os.ReadFile(stderr)
 		t.Fatalf("protocol tests failed: %v\n%s\nkernel stderr:\n%s", err, out, log)
 	}
-	if !strings.Contains(out, "Ran 10 tests") {
+	if !strings.Contains(out, "Ran 11 tests") {
 		t.Errorf("not every test ran:\n%s", out)
+	}
+}
+
+// TestJupyterRun: `jupyter run --kernel netstar FILE`, jupyter_client's
+// console-like front-end, passes FILE to the kernel as an argument and
+// sends its code; the kernel runs it in one session: a background
+// serve_http started by one statement answers the next, and a scan runs.
+func TestJupyterRun(t *testing.T) {
+	needJupyter(t)
+	je := newJupyterEnv(t)
+	script := filepath.Join(je.dir, "run.py")
+	code := "import socket, http\n" +
+		"srv = socket.serve_http(port=0, handler=lambda req: 'hola ' + req.path, background=True)\n" +
+		"print(http.get(srv.url + 'mundo').text)\n" +
+		"srv.stop()\n" +
+		"r = socket.scan('127.0.0.1', ports=[srv.port], reverse=False)\n" +
+		"print(r.closed == [srv.port])\n"
+	if err := os.WriteFile(script, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := je.python(t, "-m", "jupyter", "run", "--kernel=netstar", script)
+	if err != nil {
+		t.Fatalf("jupyter run: %v\n%s", err, out)
+	}
+	for _, want := range []string{"hola /mundo\n", "True\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("jupyter run output lacks %q:\n%s", want, out)
+		}
 	}
 }

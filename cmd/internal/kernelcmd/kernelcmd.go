@@ -54,10 +54,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netstar kernel: %v\n%s", err, usage)
 		return 2
 	}
-	if *conn == "" || fs.NArg() > 0 {
+	if *conn == "" {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	// `jupyter run --kernel netstar FILE` passes FILE to the kernel too,
+	// then sends its code as cells; like ipykernel, the kernel does not
+	// run the arguments itself.
 	ci, err := kernel.ReadConnectionFile(*conn)
 	if err != nil {
 		fmt.Fprintf(stderr, "netstar kernel: %v\n", err)

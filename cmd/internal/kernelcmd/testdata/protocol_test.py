@@ -117,6 +117,20 @@ class Protocol(unittest.TestCase):
         self.assertIn("<td>80</td><td>http</td>", html)
         self.assertIn("│ 22", res[0]["content"]["data"]["text/plain"])
 
+    def test_scan_html(self):
+        # A closed loopback port: the scan result is a table in HTML too.
+        import socket as pysocket
+        s = pysocket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        content, msgs = self.run_cell("import socket\nsocket.scan('127.0.0.1', ports=[%d], reverse=False)" % port)
+        self.assertEqual(content["status"], "ok")
+        res = [m for m in msgs if m["msg_type"] == "execute_result"]
+        self.assertEqual(len(res), 1)
+        self.assertEqual(res[0]["content"]["metadata"], {})
+        data = res[0]["content"]["data"]
+        self.assertIn("text/html", data)
+        self.assertIn("127.0.0.1", data["text/html"])
+        self.assertIn("scan report for 127.0.0.1", data["text/plain"])
+
     def test_errors_have_python_names(self):
         for code, ename in [("x = = 1", "SyntaxError"), ("undefined_name + 1", "NameError"), ("int('x')", "ValueError"), ("[][1]", "IndexError"), ("{}['k']", "KeyError")]:
             with self.subTest(code=code):
