@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"html"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/netstar/netstar/builtins/pyfmt"
 	"github.com/netstar/netstar/modules/socket"
 	"github.com/netstar/netstar/modules/socket/scan"
+	"github.com/netstar/netstar/repl/interp"
 	"go.starlark.net/starlark"
 )
 
@@ -35,8 +37,57 @@ func htmlOf(v starlark.Value) (string, bool) {
 			return "", false
 		}
 		return htmlTable("", header, rows), true
+	case *starlark.List:
+		// socket.scan of several hosts: one report each.
+		var sb strings.Builder
+		for i := range v.Len() {
+			r, ok := v.Index(i).(*socket.ScanResult)
+			if !ok {
+				return "", false
+			}
+			sb.WriteString(scanHTML(r.Scan()))
+		}
+		return sb.String(), v.Len() > 0
+	case *starlark.Dict:
+		return lookupHTML(v)
 	}
 	return "", false
+}
+
+// lookupHTML draws what socket.resolve and socket.reverse return (a
+// dict of name or address → list of answers, or the exception for that
+// key) as a two-column table; other dicts are left as text.
+func lookupHTML(d *starlark.Dict) (string, bool) {
+	if d.Len() == 0 {
+		return "", false
+	}
+	var rows [][]string
+	for _, kv := range d.Items() {
+		k, ok := kv[0].(starlark.String)
+		if !ok {
+			return "", false
+		}
+		switch v := kv[1].(type) {
+		case *starlark.List:
+			var answers []string
+			for i := range v.Len() {
+				switch a := v.Index(i).(type) {
+				case starlark.String:
+					answers = append(answers, string(a))
+				case starlark.Tuple, *starlark.Dict:
+					answers = append(answers, pyfmt.Repr(a)) // records: MX, SRV, SOA...
+				default:
+					return "", false
+				}
+			}
+			rows = append(rows, []string{string(k), strings.Join(answers, ", ")})
+		case *interp.Exception:
+			rows = append(rows, []string{string(k), v.PyRepr()})
+		default:
+			return "", false
+		}
+	}
+	return htmlTable("", []string{"NAME", "ANSWER"}, rows), true
 }
 
 // scanHTML draws a scan result as the text report does: a title, the
@@ -62,7 +113,7 @@ func scanHTML(r scan.Result) string {
 			closed++
 			continue
 		}
-		rows = append(rows, []string{strconv.Itoa(p.Port) + "/tcp", p.State.String(), p.Service})
+		rows = append(rows, []string{strconv.Itoa(p.Port) + "/" + cmp.Or(r.Proto, "tcp"), p.State.String(), p.Service})
 	}
 	if closed > 0 {
 		sb.WriteString("<p>Not shown: " + strconv.Itoa(closed) + " closed ports</p>")
