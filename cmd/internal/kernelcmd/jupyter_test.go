@@ -2,6 +2,7 @@ package kernelcmd
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,6 +147,26 @@ func TestJupyterRun(t *testing.T) {
 	for _, want := range []string{"hola /mundo\n", "True\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("jupyter run output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestJupyterConsole: `jupyter console --kernel netstar`, typed into:
+// the banner, a Python f-string translated and run, a last expression as
+// Out[N].
+func TestJupyterConsole(t *testing.T) {
+	needJupyter(t, "jupyter_console")
+	je := newJupyterEnv(t)
+	cmd := exec.Command(python, "-m", "jupyter", "console", "--kernel", "netstar", "--simple-prompt")
+	cmd.Env, cmd.Dir = je.env, je.dir
+	cmd.Stdin = strings.NewReader("x = 6*7\nprint(f\"x={x}\")\nx + 1\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("jupyter console: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Starlark with Python's socket API", "x=42\n", "Out[3]: 43"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("jupyter console output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -35,6 +35,7 @@ func needJupyter(t testing.TB, modules ...string) {
 		"nbconvert":           "jupyter-nbconvert (python3-nbconvert)",
 		"jupyter_kernel_test": "python3-jupyter-kernel-test",
 		"ipykernel":           "python3-ipykernel",
+		"jupyter_console":     "jupyter-console",
 	}
 	for _, m := range append([]string{"jupyter_client", "jupyter_core"}, modules...) {
 		if err := exec.Command(python, "-c", "import "+m).Run(); err != nil {
