@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,11 +85,34 @@ func TestResumeChecksRecords(t *testing.T) {
 		}
 		return b.String()
 	}
+	everyThird := func() string {
+		return recordLines(func(i int, l string) string {
+			if i%3 == 2 {
+				return ""
+			}
+			return l
+		})
+	}
 	tests := []struct {
-		name   string
-		tamper func() string
-		warn   string // on stderr
+		name     string
+		tamper   func() string
+		warn     string // on stderr
+		discover bool   // resume without -Pn
 	}{
+		{"every third record deleted, with host discovery", everyThird, "records deleted or dropped?", true},
+		{"the last records deleted, the complete mark kept", func() string {
+			var b strings.Builder
+			n := 0
+			for _, l := range lines {
+				if strings.HasPrefix(l, `{"pos":`) {
+					if n++; n > 2900 {
+						continue
+					}
+				}
+				b.WriteString(l)
+			}
+			return b.String()
+		}, "records deleted or dropped?", true},
 		{"every third record deleted", func() string {
 			return recordLines(func(i int, l string) string {
 				if i%3 == 2 {
@@ -96,7 +120,7 @@ func TestResumeChecksRecords(t *testing.T) {
 				}
 				return l
 			})
-		}, "records deleted or dropped?"},
+		}, "records deleted or dropped?", false},
 		{"an ip forged", func() string {
 			return recordLines(func(i int, l string) string {
 				if i == 10 {
@@ -104,7 +128,7 @@ func TestResumeChecksRecords(t *testing.T) {
 				}
 				return l
 			})
-		}, "holds 10.1.2.3 port"},
+		}, "holds 10.1.2.3 port", false},
 		{"a port forged", func() string {
 			return recordLines(func(i int, l string) string {
 				if i == 20 {
@@ -112,7 +136,7 @@ func TestResumeChecksRecords(t *testing.T) {
 				}
 				return l
 			})
-		}, "but the walk probes 127.0.0.1 port"},
+		}, "but the walk probes 127.0.0.1 port", false},
 		{"a record repeated with another state", func() string {
 			return recordLines(func(i int, l string) string {
 				if i == 5 {
@@ -120,7 +144,7 @@ func TestResumeChecksRecords(t *testing.T) {
 				}
 				return l
 			})
-		}, "recorded twice: the first record is kept"},
+		}, "recorded twice: the first record is kept", false},
 		{"a record of another seed", func() string {
 			return recordLines(func(i int, l string) string {
 				if i == 7 {
@@ -128,7 +152,7 @@ func TestResumeChecksRecords(t *testing.T) {
 				}
 				return l
 			})
-		}, "is recorded with seed 8"},
+		}, "is recorded with seed 8", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,6 +161,10 @@ func TestResumeChecksRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(filepath.Dir(ckpt), "out.jsonl")
+			args := args
+			if tt.discover {
+				args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "-Pn" })
+			}
 			code, errs := runChild(t, append(args, "--resume", ckpt, "-oJ", out)...)
 			if code != 0 {
 				t.Fatalf("resume: exit %d\n%s", code, errs)

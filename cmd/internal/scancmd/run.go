@@ -238,6 +238,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	// doneSkipped counts the positions the engine skips because the
 	// checkpoint holds them, to tell them from those of hosts found down.
 	var doneSkipped atomic.Uint64
+	repaired := false // the checkpoint was damaged: never "complete"
 	if ckpt != nil && !ckpt.damaged() {
 		// Replay what the checkpoint holds into the new outputs.
 		var err error
@@ -271,6 +272,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		// A damaged checkpoint: its records are kept by position (the
 		// first of each), written into a new journal that replaces it,
 		// and every position without one is probed again.
+		repaired = true
 		bits := make([]uint64, (positions+63)/64)
 		var err error
 		rj, err := startRepair(c.resume, *header)
@@ -383,7 +385,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		fmt.Fprintf(s.stderr, "netstar scan: connect scan of %d hosts × %d ports: %d probes in shard %s, seed %d\n",
 			hosts, len(c.ports), positions, cmp.Or(shard, "all"), c.seed)
 	}
-	if ckpt != nil && ckpt.mark.Complete && !ckpt.damaged() && (c.discover || ckpt.records == positions) {
+	if ckpt != nil && ckpt.mark.Complete && !repaired && (c.discover || ckpt.records == positions) {
 		fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.complete", c.resume))
 		st.Positions = positions
 	} else {
