@@ -304,8 +304,8 @@ func splitAtCode(args []string) (opts, progArgs []string) {
 // error (src was not translated from Python already).
 func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer, prog string, hint bool) (starlark.StringDict, int) {
 	thread := s.NewThread("main")
-	ctx, cancel := context.WithCancel(s.Context())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(s.Context())
+	defer cancel(nil)
 	interp.SetContext(thread, ctx)
 
 	sigs := make(chan os.Signal, 1)
@@ -320,7 +320,11 @@ func runProgram(s *interp.Session, filename string, src []byte, stderr io.Writer
 		case sig := <-sigs:
 			caught <- sig
 			thread.Cancel("KeyboardInterrupt")
-			cancel()
+			if sig == syscall.SIGTERM {
+				cancel(interp.ErrTerminated)
+			} else {
+				cancel(nil)
+			}
 		case <-done:
 		}
 	}()

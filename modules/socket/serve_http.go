@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/netstar/netstar/builtins/pyarg"
 	"github.com/netstar/netstar/builtins/pyerr"
@@ -128,9 +129,11 @@ func serveHTTP(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 }
 
 // serveForeground serves until ctx is cancelled (Ctrl-C, the program
-// ends) or SIGTERM arrives, then shuts down gracefully. Ctrl-C is
-// reported as ctx's error, as every blocking builtin reports it;
-// SIGTERM ends serving without error.
+// ends) or SIGTERM arrives, then stops, as python's http.server does, at
+// once: requests in flight get stopGrace, then their connections are cut
+// and their handlers cancelled. Ctrl-C says python's "Keyboard interrupt
+// received, exiting." first and is reported as ctx's error, as every
+// blocking builtin reports it; SIGTERM ends serving quietly.
 func serveForeground(ctx context.Context, srv *httpserve.Server, out io.Writer) error {
 	term, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
@@ -140,9 +143,14 @@ func serveForeground(ctx context.Context, srv *httpserve.Server, out io.Writer) 
 	case <-term.Done():
 	case <-srv.Done():
 	}
-	err := srv.Close()
-	if ctx.Err() != nil {
+	interrupted := ctx.Err() != nil && !errors.Is(context.Cause(ctx), interp.ErrTerminated) && term.Err() == nil
+	if interrupted {
 		io.WriteString(out, "\nKeyboard interrupt received, exiting.\n")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), stopGrace)
+	err := srv.Shutdown(sctx)
+	cancel()
+	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if serr := srv.Err(); serr != nil {
@@ -150,6 +158,10 @@ func serveForeground(ctx context.Context, srv *httpserve.Server, out io.Writer) 
 	}
 	return err
 }
+
+// stopGrace is how long a foreground server's requests in flight may
+// take to finish once it is told to stop.
+const stopGrace = time.Second
 
 // HTTPServer is the value serve_http(background=True) returns.
 //

@@ -96,6 +96,12 @@ type Session struct {
 
 // New returns a Session for one program run or REPL session. Call Close
 // when it ends.
+// ErrTerminated is the cause (context.Cause) of a program's context when
+// SIGTERM stopped it, as opposed to Ctrl-C: blocking builtins that say
+// "Keyboard interrupt received" (serve_http, as python's http.server)
+// stay quiet for it.
+var ErrTerminated = errors.New("terminated")
+
 func New(cfg Config) *Session {
 	if cfg.Stdout == nil {
 		cfg.Stdout = os.Stdout
