@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -105,7 +104,7 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var ee *starlark.EvalError
 		cause := err.Error()
 		if errors.As(err, &ee) {
-			cause = capBacktrace(interp.FormatError(ee), backtraceEnds)
+			cause = interp.FormatError(ee) // repeats collapsed, frames capped
 		}
 		httpserve.Note(w, "Exception occurred during processing of request from "+addrTuple(r.RemoteAddr)+"\n"+cause)
 		httpserve.Error(w, http.StatusInternalServerError, "Internal Server Error")
@@ -138,38 +137,6 @@ func contentLength(n int) []string {
 		return smallLengths[n]
 	}
 	return []string{strconv.Itoa(n)}
-}
-
-// backtraceEnds is how many frames capBacktrace keeps at each end.
-const backtraceEnds = 50
-
-// capBacktrace bounds a backtrace for the log. interp.FormatError has
-// already collapsed runs of identical frames (direct recursion) as
-// CPython does, "[Previous line repeated N more times]"; frames that
-// differ (mutual recursion: a, b, a, b...) CPython prints all, which
-// for a handler means megabytes of log per request. Past 2*ends frames
-// this keeps the first and the last ends frames, with a line saying
-// how many were left out between.
-func capBacktrace(bt string, ends int) string {
-	lines := strings.Split(bt, "\n")
-	// Frame lines are indented; the "Traceback" line comes before them,
-	// the error after.
-	first := 0
-	for first < len(lines) && !strings.HasPrefix(lines[first], "  ") {
-		first++
-	}
-	last := first
-	for last < len(lines) && strings.HasPrefix(lines[last], "  ") {
-		last++
-	}
-	if last-first <= 2*ends {
-		return bt
-	}
-	out := make([]string, 0, len(lines)-(last-first)+2*ends+1)
-	out = append(out, lines[:first+ends]...)
-	out = append(out, fmt.Sprintf("  [%d frames left out]", last-first-2*ends))
-	out = append(out, lines[last-ends:]...)
-	return strings.Join(out, "\n")
 }
 
 // handlerKey is the thread-local key naming the HTTPHandler a thread

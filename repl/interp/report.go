@@ -20,7 +20,7 @@ import (
 func FormatError(err error) string {
 	var ee *starlark.EvalError
 	if errors.As(err, &ee) {
-		return localizeLoad(collapseRepeats(backtrace(ee)))
+		return localizeLoad(capFrames(collapseRepeats(backtrace(ee)), frameEnds))
 	}
 	var el resolve.ErrorList
 	if errors.As(err, &el) {
@@ -108,6 +108,9 @@ func pythonError(msg string) (typ, text string, ok bool) {
 	if text, ok := zeroDivision[msg]; ok {
 		return "ZeroDivisionError", text, true
 	}
+	if msg == "Starlark stack overflow" {
+		return "RecursionError", "maximum recursion depth exceeded", true
+	}
 	if m := indexRangeRE().FindStringSubmatch(msg); m != nil {
 		return "IndexError", m[1] + m[2] + " index out of range", true
 	}
@@ -159,6 +162,34 @@ func IncompleteInput(err error, src []byte) bool {
 		}
 	}
 	return int(se.Pos.Line) > lastLine
+}
+
+// frameEnds is how many frames a shown backtrace keeps at each end.
+const frameEnds = 50
+
+// capFrames bounds a backtrace that collapseRepeats could not shorten
+// (mutual recursion repeats a cycle of lines, not one line): the first
+// and last ends frames stay, with a line counting the others.
+func capFrames(bt string, ends int) string {
+	lines := strings.Split(bt, "\n")
+	// Frame lines are indented; the "Traceback" line comes before them,
+	// the error after.
+	first := 0
+	for first < len(lines) && !strings.HasPrefix(lines[first], "  ") {
+		first++
+	}
+	last := first
+	for last < len(lines) && strings.HasPrefix(lines[last], "  ") {
+		last++
+	}
+	if last-first <= 2*ends {
+		return bt
+	}
+	out := make([]string, 0, len(lines)-(last-first)+2*ends+1)
+	out = append(out, lines[:first+ends]...)
+	out = append(out, fmt.Sprintf("  [%d frames left out]", last-first-2*ends))
+	out = append(out, lines[last-ends:]...)
+	return strings.Join(out, "\n")
 }
 
 // collapseRepeats shortens runs of identical backtrace lines (deep

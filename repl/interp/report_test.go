@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,7 +124,29 @@ func TestFormatErrorCollapsesRecursion(t *testing.T) {
 	if n := strings.Count(text, "\n"); n > 20 {
 		t.Errorf("backtrace has %d lines, want a collapsed one:\n%.2000s", n, text)
 	}
-	if !strings.Contains(text, "[Previous line repeated ") || !strings.Contains(text, "stack overflow") {
-		t.Errorf("backtrace lacks the repeat note or the error:\n%s", text)
+	if !strings.Contains(text, "[Previous line repeated ") || !strings.HasSuffix(text, "RecursionError: maximum recursion depth exceeded") {
+		t.Errorf("backtrace lacks the repeat note or Python's error:\n%s", text)
+	}
+}
+
+// TestFormatErrorCapsMutualRecursion: a cycle of two functions repeats
+// no single line, so collapsing cannot shorten it; the backtrace keeps
+// its first and last 50 frames and counts the others.
+func TestFormatErrorCapsMutualRecursion(t *testing.T) {
+	s := interp.New(interp.Config{Stdout: io.Discard, Stderr: io.Discard})
+	defer s.Close()
+	th := s.NewThread("t")
+	s.Lock()
+	_, err := s.ExecFile(th, "mr.star", []byte("def a(n):\n    return b(n + 1)\ndef b(n):\n    return a(n + 1)\na(0)\n"))
+	s.Unlock()
+	if err == nil {
+		t.Fatal("no error from infinite recursion")
+	}
+	text := interp.FormatError(err)
+	if n := strings.Count(text, "\n"); n > 110 {
+		t.Errorf("backtrace has %d lines, want about 100", n)
+	}
+	if !regexp.MustCompile(`\n  \[\d+ frames left out\]\n`).MatchString(text) || !strings.HasPrefix(text, "Traceback (most recent call last):\n  mr.star:5:2: in <toplevel>") {
+		t.Errorf("capped backtrace:\n%.3000s", text)
 	}
 }
