@@ -619,6 +619,10 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 		"interrupted while reading the targets; nothing probed",
 		"interrumpido mientras leía los objetivos; no se ha sondeado nada",
 	},
+	"scan.interruptedOpening": {
+		"interrupted while opening the outputs (a FIFO waits for its reader); nothing probed",
+		"interrumpido mientras abría las salidas (un FIFO espera a su lector); no se ha sondeado nada",
+	},
 	"scan.interruptedResolving": {
 		"interrupted while resolving names; nothing probed",
 		"interrumpido mientras resolvía nombres; no se ha sondeado nada",

@@ -90,7 +90,8 @@ func TestSecondWriterRefused(t *testing.T) {
 }
 
 // TestSignalsBeforeProbing sends SIGINT and SIGTERM to a scan waiting
-// on an idle -iL - pipe or an --exclude-file FIFO without a writer: it
+// on an idle -iL - pipe, an --exclude-file FIFO without a writer or an
+// -oJ FIFO without a reader: it
 // stops at once (exit 3, interrupted). A FIFO given as --resume is
 // refused at once (exit 2): a checkpoint is a file netstar rewrites.
 func TestSignalsBeforeProbing(t *testing.T) {
@@ -108,6 +109,7 @@ func TestSignalsBeforeProbing(t *testing.T) {
 		{"-iL - idle, SIGTERM", []string{"-iL", "-", "-p", "1"}, syscall.SIGTERM},
 		{"-iL FIFO, SIGTERM", []string{"-iL", fifo, "-p", "1"}, syscall.SIGTERM},
 		{"--exclude-file FIFO, SIGINT", []string{"127.0.0.1", "--exclude-file", fifo, "-p", "1"}, syscall.SIGINT},
+		{"-oJ FIFO without a reader, SIGTERM", []string{"127.0.0.1", "-oJ", fifo, "-p", "1"}, syscall.SIGTERM},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -230,7 +230,11 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	// Outputs, before any probe: an unwritable path is a usage error.
 	s.info = runInfo{command: "netstar scan", args: c.args, start: start, ports: c.ports, openOnly: c.openOnly, reason: c.reason,
 		verbose: c.verbose, shard: c.shard.String(), seed: c.seed, others: s.others, failed: s.failed, noPing: !c.discover, up: newUpHosts()}
-	if err := s.openOutputs(); err != nil {
+	if err := s.openOutputs(ctx); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.interruptedOpening"))
+			return ExitInterrupted, nil
+		}
 		return ExitUsage, err
 	}
 	s.tracker.above = map[uint64]struct{}{}
@@ -501,7 +505,7 @@ func (s *scanRun) summary(st scan.Stats, a audit) {
 
 // openOutputs creates the output files (so that an unwritable path
 // fails before any probe) and their sinks.
-func (s *scanRun) openOutputs() error {
+func (s *scanRun) openOutputs(ctx context.Context) error {
 	c := s.cfg
 	open := func(flag, path string) (io.Writer, *os.File, error) {
 		if path == "-" {
@@ -509,7 +513,7 @@ func (s *scanRun) openOutputs() error {
 		}
 		// Locked before it is emptied: a second scan writing to the
 		// same file is refused, and leaves the first's output whole.
-		f, err := openLocked(c.lang, flag, path, os.O_WRONLY)
+		f, err := openCancellable(ctx, func() (*os.File, error) { return openLocked(c.lang, flag, path, os.O_WRONLY) })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -561,6 +565,32 @@ func (s *scanRun) openOutputs() error {
 		s.sinks = append(s.sinks, newGroupedSink(o.format, table, fill, w, f, o.path, ch, s.info))
 	}
 	return nil
+}
+
+// openCancellable runs open, which may wait (a FIFO waits for its
+// reader), and returns ctx's error as soon as ctx is done; a file
+// opened after that is closed.
+func openCancellable(ctx context.Context, open func() (*os.File, error)) (*os.File, error) {
+	type result struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := open()
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		return r.f, r.err
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.f != nil {
+				r.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }
 
 func (s *scanRun) closeAll() {
