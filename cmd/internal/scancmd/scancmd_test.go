@@ -600,6 +600,43 @@ func FuzzCheckpoint(f *testing.F) {
 				t.Fatalf("position %d outside [%d, %d)", p, c.from(), c.header.Positions)
 			}
 		}
+		// Read as a damaged journal (by position, marks not trusted), with
+		// a verifier refusing odd ports: each position is replayed at most
+		// once, and the bits hold exactly the positions replayed.
+		if c.header.Positions > 1<<16 {
+			return
+		}
+		bits := make([]uint64, (c.header.Positions+63)/64)
+		seen := map[uint64]bool{}
+		d, err := readCheckpoint(bytes.NewReader(data), readOptions{bits: bits,
+			verify: func(pos uint64, r *Record) error {
+				if r.Port%2 == 1 {
+					return fmt.Errorf("odd port %d", r.Port)
+				}
+				return nil
+			},
+			replay: func(pos uint64, r *Record) error {
+				if seen[pos] || r.Port%2 == 1 {
+					t.Fatalf("position %d replayed twice, or refused yet replayed", pos)
+				}
+				seen[pos] = true
+				return nil
+			}})
+		if err != nil {
+			t.Fatalf("read once, refused as a damaged journal: %v", err)
+		}
+		set := 0
+		for p := range c.header.Positions {
+			if bitSet(bits, p) {
+				set++
+				if !seen[p] {
+					t.Fatalf("position %d set but not replayed", p)
+				}
+			}
+		}
+		if set != len(seen) || uint64(set) != d.records || d.records+d.dropped < c.records {
+			t.Fatalf("%d bits, %d replayed, %d kept, %d dropped (first reading: %d)", set, len(seen), d.records, d.dropped, c.records)
+		}
 	})
 }
 
