@@ -619,6 +619,62 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 		"interrupted while reading the targets; nothing probed",
 		"interrumpido mientras leía los objetivos; no se ha sondeado nada",
 	},
+	"scan.shardNeedsSeed": {
+		"--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated",
+		"--shard %s necesita --seed: todos los fragmentos deben recorrer el mismo orden con semilla, o se pierden sondeos y se repiten otros",
+	},
+	"scan.resumeIsOutput": {
+		"--resume %s is also an output file: the checkpoint needs its own file",
+		"--resume %s es también un archivo de salida: el punto de control necesita su propio archivo",
+	},
+	"scan.sameOutput": {
+		"%s and %s both name %s: each output needs its own file",
+		"%s y %s nombran los dos %s: cada salida necesita su propio archivo",
+	},
+	"scan.resumeOtherArgs": {
+		"--resume %s: the checkpoint was written by a scan with other arguments, so it cannot be continued:\n  checkpoint: %s\n  this scan:  %s\nrun with the same targets, ports, seed, shard, timeout, retries and banner, or give another --resume file to start over",
+		"--resume %s: el punto de control lo escribió un escaneo con otros argumentos, así que no se puede continuar:\n  punto de control: %s\n  este escaneo:     %s\nejecuta con los mismos objetivos, puertos, semilla, fragmento, timeout, reintentos y banner, o da otro archivo --resume para empezar de cero",
+	},
+	"scan.resumeOtherCount": {
+		"--resume %s: the checkpoint counts %d probes, this scan %d (do the same target names resolve now?)",
+		"--resume %s: el punto de control cuenta %d sondeos, este escaneo %d (¿se resuelven ahora los mismos nombres de objetivo?)",
+	},
+	"scan.recordOtherSeed": {
+		"position %d is recorded with seed %d shard %q, but the checkpoint is seed %d shard %q",
+		"la posición %d está registrada con semilla %d fragmento %q, pero el punto de control es de semilla %d fragmento %q",
+	},
+	"scan.recordNotWalk": {
+		"position %d holds %s port %d, but the walk probes %s port %d there",
+		"la posición %d tiene %s puerto %d, pero el recorrido sondea ahí %s puerto %d",
+	},
+	"scan.recordPastEnd": {
+		"position %d is past the end of the walk (%d probes)",
+		"la posición %d está más allá del final del recorrido (%d sondeos)",
+	},
+	"scan.noteDropped": {
+		"line %d: %s: dropped",
+		"línea %d: %s: descartado",
+	},
+	"scan.noteTwice": {
+		"line %d: position %d recorded twice: the first record is kept",
+		"línea %d: posición %d registrada dos veces: se conserva el primer registro",
+	},
+	"scan.noteMarkClaims": {
+		"line %d: the mark says every probe below position %d is recorded, but only %d valid records are there (records deleted or dropped?)",
+		"línea %d: la marca dice que están registrados todos los sondeos por debajo de la posición %d, pero solo hay %d registros válidos (¿registros borrados o descartados?)",
+	},
+	"scan.noteMarkCount": {
+		"line %d: the mark counts %d records before it, but %d valid ones are there (records deleted or dropped?)",
+		"línea %d: la marca cuenta %d registros antes de ella, pero hay %d válidos (¿registros borrados o descartados?)",
+	},
+	"scan.repairTooLarge": {
+		"--resume %s: the checkpoint is damaged, and its walk of %d probes is too large to repair (at most %d): give another --resume file to start over",
+		"--resume %s: el punto de control está dañado, y su recorrido de %d sondeos es demasiado grande para repararlo (como mucho %d): da otro archivo --resume para empezar de cero",
+	},
+	"scan.incomplete": {
+		"the walk ended with %d of %d probes recorded (%d skipped as down): run the same command with --resume to probe the rest",
+		"el recorrido terminó con %d de %d sondeos registrados (%d saltados por caídos): ejecuta la misma orden con --resume para sondear el resto",
+	},
 	"scan.interruptedOpening": {
 		"interrupted while opening the outputs (a FIFO waits for its reader); nothing probed",
 		"interrumpido mientras abría las salidas (un FIFO espera a su lector); no se ha sondeado nada",

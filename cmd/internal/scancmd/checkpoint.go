@@ -89,6 +89,8 @@ func (c *checkpoint) note(format string, args ...any) {
 
 // readOptions say how readCheckpoint treats the records.
 type readOptions struct {
+	// lang is the language of the notes.
+	lang i18n.Lang
 	// verify, when not nil, checks that a record is what the scan
 	// probes at its position; a record it refuses is dropped and noted.
 	verify func(pos uint64, rec *Record) error
@@ -173,10 +175,10 @@ func readCheckpoint(r io.Reader, opt readOptions) (*checkpoint, error) {
 				case c.lying:
 				case c.below != *m.Mark:
 					c.lying = true
-					c.note("line %d: the mark says every probe below position %d is recorded, but only %d valid records are there (records deleted or dropped?)", line, *m.Mark, c.below)
+					c.note("%s", opt.lang.T("scan.noteMarkClaims", line, *m.Mark, c.below))
 				case m.Records != nil && *m.Records != c.records:
 					c.lying = true
-					c.note("line %d: the mark counts %d records before it, but %d valid ones are there (records deleted or dropped?)", line, *m.Records, c.records)
+					c.note("%s", opt.lang.T("scan.noteMarkCount", line, *m.Records, c.records))
 				}
 			}
 			c.mark = m
@@ -197,21 +199,21 @@ func readCheckpoint(r io.Reader, opt readOptions) (*checkpoint, error) {
 			if opt.verify != nil {
 				if err := opt.verify(jr.Pos, &jr.Record); err != nil {
 					c.dropped++
-					c.note("line %d: %v: dropped", line, err)
+					c.note("%s", opt.lang.T("scan.noteDropped", line, err.Error()))
 					break
 				}
 			}
 			if opt.bits != nil {
 				if bitSet(opt.bits, jr.Pos) {
 					c.dropped++
-					c.note("line %d: position %d recorded twice: the first record is kept", line, jr.Pos)
+					c.note("%s", opt.lang.T("scan.noteTwice", line, jr.Pos))
 					break
 				}
 				setBit(opt.bits, jr.Pos)
 			} else {
 				if _, dup := c.above[jr.Pos]; dup || jr.Pos < c.from() {
 					c.dropped++
-					c.note("line %d: position %d recorded twice: the first record is kept", line, jr.Pos)
+					c.note("%s", opt.lang.T("scan.noteTwice", line, jr.Pos))
 					break
 				}
 				c.above[jr.Pos] = struct{}{}

@@ -43,6 +43,22 @@ func TestLanguage(t *testing.T) {
 			}
 		})
 	}
+	// A resume that finds a forged record, in Spanish.
+	forged := filepath.Join(dir, "forged.ckpt")
+	scanArgs := []string{"127.0.0.1", "-p", "1-20", "-Pn", "--seed", "4", "--resume", forged, "-oJ", filepath.Join(dir, "f.jsonl")}
+	if code, _, errs := runScan(t, nil, scanArgs...); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(forged)
+	os.WriteFile(forged, []byte(strings.Replace(string(data), `"ip":"127.0.0.1"`, `"ip":"10.1.2.3"`, 1)), 0o644)
+	code, _, errs := runScan(t, map[string]string{"LANG": "es_ES.UTF-8"}, scanArgs...)
+	for _, w := range []string{"aviso: --resume " + forged + ": línea 2: la posición ", "tiene 10.1.2.3 puerto", "pero el recorrido sondea ahí 127.0.0.1 puerto", ": descartado",
+		"reanudando desde " + forged + ": 19 de 20 sondeos registrados (1 descartados); los 1 que faltan se sondean de nuevo"} {
+		if code != 0 || !strings.Contains(errs, w) {
+			t.Errorf("forged record, LANG=es: exit %d, stderr lacks %q:\n%s", code, w, errs)
+		}
+	}
+
 	// Another scan's lock, in Spanish.
 	ck := filepath.Join(dir, "scan.ckpt")
 	f, err := openLocked(langOf(func(string) (string, bool) { return "", false }), "--resume", ck, os.O_RDWR)
@@ -50,7 +66,7 @@ func TestLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	code, errs := runChildEnv(t, []string{"LANG=es_ES.UTF-8"}, "127.0.0.1", "-p", "1", "--resume", ck)
+	code, errs = runChildEnv(t, []string{"LANG=es_ES.UTF-8"}, "127.0.0.1", "-p", "1", "--resume", ck)
 	if want := "--resume " + ck + ": otro netstar scan está escribiendo en " + ck + " (el archivo está bloqueado)"; code != ExitUsage || !strings.Contains(errs, want) {
 		t.Errorf("locked checkpoint, LANG=es: exit %d, want %d and %q:\n%s", code, ExitUsage, want, errs)
 	}

@@ -251,7 +251,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		c.seed, c.seedSet = n, true
 	}
 	if !c.shard.Whole() && !c.seedSet && c.resume == "" {
-		return nil, usagef("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
+		return nil, usagef("%s", lang.T("scan.shardNeedsSeed", c.shard))
 	}
 	if given["max-rate"] {
 		if given["rate"] && *rate != *maxRate {
@@ -423,7 +423,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		}
 	}
 	if c.resume != "" && (c.resume == c.oJ || c.resume == c.oX || c.resume == c.oG || c.resume == c.oN) {
-		return nil, usagef("--resume %s is also an output file: the checkpoint needs its own file", c.resume)
+		return nil, usagef("%s", lang.T("scan.resumeIsOutput", c.resume))
 	}
 	// Each output file is locked for one writer: two options naming the
 	// same file are refused here, in their own words.
@@ -431,7 +431,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	for i, a := range files {
 		for _, b := range files[i+1:] {
 			if a[1] != "" && a[1] != "-" && filepath.Clean(a[1]) == filepath.Clean(b[1]) {
-				return nil, usagef("%s and %s both name %s: each output needs its own file", a[0], b[0], a[1])
+				return nil, usagef("%s", lang.T("scan.sameOutput", a[0], b[0], a[1]))
 			}
 		}
 	}

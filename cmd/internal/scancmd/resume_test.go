@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/modules/socket/scan"
 )
 
@@ -240,7 +241,7 @@ func TestWalkMatchesEngine(t *testing.T) {
 			st, err := sc.Stream(t.Context(), targets, tt.ports, scan.StreamOptions{Exclude: exclude, Sink: func(r scan.Record) error {
 				seen++
 				rec := recordOf(r, "", 42, "")
-				return w.check(r.Pos, &rec)
+				return w.check(i18n.English, r.Pos, &rec)
 			}})
 			if err != nil {
 				t.Fatal(err)

@@ -155,7 +155,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	}
 	if !c.seedSet {
 		if !c.shard.Whole() {
-			return ExitUsage, fmt.Errorf("--shard %s needs --seed: every shard must walk the same seeded order, or probes are lost and repeated", c.shard)
+			return ExitUsage, errors.New(c.lang.T("scan.shardNeedsSeed", c.shard))
 		}
 		c.seed = randomSeed()
 	}
@@ -182,11 +182,10 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	var verify func(pos uint64, r *Record) error
 	if header != nil {
 		if header.Args != argsHash(canonical) {
-			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint was written by a scan with other arguments, so it cannot be continued:\n  checkpoint: %s\n  this scan:  %s\nrun with the same targets, ports, seed, shard, timeout, retries and banner, or give another --resume file to start over",
-				c.resume, header.Command, canonical)
+			return ExitUsage, errors.New(c.lang.T("scan.resumeOtherArgs", c.resume, header.Command, canonical))
 		}
 		if header.Positions != positions {
-			return ExitUsage, fmt.Errorf("--resume %s: the checkpoint counts %d probes, this scan %d (do the same target names resolve now?)", c.resume, header.Positions, positions)
+			return ExitUsage, errors.New(c.lang.T("scan.resumeOtherCount", c.resume, header.Positions, positions))
 		}
 		// Every record must be what the walk probes at its position:
 		// a record edited, forged or from another scan is dropped and
@@ -200,13 +199,13 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		}
 		verify = func(pos uint64, r *Record) error {
 			if r.Seed != header.Seed || r.Shard != header.Shard {
-				return fmt.Errorf("position %d is recorded with seed %d shard %q, but the checkpoint is seed %d shard %q", pos, r.Seed, cmp.Or(r.Shard, "all"), header.Seed, cmp.Or(header.Shard, "all"))
+				return errors.New(c.lang.T("scan.recordOtherSeed", pos, r.Seed, cmp.Or(r.Shard, "all"), header.Seed, cmp.Or(header.Shard, "all")))
 			}
-			return w.check(pos, r)
+			return w.check(c.lang, pos, r)
 		}
 		// A first reading checks the journal, before any output is
 		// written or probe sent.
-		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify})
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{lang: c.lang, verify: verify})
 		if err != nil {
 			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
@@ -222,7 +221,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 				fmt.Fprintf(s.stderr, "netstar scan: %s\n", c.lang.T("scan.resumeMoreDropped", c.resume, extra))
 			}
 			if positions > maxRepairPositions {
-				return ExitUsage, fmt.Errorf("--resume %s: the checkpoint is damaged, and its walk of %d probes is too large to repair (at most %d): give another --resume file to start over", c.resume, positions, uint64(maxRepairPositions))
+				return ExitUsage, errors.New(c.lang.T("scan.repairTooLarge", c.resume, positions, uint64(maxRepairPositions)))
 			}
 		}
 	}
@@ -246,7 +245,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 	if ckpt != nil && !ckpt.damaged() {
 		// Replay what the checkpoint holds into the new outputs.
 		var err error
-		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify, replay: func(pos uint64, r *Record) error {
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{lang: c.lang, verify: verify, replay: func(pos uint64, r *Record) error {
 			s.written++
 			return s.emit(r)
 		}})
@@ -284,7 +283,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 			return ExitUsage, fmt.Errorf("--resume %s: %w", c.resume, err)
 		}
 		s.journal = rj
-		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{verify: verify, bits: bits, replay: func(pos uint64, r *Record) error {
+		ckpt, err = readCheckpoint(io.NewSectionReader(s.ckptFile, 0, 1<<62), readOptions{lang: c.lang, verify: verify, bits: bits, replay: func(pos uint64, r *Record) error {
 			s.written++
 			if err := rj.record(pos, r); err != nil {
 				return err
@@ -400,7 +399,7 @@ func (s *scanRun) run(ctx context.Context) (int, error) {
 		// Every probe of the shard has its one record, or its host was
 		// found down: else the scan is not complete.
 		if down := st.Skipped - min(st.Skipped, doneSkipped.Load()); err == nil && !c.pingOnly && s.written+down != positions {
-			err = fmt.Errorf("the walk ended with %d of %d probes recorded (%d skipped as down): run the same command with --resume to probe the rest", s.written, positions, down)
+			err = errors.New(c.lang.T("scan.incomplete", s.written, positions, down))
 		}
 	}
 	complete := err == nil

@@ -1,7 +1,10 @@
 package scancmd
 
 import (
+	"errors"
+
 	"fmt"
+	"github.com/netstar/netstar/builtins/i18n"
 	"math"
 	"net/netip"
 	"slices"
@@ -97,9 +100,9 @@ func (w *walk) at(pos uint64) (name string, ip netip.Addr, port int) {
 }
 
 // check reports whether rec is what the walk probes at pos.
-func (w *walk) check(pos uint64, rec *Record) error {
+func (w *walk) check(lang i18n.Lang, pos uint64, rec *Record) error {
 	if pos >= w.count {
-		return fmt.Errorf("position %d is past the end of the walk (%d probes)", pos, w.count)
+		return errors.New(lang.T("scan.recordPastEnd", pos, w.count))
 	}
 	name, ip, port := w.at(pos)
 	if rec.IP != ip.String() || rec.Port != port || rec.Host != name {
@@ -111,7 +114,7 @@ func (w *walk) check(pos uint64, rec *Record) error {
 		if rec.Host != "" {
 			got = rec.Host + " " + got
 		}
-		return fmt.Errorf("position %d holds %s port %d, but the walk probes %s port %d there", pos, got, rec.Port, want, port)
+		return errors.New(lang.T("scan.recordNotWalk", pos, got, rec.Port, want, port))
 	}
 	return nil
 }
