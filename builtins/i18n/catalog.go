@@ -675,6 +675,102 @@ o falló una celda (con --all); n con exit(n); 2 error de uso.
 		"the walk ended with %d of %d probes recorded (%d skipped as down): run the same command with --resume to probe the rest",
 		"el recorrido terminó con %d de %d sondeos registrados (%d saltados por caídos): ejecuta la misma orden con --resume para sondear el resto",
 	},
+	"scan.err.twoP": {
+		"-p %s -p %s: Only 1 -p option allowed, separate multiple ranges with commas (as nmap: -p %s)",
+		"-p %s -p %s: solo se admite una opción -p; separa varios rangos con comas (como en nmap: -p %s)",
+	},
+	"scan.err.oAWithOthers": {
+		"-oA %s names all the outputs: give either -oA or -oN/-oX/-oG/-oJ",
+		"-oA %s nombra todas las salidas: da -oA o bien -oN/-oX/-oG/-oJ",
+	},
+	"scan.err.oAStdout": {
+		"-oA -: -oA needs a file name base (BASE.nmap, BASE.xml, BASE.gnmap, BASE.jsonl)",
+		"-oA -: -oA necesita una base de nombre de archivo (BASE.nmap, BASE.xml, BASE.gnmap, BASE.jsonl)",
+	},
+	"scan.err.shardNoIndex": {
+		"--shard %s: the shard index comes from JOB_COMPLETION_INDEX, which is not set (write --shard I%s)",
+		"--shard %s: el índice del fragmento sale de JOB_COMPLETION_INDEX, que no está definida (escribe --shard I%s)",
+	},
+	"scan.err.seed": {
+		"--seed %q: want a whole number from 0 to %d",
+		"--seed %q: se espera un número entero de 0 a %d",
+	},
+	"scan.err.maxRateAndRate": {
+		"--max-rate %v and --rate %v: give one",
+		"--max-rate %v y --rate %v: da solo uno",
+	},
+	"scan.err.rate": {
+		"--rate %v: want probes per second >= 0 (0: no cap)",
+		"--rate %v: se esperan sondeos por segundo >= 0 (0: sin límite)",
+	},
+	"scan.err.maxRetriesAndRetries": {
+		"--max-retries %d and --retries %d: give one",
+		"--max-retries %d y --retries %d: da solo uno",
+	},
+	"scan.err.retries": {
+		"--retries %d: want 0-100",
+		"--retries %d: se espera 0-100",
+	},
+	"scan.err.PnAndSn": {
+		"-Pn and -sn: give one (-Pn skips discovery, -sn does only discovery)",
+		"-Pn y -sn: da solo uno (-Pn se salta el descubrimiento, -sn solo hace descubrimiento)",
+	},
+	"scan.err.initialAboveMax": {
+		"--initial-rtt-timeout %v is above --max-rtt-timeout %v",
+		"--initial-rtt-timeout %v es mayor que --max-rtt-timeout %v",
+	},
+	"scan.err.minRate": {
+		"--min-rate %v: want probes per second >= 0",
+		"--min-rate %v: se esperan sondeos por segundo >= 0",
+	},
+	"scan.err.minRateAboveMax": {
+		"--min-rate %v is above --max-rate %v",
+		"--min-rate %v es mayor que --max-rate %v",
+	},
+	"scan.err.maxConcurrency": {
+		"--max-concurrency %d: want at least 1",
+		"--max-concurrency %d: se espera al menos 1",
+	},
+	"scan.err.FAndP": {
+		"-F and -p both choose the ports: give one of them (nmap: You cannot use -F (fast scan) with -p (explicit port selection))",
+		"-F y -p eligen los dos los puertos: da solo uno (nmap: You cannot use -F (fast scan) with -p (explicit port selection))",
+	},
+	"scan.err.FAndTopPorts": {
+		"-F (--top-ports 100) and --top-ports both choose the ports: give one of them",
+		"-F (--top-ports 100) y --top-ports eligen los dos los puertos: da solo uno",
+	},
+	"scan.err.topPortsAndP": {
+		"--top-ports %d and -p both choose the ports: give one of them",
+		"--top-ports %d y -p eligen los dos los puertos: da solo uno",
+	},
+	"scan.err.noPortLeft": {
+		"--exclude-ports %s leaves no port to scan",
+		"--exclude-ports %s no deja ningún puerto que escanear",
+	},
+	"scan.err.noTargets": {
+		"no targets: name them as arguments or with -iL FILE",
+		"no hay objetivos: nómbralos como argumentos o con -iL ARCHIVO",
+	},
+	"scan.err.ipv4With6": {
+		"-6: %s is an IPv4 target: -6 scans IPv6 addresses only (scan it without -6)",
+		"-6: %s es un objetivo IPv4: -6 solo escanea direcciones IPv6 (escanéalo sin -6)",
+	},
+	"scan.err.excludeName": {
+		"exclude %q: host names cannot be excluded, only addresses, ranges and CIDR blocks",
+		"exclude %q: no se pueden excluir nombres de host, solo direcciones, rangos y bloques CIDR",
+	},
+	"scan.err.twoStdin": {
+		"-iL - and --exclude-file - cannot both read stdin",
+		"-iL - y --exclude-file - no pueden leer los dos de stdin",
+	},
+	"scan.err.twoStdout": {
+		"%s - and %s - both write to stdout: give one of them a file",
+		"%s - y %s - escriben los dos en stdout: da un archivo a uno de ellos",
+	},
+	"scan.err.twoTemplates": {
+		"-T%d and -T%d: give one timing template",
+		"-T%d y -T%d: da una sola plantilla de tiempos",
+	},
 	"scan.interruptedOpening": {
 		"interrupted while opening the outputs (a FIFO waits for its reader); nothing probed",
 		"interrumpido mientras abría las salidas (un FIFO espera a su lector); no se ha sondeado nada",

@@ -27,6 +27,11 @@ func TestLanguage(t *testing.T) {
 		{"usage, LC_MESSAGES=es_MX", map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "es_MX"}, []string{"-h"}, []string{"uso: netstar scan OBJETIVOS..."}},
 		{"budget, LANG=es", map[string]string{"LANG": "es"}, []string{"10.9.0.0/24", "-iL", list, "--max-hosts", "512"},
 			[]string{`t.txt:2: objetivo "10.0.1.0/24": los objetivos suman más de 512 hosts (--max-hosts)`}},
+		{"usage errors, LANG=es", map[string]string{"LANG": "es_ES.UTF-8"}, []string{"127.0.0.1", "-Pn", "-sn"}, []string{"-Pn y -sn: da solo uno"}},
+		{"two -p, LANG=es", map[string]string{"LANG": "es"}, []string{"127.0.0.1", "-p", "1", "-p", "2"}, []string{"-p 1 -p 2: solo se admite una opción -p; separa varios rangos con comas (como en nmap: -p 1,2)"}},
+		{"no targets, LANG=es", map[string]string{"LANG": "es"}, []string{"-p", "1"}, []string{"no hay objetivos: nómbralos como argumentos o con -iL ARCHIVO"}},
+		{"two templates, LANG=es", map[string]string{"LANG": "es"}, []string{"127.0.0.1", "-T4", "-T5"}, []string{"-T4 y -T5: da una sola plantilla de tiempos"}},
+		{"two -p, no locale", nil, []string{"127.0.0.1", "-p", "1", "-p", "2"}, []string{"-p 1 -p 2: Only 1 -p option allowed"}},
 		{"unknown option, LANG=es", map[string]string{"LANG": "es_ES"}, []string{"127.0.0.1", "--nope"}, []string{"ejecuta 'netstar scan -h' para ver las opciones"}},
 		{"a device as checkpoint, LANG=es", map[string]string{"LANG": "es_ES"}, []string{"127.0.0.1", "-p", "1", "--resume", "/dev/null"}, []string{"--resume /dev/null: no es un archivo normal"}},
 	}

@@ -209,14 +209,14 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		}
 	}
 	if len(ports.given) > 1 {
-		return nil, usagef("-p %s -p %s: Only 1 -p option allowed, separate multiple ranges with commas (as nmap: -p %s)", ports.given[0], ports.given[1], strings.Join(ports.given, ","))
+		return nil, usagef("%s", lang.T("scan.err.twoP", ports.given[0], ports.given[1], strings.Join(ports.given, ",")))
 	}
 	if *oA != "" {
 		if c.oJ != "" || c.oX != "" || c.oG != "" || c.oN != "" {
-			return nil, usagef("-oA %s names all the outputs: give either -oA or -oN/-oX/-oG/-oJ", *oA)
+			return nil, usagef("%s", lang.T("scan.err.oAWithOthers", *oA))
 		}
 		if *oA == "-" {
-			return nil, usagef("-oA -: -oA needs a file name base (BASE.nmap, BASE.xml, BASE.gnmap, BASE.jsonl)")
+			return nil, usagef("%s", lang.T("scan.err.oAStdout"))
 		}
 		c.oN, c.oX, c.oG, c.oJ = *oA+".nmap", *oA+".xml", *oA+".gnmap", *oA+".jsonl"
 	}
@@ -233,7 +233,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		if strings.HasPrefix(spec, "/") {
 			idx, ok := lookupEnv("JOB_COMPLETION_INDEX")
 			if !ok || idx == "" {
-				return nil, usagef("--shard %s: the shard index comes from JOB_COMPLETION_INDEX, which is not set (write --shard I%s)", spec, spec)
+				return nil, usagef("%s", lang.T("scan.err.shardNoIndex", spec, spec))
 			}
 			spec = idx + spec
 		}
@@ -246,7 +246,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	if *seed != "" {
 		n, err := strconv.ParseUint(*seed, 10, 64)
 		if err != nil {
-			return nil, usagef("--seed %q: want a whole number from 0 to %d", *seed, uint64(math.MaxUint64))
+			return nil, usagef("%s", lang.T("scan.err.seed", *seed, uint64(math.MaxUint64)))
 		}
 		c.seed, c.seedSet = n, true
 	}
@@ -255,12 +255,12 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	}
 	if given["max-rate"] {
 		if given["rate"] && *rate != *maxRate {
-			return nil, usagef("--max-rate %v and --rate %v: give one", *maxRate, *rate)
+			return nil, usagef("%s", lang.T("scan.err.maxRateAndRate", *maxRate, *rate))
 		}
 		*rate, c.rate = *maxRate, *maxRate
 	}
 	if math.IsNaN(*rate) || math.IsInf(*rate, 0) || *rate < 0 {
-		return nil, usagef("--rate %v: want probes per second >= 0 (0: no cap)", *rate)
+		return nil, usagef("%s", lang.T("scan.err.rate", *rate))
 	}
 	t, err := parseSeconds(*timeout)
 	if err != nil {
@@ -269,17 +269,17 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	c.timeout = t
 	if given["max-retries"] {
 		if given["retries"] && *retries != *maxRetries {
-			return nil, usagef("--max-retries %d and --retries %d: give one", *maxRetries, *retries)
+			return nil, usagef("%s", lang.T("scan.err.maxRetriesAndRetries", *maxRetries, *retries))
 		}
 		*retries = *maxRetries
 	}
 	if *retries < 0 || *retries > 100 {
-		return nil, usagef("--retries %d: want 0-100", *retries)
+		return nil, usagef("%s", lang.T("scan.err.retries", *retries))
 	}
 	c.discover, c.pingOnly = !*noPing, *pingOnly
 	c.noARP, c.noICMP = *noARP || *unpriv, *unpriv
 	if *noPing && *pingOnly {
-		return nil, usagef("-Pn and -sn: give one (-Pn skips discovery, -sn does only discovery)")
+		return nil, usagef("%s", lang.T("scan.err.PnAndSn"))
 	}
 	if *minRTT != "" {
 		d, err := parseSeconds(*minRTT)
@@ -303,20 +303,20 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		*d.dst = v
 	}
 	if c.initRTT > 0 && c.maxRTT > 0 && c.initRTT > c.maxRTT {
-		return nil, usagef("--initial-rtt-timeout %v is above --max-rtt-timeout %v", c.initRTT, c.maxRTT)
+		return nil, usagef("%s", lang.T("scan.err.initialAboveMax", c.initRTT, c.maxRTT))
 	}
 	if math.IsNaN(*minRate) || math.IsInf(*minRate, 0) || *minRate < 0 {
-		return nil, usagef("--min-rate %v: want probes per second >= 0", *minRate)
+		return nil, usagef("%s", lang.T("scan.err.minRate", *minRate))
 	}
 	c.minRate = *minRate
 	if c.rate > 0 && c.minRate > c.rate {
-		return nil, usagef("--min-rate %v is above --max-rate %v", c.minRate, c.rate)
+		return nil, usagef("%s", lang.T("scan.err.minRateAboveMax", c.minRate, c.rate))
 	}
 	if given["min-hostgroup"] || given["max-hostgroup"] {
 		fmt.Fprintln(stderr, "netstar scan: warning: --min-hostgroup/--max-hostgroup have no effect: every host is scanned at once, each with its own timing")
 	}
 	if *workers < 1 {
-		return nil, usagef("--max-concurrency %d: want at least 1", *workers)
+		return nil, usagef("%s", lang.T("scan.err.maxConcurrency", *workers))
 	}
 	excluded := map[int]bool{}
 	if given["exclude-ports"] {
@@ -334,11 +334,11 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	c.ports = slices.DeleteFunc(c.ports, func(p int) bool { return excluded[p] })
 	switch {
 	case given["F"] && given["p"]:
-		return nil, usagef("-F and -p both choose the ports: give one of them (nmap: You cannot use -F (fast scan) with -p (explicit port selection))")
+		return nil, usagef("%s", lang.T("scan.err.FAndP"))
 	case given["F"] && given["top-ports"]:
-		return nil, usagef("-F (--top-ports 100) and --top-ports both choose the ports: give one of them")
+		return nil, usagef("%s", lang.T("scan.err.FAndTopPorts"))
 	case given["top-ports"] && given["p"]:
-		return nil, usagef("--top-ports %d and -p both choose the ports: give one of them", *topPorts)
+		return nil, usagef("%s", lang.T("scan.err.topPortsAndP", *topPorts))
 	case given["F"]:
 		if c.ports, err = topPortsExcluding(100, excluded); err != nil {
 			return nil, usagef("-F: %v", err)
@@ -349,7 +349,7 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		}
 	}
 	if len(c.ports) == 0 {
-		return nil, usagef("--exclude-ports %s leaves no port to scan", *excludePort)
+		return nil, usagef("%s", lang.T("scan.err.noPortLeft", *excludePort))
 	}
 	if c.namespace != "" {
 		if err := scan.CheckNamespace(c.namespace); err != nil {
@@ -382,12 +382,12 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 		total += n
 	}
 	if len(c.targets) == 0 {
-		return nil, usagef("no targets: name them as arguments or with -iL FILE")
+		return nil, usagef("%s", lang.T("scan.err.noTargets"))
 	}
 	if c.ipv6 {
 		for _, t := range c.targets {
 			if t.Name == "" && t.First.Is4() {
-				return nil, usagef("-6: %s is an IPv4 target: -6 scans IPv6 addresses only (scan it without -6)", t.Spec)
+				return nil, usagef("%s", lang.T("scan.err.ipv4With6", t.Spec))
 			}
 		}
 	}
@@ -407,17 +407,17 @@ func parseArgsContext(ctx context.Context, args []string, stdin io.Reader, looku
 	}
 	for _, t := range c.exclude {
 		if t.Name != "" {
-			return nil, usagef("exclude %q: host names cannot be excluded, only addresses, ranges and CIDR blocks", t.Spec)
+			return nil, usagef("%s", lang.T("scan.err.excludeName", t.Spec))
 		}
 	}
 	if *iL == "-" && *excludeFile == "-" {
-		return nil, usagef("-iL - and --exclude-file - cannot both read stdin")
+		return nil, usagef("%s", lang.T("scan.err.twoStdin"))
 	}
 	outs := map[string]string{}
 	for flagName, path := range map[string]string{"-oJ": c.oJ, "-oX": c.oX, "-oG": c.oG, "-oN": c.oN} {
 		if path == "-" {
 			if other, dup := outs["-"]; dup {
-				return nil, usagef("%s - and %s - both write to stdout: give one of them a file", other, flagName)
+				return nil, usagef("%s", lang.T("scan.err.twoStdout", other, flagName))
 			}
 			outs["-"] = flagName
 		}
@@ -455,7 +455,7 @@ func (c *config) applyTiming(timing [6]*bool, given map[string]bool, initRTT, ma
 	for i, on := range timing {
 		if *on {
 			if t >= 0 {
-				return usagef("-T%d and -T%d: give one timing template", t, i)
+				return usagef("%s", c.lang.T("scan.err.twoTemplates", t, i))
 			}
 			t = i
 		}
