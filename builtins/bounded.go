@@ -134,6 +134,9 @@ func (s *sortSlice) Less(i, j int) bool {
 		if err := cancelled(s.thread, s.b); err != nil {
 			panic(sortAbort{err})
 		}
+		// The keys and values are this call's own copy: other threads
+		// (a server's other handlers) may run meanwhile.
+		interp.Yield(s.thread)
 	}
 	keys := s.values
 	if s.keys != nil {

@@ -586,3 +586,52 @@ got = (r.status, r.text)
 		})
 	}
 }
+
+// TestLongBuiltinYields: a handler inside a long builtin (sorting five
+// million numbers holds the interpreter lock) lets the server's other
+// handlers run meanwhile, as CPython switches threads: a quick request
+// sent while the sort runs is answered within its own budget, not 503.
+func TestLongBuiltinYields(t *testing.T) {
+	e := newEnv(t)
+	url := e.serve(t, `
+import socket
+big = list(range(5000000, 0, -1))
+def h(req):
+    if req.path == "/slow":
+        return str(len(sorted(big)))
+    return "quick"
+`, ", handler=h, timeout=60")
+	slow := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(url + "slow")
+		if err != nil {
+			slow <- 0
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		slow <- resp.StatusCode
+	}()
+	time.Sleep(200 * time.Millisecond) // the sort has started
+	cl := &http.Client{Timeout: 30 * time.Second}
+	start := time.Now()
+	resp, err := cl.Get(url + "quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	quick := time.Since(start)
+	if resp.StatusCode != 200 || string(body) != "quick" {
+		t.Errorf("quick request: %d %q", resp.StatusCode, body)
+	}
+	select {
+	case <-slow:
+		t.Errorf("the quick request (%v) was answered only after the sort ended", quick)
+	default:
+		t.Logf("quick answered in %v while the sort still ran", quick)
+	}
+	if code := <-slow; code != 200 {
+		t.Errorf("slow request: %d", code)
+	}
+}

@@ -329,6 +329,21 @@ func Blocking[T any](thread *starlark.Thread, fn func(ctx context.Context) (T, e
 	return fn(ctx)
 }
 
+// Yield lets the other Starlark threads run for a moment: it releases the
+// interpreter lock and takes it again. A long builtin (sorting millions
+// of values) calls it now and then, so that a server's other handlers
+// are answered meanwhile, as CPython's interpreter switches threads
+// every few milliseconds. Call it only where the builtin touches no
+// value another thread may change until it returns: between comparisons
+// of a private copy, not while it iterates a caller's list.
+func Yield(thread *starlark.Thread) {
+	if s := SessionOf(thread); s != nil {
+		s.gil.Unlock()
+		runtime.Gosched()
+		s.gil.Lock()
+	}
+}
+
 // syncWriter serializes writes so concurrent prints never interleave
 // within a line.
 type syncWriter struct {
