@@ -52,6 +52,7 @@ var catalog = map[string][2]string{
 			"%[1]s scan -h\tthe non-interactive scanner: shards, resume, rate\n" +
 			"\tlimits, JSON Lines and nmap-compatible XML output\n" +
 			"%[1]s merge -h\tjoin shard outputs into one\n" +
+			"%[1]s report -h\tone HTML page (charts, sortable table) from a scan\n" +
 			"%[1]s serve -h\tserve a directory over HTTP, as python3 -m http.server\n" +
 			"%[1]s kernel install\tinstall netstar as a Jupyter kernel (then pick \"netstar\"\n" +
 			"\tin Jupyter); kernel uninstall removes it",
@@ -69,6 +70,7 @@ var catalog = map[string][2]string{
 			"%[1]s scan -h\tel escáner no interactivo: fragmentos, reanudación, límites\n" +
 			"\tde velocidad, JSON Lines y XML compatible con nmap\n" +
 			"%[1]s merge -h\tune en una sola las salidas de los fragmentos\n" +
+			"%[1]s report -h\tuna página HTML (gráficos, tabla ordenable) de un escaneo\n" +
 			"%[1]s serve -h\tsirve un directorio por HTTP, como python3 -m http.server\n" +
 			"%[1]s kernel install\tinstala netstar como núcleo de Jupyter (luego elige\n" +
 			"\t\"netstar\" en Jupyter); kernel uninstall lo quita",

@@ -21,6 +21,7 @@ import (
 
 	"github.com/netstar/netstar/builtins/i18n"
 	"github.com/netstar/netstar/cmd/internal/kernelcmd"
+	"github.com/netstar/netstar/cmd/internal/reportcmd"
 	"github.com/netstar/netstar/cmd/internal/scancmd"
 	"github.com/netstar/netstar/cmd/internal/servecmd"
 	"github.com/netstar/netstar/modules/socket/resolve"
@@ -112,6 +113,8 @@ func run(args []string, stdio streams) int {
 			return scancmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "merge":
 			return scancmd.MergeMain(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
+		case "report":
+			return reportcmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "serve":
 			return servecmd.Main(args[1:], stdio.Stdin, stdio.Stdout, stdio.Stderr)
 		case "kernel":
