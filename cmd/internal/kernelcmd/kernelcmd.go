@@ -1,5 +1,5 @@
 // Package kernelcmd is `netstar kernel`: it installs and removes netstar's
-// Jupyter kernelspec and runs the kernel (repl/kernel) that Jupyter
+// Jupyter kernelspec and runs the kernel (cmd/internal/kernel) that Jupyter
 // starts with a connection file.
 //
 //	netstar kernel install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--display-name TEXT]
@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 
 	_ "github.com/netstar/netstar/modules/standard" // the modules every cell sees
-	"github.com/netstar/netstar/repl/kernel"
+	"github.com/netstar/netstar/cmd/internal/kernel"
 )
 
 const usage = `usage: netstar kernel -f CONNECTION_FILE

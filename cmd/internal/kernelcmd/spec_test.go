@@ -1,7 +1,7 @@
 package kernelcmd
 
 import (
-	"github.com/netstar/netstar/repl/kernel"
+	"github.com/netstar/netstar/cmd/internal/kernel"
 )
 
 // installSpec installs netstar's kernelspec for exe, and ipykernel's
