@@ -365,7 +365,7 @@ print("still running")
 		t.Errorf("stdout = %q", r.stdout)
 	}
 	if !strings.HasPrefix(r.stderr, "Exception in thread Thread-1 (boom):\nTraceback (most recent call last):\n") ||
-		!strings.Contains(r.stderr, "t.star:4:14: in boom") || !strings.Contains(r.stderr, "division by zero") {
+		!strings.Contains(r.stderr, "t.star:4:14: in boom") || !strings.Contains(r.stderr, "ZeroDivisionError: integer division or modulo by zero") {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 	if strings.Contains(r.stderr, "Thread-2") {
