@@ -17,8 +17,8 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	_ "github.com/netstar/netstar/modules/standard" // the modules every cell sees
 	"github.com/netstar/netstar/cmd/internal/kernel"
+	_ "github.com/netstar/netstar/modules/standard" // the modules every cell sees
 )
 
 const usage = `usage: netstar kernel -f CONNECTION_FILE
