@@ -198,6 +198,9 @@ func IsSubclass(typ, base string) bool {
 		base = "OSError"
 	}
 	typ = strings.TrimPrefix(typ, "socket.")
+	if typ == "UnsupportedOperation" && base == "ValueError" {
+		return true // io.UnsupportedOperation is both an OSError and a ValueError
+	}
 	for typ != "" {
 		if typ == base {
 			return true

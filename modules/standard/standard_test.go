@@ -14,7 +14,7 @@ import (
 // list catches it. Update it when a module is added.
 var (
 	wantModules  = []string{"errno", "http", "json", "math", "optparse", "socket", "sys", "threading", "time"}
-	wantBuiltins = []string{"bin", "bytearray", "bytes", "callable", "catch", "delattr", "divmod", "exit", "filter", "float", "format", "getattr", "help", "hex", "id", "input", "int", "iter", "list", "map", "modules", "next", "oct", "pow", "print", "quit", "repr", "round", "setattr", "sorted", "str", "sum", "table", "tuple"}
+	wantBuiltins = []string{"bin", "bytearray", "bytes", "callable", "catch", "delattr", "divmod", "exit", "filter", "float", "format", "getattr", "help", "hex", "id", "input", "int", "iter", "list", "map", "modules", "next", "oct", "open", "pow", "print", "quit", "repr", "round", "setattr", "sorted", "str", "sum", "table", "tuple"}
 	// Members that are built from engine packages of their own; each
 	// module declares them itself.
 	wantMembers = map[string][]string{"socket": {"resolve", "reverse", "scan", "serve_http"}, "http": {"response"}}

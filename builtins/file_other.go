@@ -1,0 +1,5 @@
+//go:build !unix
+
+package builtins
+
+const syscallNonblock = 0

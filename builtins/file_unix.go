@@ -1,0 +1,7 @@
+//go:build unix
+
+package builtins
+
+import "syscall"
+
+const syscallNonblock = syscall.O_NONBLOCK
